@@ -1,0 +1,43 @@
+# Two commands for a new user: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+export FLASK_APP := wsgi
+
+.PHONY: run test install translations vendor lint clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+install: $(VENV)/.installed translations
+
+# Catalogues are compiled here, never committed as binaries: one per domain package.
+translations: $(VENV)/.installed
+	@for d in $$(find sociallab -type d -name translations); do \
+		$(BIN)/pybabel compile --use-fuzzy -q -d $$d || exit 1; \
+	done
+
+run: install
+	$(BIN)/flask db upgrade
+	$(BIN)/flask sociallab seed-demo
+	$(BIN)/flask sociallab serve --host $(HOST) --port $(PORT)
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+
+# Browser libraries at pinned versions, fetched from the npm registry with their licences.
+vendor:
+	bash scripts/vendor.sh
+
+clean:
+	rm -rf $(VENV) .pytest_cache

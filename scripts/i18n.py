@@ -1,0 +1,84 @@
+"""Extract and update the message catalogues, one per domain package.
+
+    python scripts/i18n.py update [domain ...]   extract strings and update fr/en/es .po files
+    python scripts/i18n.py check                 list messages without a French or Spanish translation
+
+A domain's catalogue (sociallab/<domain>/translations) holds the strings of sociallab/<domain>/
+and templates/<domain>/; the core catalogue (sociallab/translations) holds everything else.
+"""
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parent.parent
+PYBABEL = str(Path(sys.executable).parent / "pybabel")
+LANGUAGES = ("fr", "en", "es")
+DOMAINS = ("accounts", "spaces", "admin", "forums", "initiatives", "knowledge", "workshops",
+           "search", "notifications", "content", "audit")
+
+
+def sources(domain):
+    if domain == "core":
+        paths = [p for p in (ROOT / "sociallab").glob("*.py")]
+        paths += [p for p in (ROOT / "sociallab" / "demo").glob("*.py")]
+        paths += [p for p in (ROOT / "templates").glob("*.html")]
+        paths += [p for d in ("_macros", "errors") for p in (ROOT / "templates" / d).glob("*.html")]
+        return paths
+    paths = list((ROOT / "sociallab" / domain).rglob("*.py"))
+    paths += [p for p in (ROOT / "templates" / domain).rglob("*") if p.suffix in (".html", ".txt")]
+    return paths
+
+
+def catalogue_dir(domain):
+    return ROOT / "sociallab" / ("translations" if domain == "core" else f"{domain}/translations")
+
+
+def update(domain):
+    files = [str(p.relative_to(ROOT)) for p in sources(domain)]
+    if not files:
+        return
+    target = catalogue_dir(domain)
+    target.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(suffix=".pot") as pot:
+        subprocess.run([PYBABEL, "-q", "extract", "-F", "babel.cfg",
+                        "-k", "_l", "--no-location", "--sort-output", "-o", pot.name, *files],
+                       cwd=ROOT, check=True)
+        for lang in LANGUAGES:
+            po = target / lang / "LC_MESSAGES" / "messages.po"
+            command = "update" if po.exists() else "init"
+            args = [PYBABEL, "-q", command, "-i", pot.name,
+                    "-d", str(target), "-l", lang]
+            if command == "update":
+                args.append("--no-fuzzy-matching")
+            subprocess.run(args, cwd=ROOT, check=True)
+
+
+def untranslated():
+    missing = []
+    for po in sorted((ROOT / "sociallab").rglob("translations/*/LC_MESSAGES/messages.po")):
+        lang = po.parent.parent.name
+        if lang == "en":
+            continue
+        with po.open("rb") as f:
+            catalog = read_po(f)
+        for message in catalog:
+            if not message.id:
+                continue
+            strings = message.string if isinstance(message.string, (list, tuple)) else [message.string]
+            if not all(strings) or message.fuzzy:
+                missing.append((str(po.relative_to(ROOT)), message.id if isinstance(message.id, str) else message.id[0]))
+    return missing
+
+
+if __name__ == "__main__":
+    command, *names = sys.argv[1:] or ["check"]
+    if command == "update":
+        for name in names or ("core",) + DOMAINS:
+            update(name)
+    missing = untranslated()
+    for path, msgid in missing:
+        print(f"{path}: {msgid!r}")
+    sys.exit(1 if (command == "check" and missing) else 0)

@@ -1,0 +1,172 @@
+"""Sociallab: the collaboration platform of IBCR's Social Laboratory."""
+import importlib
+import os
+from datetime import datetime, timezone
+
+from flask import Flask, flash, render_template, request, session
+from flask_babel import gettext as _
+from flask_login import current_user, logout_user
+from flask_wtf.csrf import CSRFError
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.pool import StaticPool
+
+import config as config_module
+from sociallab.extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
+
+# Domain packages that define a blueprint `bp`, registered in this order.
+BLUEPRINT_PACKAGES = ("accounts", "spaces", "admin", "notifications", "forums", "initiatives",
+                      "knowledge", "workshops", "search")
+
+
+def create_app(config=None):
+    app = Flask(__name__, static_folder="../static", template_folder="../templates",
+                instance_path=str(config_module.INSTANCE_DIR))
+    app.config.from_object(config or config_module.Config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = config_module._secret_key()
+    _configure_database(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_request_hooks(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def _configure_database(app):
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("sqlite"):
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        options.pop("pool_pre_ping", None)
+        options.setdefault("connect_args", {})["check_same_thread"] = False
+        if uri in ("sqlite://", "sqlite:///:memory:"):
+            # One shared connection, so threads (a live test server) see the same database.
+            options["poolclass"] = StaticPool
+        else:
+            os.makedirs(app.instance_path, exist_ok=True)
+            options["connect_args"]["timeout"] = 30
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+
+def register_extensions(app):
+    from sociallab.i18n import select_locale, select_timezone
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"),
+                     render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    limiter.init_app(app)
+    socketio.init_app(app, async_mode=app.config["SOCKETIO_ASYNC_MODE"],
+                      message_queue=app.config.get("SOCKETIO_MESSAGE_QUEUE"),
+                      max_http_buffer_size=64 * 1024)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = None
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def load_user(session_id):
+        from sociallab.accounts.models import User
+        user_id, _sep, token = (session_id or "").partition(":")
+        if not user_id.isdigit() or not token:
+            return None
+        user = db.session.get(User, int(user_id))
+        if user is None or not user.active or user.session_token != token:
+            return None
+        return user
+
+
+def register_blueprints(app):
+    for name in BLUEPRINT_PACKAGES:
+        package = importlib.import_module(f"sociallab.{name}")
+        blueprint = getattr(package, "bp", None)
+        if blueprint is not None:
+            app.register_blueprint(blueprint)
+    # Models without views still need to be known to SQLAlchemy and Alembic.
+    for name in ("audit.models", "notifications.models"):
+        importlib.import_module(f"sociallab.{name}")
+
+
+def register_errorhandlers(app):
+    def render_error(status, message=None, kept=None):
+        return render_template("errors/error.html", status=status, message=message, kept=kept or {}), status
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_error(400, _("This form had expired or was sent from elsewhere. "
+                                   "Your text is kept below: copy it, reload the page and send it again."),
+                            kept=_kept_form_text())
+
+    for status in (400, 403, 404, 405, 410, 413, 429, 500):
+        app.register_error_handler(status, lambda error, status=status: render_error(status))
+
+
+def _kept_form_text():
+    """What the person typed, so an expired form does not lose it (never passwords)."""
+    return {key: value for key, value in request.form.items()
+            if value.strip() and "password" not in key and key not in ("csrf_token", "confirm")}
+
+
+def register_request_hooks(app):
+    @app.before_request
+    def enforce_idle_timeout():
+        if request.endpoint == "static" or not current_user.is_authenticated:
+            return
+        now = datetime.now(timezone.utc).timestamp()
+        last_seen = session.get("_seen", now)
+        if now - last_seen > app.config["IDLE_TIMEOUT"].total_seconds():
+            logout_user()
+            session.clear()
+            flash(_("You were signed out after a period of inactivity."), "info")
+            return
+        if now - last_seen > 60 or "_seen" not in session:
+            session["_seen"] = now
+
+    @app.after_request
+    def security_headers(response):
+        response.headers["Content-Security-Policy"] = (
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+            "frame-ancestors 'none'; form-action 'self'")
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "same-origin"
+        response.headers["X-Frame-Options"] = "DENY"
+        if response.mimetype == "text/html":
+            response.headers.setdefault("Cache-Control", "no-store")
+            response.vary.add("Cookie")
+        return response
+
+
+def register_template_helpers(app):
+    from sociallab import permissions
+    from sociallab.content import render_markdown
+    from sociallab.i18n import LANGUAGE_NAMES, current_language, format_when
+
+    app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["when"] = format_when
+    app.jinja_env.add_extension("jinja2.ext.do")
+
+    @app.context_processor
+    def helpers():
+        from sociallab.notifications.services import unread_count
+        count = unread_count(current_user) if current_user.is_authenticated else 0
+        return dict(permissions.TEMPLATE_HELPERS, current_language=current_language,
+                    LANGUAGE_NAMES=LANGUAGE_NAMES, unread_notifications=count,
+                    has_endpoint=app.view_functions.__contains__)
+
+
+def register_commands(app):
+    from sociallab.commands import cli
+    app.cli.add_command(cli)

@@ -1,0 +1,165 @@
+"""Account services: invitations, sign-in checks, password reset, profiles. No request needed."""
+import hashlib
+import re
+import secrets
+import unicodedata
+
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from sociallab.accounts.models import Invitation, User
+from sociallab.accounts.passwords import hash_password, verify_password
+from sociallab.audit.services import record
+from sociallab.extensions import db
+from sociallab.i18n import utcnow
+
+MIN_PASSWORD_LENGTH = 10
+
+
+class AccountError(Exception):
+    """A refusal a person can act on; its message is already translated."""
+
+
+def _token_hash(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def normalize_email(email):
+    return (email or "").strip().lower()
+
+
+def find_user_by_email(email):
+    return db.session.scalar(db.select(User).where(User.email == normalize_email(email)))
+
+
+def authenticate(email, password):
+    """The active user with these credentials, or None."""
+    user = find_user_by_email(email)
+    if user is None:
+        # Spend the same time as a real check so timing does not reveal who has an account.
+        verify_password(_dummy_hash(), password)
+        return None
+    if not verify_password(user.password_hash, password) or not user.active:
+        return None
+    return user
+
+
+_DUMMY = {}
+
+
+def _dummy_hash():
+    key = (current_app.config["ARGON2_TIME_COST"], current_app.config["ARGON2_MEMORY_COST"])
+    if key not in _DUMMY:
+        _DUMMY[key] = hash_password(secrets.token_hex(8))
+    return _DUMMY[key]
+
+
+def unique_handle(name_or_email):
+    """A mention handle derived from a name or e-mail: lowercase letters, digits, dots."""
+    base = unicodedata.normalize("NFKD", name_or_email.split("@")[0]).encode("ascii", "ignore").decode()
+    base = re.sub(r"[^a-z0-9.]+", ".", base.lower()).strip(".")[:40] or "user"
+    handle, n = base, 1
+    while db.session.scalar(db.select(User.id).where(User.handle == handle)) is not None:
+        n += 1
+        handle = f"{base}{n}"
+    return handle
+
+
+def check_password_strength(password):
+    from flask_babel import gettext as _
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise AccountError(_("The password must have at least %(n)d characters.", n=MIN_PASSWORD_LENGTH))
+
+
+def create_user(email, name, password, organisation=None, language="fr", timezone="UTC", is_admin=False):
+    user = User(email=normalize_email(email), name=name.strip(), handle=unique_handle(email),
+                password_hash=hash_password(password) if password else None,
+                organisation=organisation, language=language, timezone=timezone, is_admin=is_admin)
+    db.session.add(user)
+    return user
+
+
+def invite(actor, email, organisation, language="fr"):
+    """Create an invitation and return (invitation, token). The token is shown once, in the mail."""
+    from flask_babel import gettext as _
+    email = normalize_email(email)
+    if find_user_by_email(email) is not None:
+        raise AccountError(_("An account already exists for this e-mail address."))
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation(email=email, organisation=organisation, invited_by=actor,
+                            token_hash=_token_hash(token), language=language,
+                            expires_at=utcnow() + current_app.config["INVITATION_TTL"])
+    db.session.add(invitation)
+    db.session.flush()
+    record(actor, "invitation.create", invitation, after={"email": email, "organisation_id": organisation.id})
+    return invitation, token
+
+
+def get_valid_invitation(token):
+    """The unused, unexpired invitation for this token, or AccountError."""
+    from flask_babel import gettext as _
+    invitation = db.session.scalar(db.select(Invitation).where(Invitation.token_hash == _token_hash(token or "")))
+    if invitation is None:
+        raise AccountError(_("This invitation link is not valid."))
+    if invitation.used_at is not None:
+        raise AccountError(_("This invitation has already been used. Sign in instead."))
+    if invitation.expires_at < utcnow():
+        raise AccountError(_("This invitation has expired. Ask for a new one."))
+    return invitation
+
+
+def accept_invitation(token, name, password, language, timezone):
+    invitation = get_valid_invitation(token)
+    check_password_strength(password)
+    user = create_user(invitation.email, name, password, organisation=invitation.organisation,
+                       language=language, timezone=timezone)
+    invitation.used_at = utcnow()
+    db.session.flush()
+    record(user, "invitation.accept", invitation, after={"user_id": user.id})
+    return user
+
+
+def _reset_serializer():
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="password-reset")
+
+
+def password_reset_token(user):
+    # The token embeds a fingerprint of the current hash: once the password changes it is spent.
+    return _reset_serializer().dumps({"uid": user.id, "fp": _token_hash(user.password_hash or "")[:16]})
+
+
+def user_from_reset_token(token):
+    from flask_babel import gettext as _
+    max_age = int(current_app.config["PASSWORD_RESET_TTL"].total_seconds())
+    try:
+        data = _reset_serializer().loads(token, max_age=max_age)
+    except SignatureExpired:
+        raise AccountError(_("This link has expired. Ask for a new one.")) from None
+    except BadSignature:
+        raise AccountError(_("This link is not valid.")) from None
+    user = db.session.get(User, data.get("uid"))
+    if user is None or not user.active or _token_hash(user.password_hash or "")[:16] != data.get("fp"):
+        raise AccountError(_("This link has already been used or is no longer valid."))
+    return user
+
+
+def set_password(user, password):
+    """Set a new password and end every existing session of this person."""
+    check_password_strength(password)
+    user.password_hash = hash_password(password)
+    user.end_all_sessions()
+
+
+def change_password(user, current_password, new_password):
+    from flask_babel import gettext as _
+    if not verify_password(user.password_hash, current_password):
+        raise AccountError(_("The current password is not correct."))
+    set_password(user, new_password)
+
+
+def update_profile(user, name, language, timezone, notify_email=None):
+    user.name = name.strip()
+    user.language = language
+    user.timezone = timezone
+    if notify_email is not None:
+        user.notify_email = notify_email

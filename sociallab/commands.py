@@ -1,0 +1,27 @@
+"""The `flask sociallab …` command group; each domain adds its commands to `cli`."""
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+cli = AppGroup("sociallab", help="Sociallab administration commands.")
+
+
+@cli.command("seed-demo")
+def seed_demo_command():
+    """Load the demo regions, countries, spaces, partners and accounts (safe to run again)."""
+    from sociallab.demo import seed_demo
+    accounts = seed_demo()
+    password = current_app.config["DEMO_PASSWORD"]
+    click.echo("Demo accounts (password: %s):" % password)
+    for email, description in accounts:
+        click.echo(f"  {email:32} {description}")
+
+
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1")
+@click.option("--port", default=5000, type=int)
+def serve_command(host, port):
+    """Serve the platform with its Socket.IO server."""
+    from sociallab.extensions import socketio
+    click.echo(f"Sociallab is on http://{host}:{port}")
+    socketio.run(current_app, host=host, port=port, allow_unsafe_werkzeug=True, use_reloader=False)

@@ -1,0 +1,39 @@
+"""The one way Sociallab sends mail: SMTP when MAIL_SERVER is set, else console and outbox."""
+import logging
+import smtplib
+from email.message import EmailMessage
+
+from flask import current_app
+
+log = logging.getLogger(__name__)
+
+
+def outbox():
+    """Messages kept in memory when no SMTP server is configured (development and tests)."""
+    return current_app.extensions.setdefault("sociallab_outbox", [])
+
+
+def send_mail(to, subject, text, html=None):
+    message = EmailMessage()
+    message["From"] = current_app.config["MAIL_SENDER"]
+    message["To"] = to
+    message["Subject"] = subject
+    message.set_content(text)
+    if html:
+        message.add_alternative(html, subtype="html")
+
+    config = current_app.config
+    if not config.get("MAIL_SERVER"):
+        outbox().append(message)
+        if not current_app.testing:
+            print(f"--- mail to {to}: {subject}\n{text}\n---", flush=True)
+        return message
+
+    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=30) as smtp:
+        if config["MAIL_USE_TLS"]:
+            smtp.starttls()
+        if config.get("MAIL_USERNAME"):
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+        smtp.send_message(message)
+    log.info("mail sent to %s: %s", to, subject)
+    return message

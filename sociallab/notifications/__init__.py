@@ -1,0 +1,6 @@
+"""Notifications: the bell, the notifications page and e-mail delivery."""
+from flask import Blueprint
+
+bp = Blueprint("notifications", __name__)
+
+from sociallab.notifications import views  # noqa: E402,F401

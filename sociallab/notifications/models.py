@@ -1,0 +1,23 @@
+"""Notifications: what happened that a person should know about."""
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from sociallab.extensions import db
+from sociallab.i18n import utcnow
+
+
+class Notification(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    # A stable kind ("mention", "reply", "initiative.approved", ...) rendered in the reader's language.
+    kind: Mapped[str] = mapped_column(String(64))
+    # Plain values the message template needs (titles, names); never pre-rendered HTML.
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+    url: Mapped[str] = mapped_column(String(500), default="")
+    space_id: Mapped[int | None] = mapped_column(ForeignKey("space.id", ondelete="CASCADE"))
+    created_at: Mapped[DateTime] = mapped_column(DateTime, default=utcnow)
+    read_at: Mapped[DateTime | None] = mapped_column(DateTime)
+    emailed_at: Mapped[DateTime | None] = mapped_column(DateTime)
+
+    user = relationship("User")
+    __table_args__ = (Index("ix_notification_user_unread", "user_id", "read_at"),)

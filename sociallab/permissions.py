@@ -1,0 +1,210 @@
+"""Every access decision in Sociallab, in one place.
+
+Views, templates, socket events, search filtering and exports all call these rules; nothing
+else decides who may see or do what. Each domain keeps its rules in its own section below.
+"""
+from functools import wraps
+
+from flask import abort, g
+from flask_login import current_user
+
+from sociallab.extensions import db
+
+
+def _user(user):
+    return current_user if user is None else user
+
+
+def is_signed_in(user=None):
+    user = _user(user)
+    return bool(user) and user.is_authenticated and user.is_active
+
+
+def is_admin(user=None):
+    user = _user(user)
+    return is_signed_in(user) and user.is_admin
+
+
+# --- spaces ------------------------------------------------------------------------------
+
+def _roles(user):
+    """(role, space_id) pairs of the person, loaded once per request."""
+    cache = g.setdefault("_space_roles", {})
+    if user.id not in cache:
+        from sociallab.accounts.models import SpaceRole
+        cache[user.id] = set(db.session.execute(
+            db.select(SpaceRole.role, SpaceRole.space_id).where(SpaceRole.user_id == user.id)).all())
+    return cache[user.id]
+
+
+def has_role(user, role, space_id=None):
+    """The role in this space, or everywhere (a role with no space)."""
+    roles = _roles(user)
+    return (role, None) in roles or (space_id is not None and (role, space_id) in roles)
+
+
+def readable_space_ids(user=None):
+    """The ids of the spaces this person may read, computed once per request."""
+    user = _user(user)
+    if not is_signed_in(user):
+        return frozenset()
+    cache = g.setdefault("_readable_spaces", {})
+    if user.id in cache:
+        return cache[user.id]
+    from sociallab.spaces.models import Space
+    query = db.select(Space.id).where(Space.archived.is_(False))
+    global_reader = user.is_admin or any(space is None for _, space in _roles(user))
+    if not global_reader:
+        conditions = []
+        organisation = user.effective_organisation()
+        if _roles(user):
+            conditions.append(Space.kind == Space.INTERNATIONAL)
+        if organisation is not None and organisation.active:
+            country = organisation.country
+            conditions.append(Space.kind == Space.INTERNATIONAL)
+            conditions.append(db.and_(Space.kind == Space.REGIONAL, Space.region_id == country.region_id))
+            conditions.append(db.and_(Space.kind == Space.NATIONAL, Space.country_id == country.id))
+        role_spaces = [space for _, space in _roles(user) if space is not None]
+        if role_spaces:
+            conditions.append(Space.id.in_(role_spaces))
+        query = query.where(db.or_(*conditions) if conditions else db.false())
+    ids = frozenset(db.session.scalars(query))
+    cache[user.id] = ids
+    return ids
+
+
+def can_read_space(space, user=None):
+    return space is not None and space.id in readable_space_ids(user)
+
+
+def can_moderate(space, user=None):
+    """Moderators of the space, global moderators and administrators."""
+    user = _user(user)
+    if not is_signed_in(user) or space is None:
+        return False
+    return user.is_admin or has_role(user, "moderator", space.id)
+
+
+def can_facilitate(space, user=None):
+    user = _user(user)
+    if not is_signed_in(user) or space is None:
+        return False
+    return user.is_admin or has_role(user, "facilitator", space.id)
+
+
+def is_space_member(space, user=None):
+    """A partner member or volunteer in mandate (not only a staff reader) of the space."""
+    user = _user(user)
+    if not can_read_space(space, user):
+        return False
+    organisation = user.effective_organisation()
+    if space.kind == "international":
+        return organisation is not None or user.is_admin or bool(_roles(user))
+    if organisation is None:
+        return False
+    country = organisation.country
+    if space.kind == "regional":
+        return space.region_id == country.region_id
+    return space.country_id == country.id
+
+
+def get_space_or_404(slug):
+    """Load a space by slug; 404 for what the person may not read, so existence does not leak."""
+    from sociallab.spaces.models import Space
+    space = db.session.scalar(db.select(Space).where(Space.slug == slug))
+    if space is None or not can_read_space(space):
+        abort(404)
+    return space
+
+
+# --- accounts and administration --------------------------------------------------------
+
+def can_invite(organisation, user=None):
+    """Administrators, and an organisation's focal point for their own organisation."""
+    user = _user(user)
+    if not is_signed_in(user) or organisation is None:
+        return False
+    return user.is_admin or organisation.focal_point_id == user.id
+
+
+def can_read_audit(user=None):
+    return is_admin(user)
+
+
+# --- search audience ----------------------------------------------------------------------
+# A searchable item carries audience tokens; a person may read it when one of their tokens
+# matches. These two functions are the only place the tokens are defined.
+
+def audience_tokens_for_item(space_id, visibility="members", organisation_ids=(), author_id=None,
+                             everyone=False):
+    """Tokens for an item of a space.
+
+    visibility: "members" (every reader of the space), "moderators" (moderators of the space,
+    plus the author), "organisations" (drafts: the authors' organisations, plus moderators).
+    everyone=True adds the token every signed-in person holds (featured good practices).
+    """
+    tokens = {f"mod:{space_id}"}
+    if visibility == "members":
+        tokens.add(f"space:{space_id}")
+    elif visibility == "organisations":
+        tokens.update(f"org:{oid}:space:{space_id}" for oid in organisation_ids)
+    if author_id is not None:
+        tokens.add(f"user:{author_id}")
+    if everyone:
+        tokens.add("everyone")
+    return sorted(tokens)
+
+
+def audience_tokens_for_user(user=None):
+    """Tokens that a person holds: the counterpart of audience_tokens_for_item."""
+    user = _user(user)
+    if not is_signed_in(user):
+        return []
+    tokens = {"everyone", f"user:{user.id}"}
+    organisation = user.effective_organisation()
+    for space_id in readable_space_ids(user):
+        tokens.add(f"space:{space_id}")
+        if organisation is not None:
+            tokens.add(f"org:{organisation.id}:space:{space_id}")
+        if user.is_admin or has_role(user, "moderator", space_id):
+            tokens.add(f"mod:{space_id}")
+    return sorted(tokens)
+
+
+# --- forums -------------------------------------------------------------------------------
+
+# --- initiatives --------------------------------------------------------------------------
+
+# --- knowledge ----------------------------------------------------------------------------
+
+# --- workshops ----------------------------------------------------------------------------
+
+
+# --- view decorators and template helpers --------------------------------------------------
+
+def admin_required(view):
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not is_signed_in():
+            from sociallab.extensions import login_manager
+            return login_manager.unauthorized()
+        if not is_admin():
+            abort(404)
+        return view(*args, **kwargs)
+    return wrapped
+
+
+TEMPLATE_HELPERS = {
+    "can_read_space": can_read_space,
+    "can_moderate": can_moderate,
+    "can_facilitate": can_facilitate,
+    "can_invite": can_invite,
+    "is_admin": is_admin,
+    "is_space_member": is_space_member,
+}
+
+
+def template_helper(func):
+    """Expose a rule to Jinja under its own name."""
+    TEMPLATE_HELPERS[func.__name__] = func
+    return func

@@ -1,0 +1,92 @@
+"""Regions, countries, spaces, partner organisations and themes: the Lab's structure, as data."""
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import ForeignKey, String, Text, Boolean, UniqueConstraint
+
+from sociallab.extensions import db
+from sociallab.i18n import localized
+
+
+class LocalizedNameMixin:
+    name_fr: Mapped[str] = mapped_column(String(160))
+    name_en: Mapped[str] = mapped_column(String(160))
+    name_es: Mapped[str] = mapped_column(String(160))
+
+    @property
+    def name(self):
+        return localized(self, "name")
+
+
+class Region(LocalizedNameMixin, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    countries = relationship("Country", back_populates="region", order_by="Country.iso2")
+
+
+class Country(LocalizedNameMixin, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    iso2: Mapped[str] = mapped_column(String(2), unique=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), index=True)
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    region = relationship("Region", back_populates="countries")
+    organisations = relationship("Organisation", back_populates="country", order_by="Organisation.name")
+
+    MIN_PARTNERS = 2
+
+    @property
+    def is_incomplete(self):
+        return sum(1 for o in self.organisations if o.active) < self.MIN_PARTNERS
+
+
+class Space(LocalizedNameMixin, db.Model):
+    """A place where partners work together. Its kind says who belongs (see permissions)."""
+    INTERNATIONAL, REGIONAL, NATIONAL = "international", "regional", "national"
+    KINDS = (INTERNATIONAL, REGIONAL, NATIONAL)
+    MAX_NATIONAL_PARTNERS = 4
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(16), index=True)
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"), index=True)
+    country_id: Mapped[int | None] = mapped_column(ForeignKey("country.id"), index=True)
+    description_fr: Mapped[str] = mapped_column(Text, default="")
+    description_en: Mapped[str] = mapped_column(Text, default="")
+    description_es: Mapped[str] = mapped_column(Text, default="")
+    archived: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    region = relationship("Region")
+    country = relationship("Country")
+
+    @property
+    def description(self):
+        return localized(self, "description")
+
+
+class Organisation(db.Model):
+    CIVIL_SOCIETY, STATE = "civil_society", "state_institution"
+    KINDS = (CIVIL_SOCIETY, STATE)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    country_id: Mapped[int] = mapped_column(ForeignKey("country.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32), default=CIVIL_SOCIETY)
+    focal_point_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user.id", use_alter=True, ondelete="SET NULL"), index=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    country = relationship("Country", back_populates="organisations")
+    focal_point = relationship("User", foreign_keys=[focal_point_id])
+    __table_args__ = (UniqueConstraint("country_id", "name"),)
+
+
+class Theme(db.Model):
+    """The configurable taxonomy of rights and priorities, labelled in three languages."""
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    label_fr: Mapped[str] = mapped_column(String(160))
+    label_en: Mapped[str] = mapped_column(String(160))
+    label_es: Mapped[str] = mapped_column(String(160))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    @property
+    def label(self):
+        return localized(self, "label")

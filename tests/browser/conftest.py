@@ -1,0 +1,76 @@
+"""Headless Chromium (Debian's) driven by Playwright, against the app served on 127.0.0.1."""
+import os
+import shutil
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+import config
+from sociallab import create_app
+from sociallab.extensions import db
+from tests.conftest import skip_or_fail
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+ARTIFACTS = os.path.join(os.path.dirname(os.path.dirname(__file__)), "artifacts")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args():
+    if not shutil.which(CHROMIUM):
+        skip_or_fail(f"Chromium not found at {CHROMIUM}")
+    return {
+        "executable_path": CHROMIUM,
+        "headless": True,
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+    }
+
+
+class LiveServer:
+    def __init__(self, app, port):
+        self.app, self.port = app, port
+        self.url = f"http://127.0.0.1:{port}"
+
+    def screenshot(self, page, name):
+        os.makedirs(ARTIFACTS, exist_ok=True)
+        path = os.path.join(ARTIFACTS, f"{name}.png")
+        page.screenshot(path=path, full_page=True)
+        return path
+
+
+@pytest.fixture
+def live_server(tmp_path):
+    """The whole app (HTTP and Socket.IO) on a free port, with the demo data loaded.
+
+    Uses its own SQLite file (or DATABASE_URL), so the server's threads see committed data.
+    """
+    db_url = os.environ.get("DATABASE_URL") or f"sqlite:///{tmp_path / 'live.db'}"
+
+    class LiveConfig(config.TestConfig):
+        SQLALCHEMY_DATABASE_URI = db_url
+        SEARCH_INDEX_DIR = str(tmp_path / "index")
+        UPLOAD_DIR = str(tmp_path / "uploads")
+        RATELIMIT_ENABLED = False
+
+    app = create_app(LiveConfig)
+    with app.app_context():
+        from tests.conftest import _reset_database
+        _reset_database(app)
+        from sociallab.demo import seed_demo
+        seed_demo()
+        db.session.remove()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield LiveServer(app, server.server_port)
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+def sign_in(page, server, email, password=config.Config.DEMO_PASSWORD):
+    page.goto(f"{server.url}/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", password)
+    page.click("form button[type=submit].primary")
+    page.wait_for_load_state()
