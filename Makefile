@@ -21,7 +21,7 @@ install: $(VENV)/.installed translations
 # Catalogues are compiled here, never committed as binaries: one per domain package.
 translations: $(VENV)/.installed
 	@for d in $$(find sociallab -type d -name translations); do \
-		$(BIN)/pybabel compile --use-fuzzy -q -d $$d || exit 1; \
+		$(BIN)/pybabel -q compile --use-fuzzy -d $$d || exit 1; \
 	done
 
 run: install
