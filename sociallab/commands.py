@@ -22,6 +22,10 @@ def seed_demo_command():
 @click.option("--port", default=5000, type=int)
 def serve_command(host, port):
     """Serve the platform with its Socket.IO server."""
+    import os
+
     from sociallab.extensions import socketio
+    # Flask refuses app.run() inside its own CLI; this command is meant to serve.
+    os.environ.pop("FLASK_RUN_FROM_CLI", None)
     click.echo(f"Sociallab is on http://{host}:{port}")
     socketio.run(current_app, host=host, port=port, allow_unsafe_werkzeug=True, use_reloader=False)
