@@ -74,3 +74,18 @@ def sign_in(page, server, email, password=config.Config.DEMO_PASSWORD):
     page.fill("input[name=password]", password)
     page.click("form button[type=submit].primary")
     page.wait_for_load_state()
+
+
+AXE = os.path.join(os.path.dirname(os.path.dirname(__file__)), "vendor", "axe-core", "axe.min.js")
+
+
+def axe_violations(page, impacts=("serious", "critical")):
+    """Run the vendored axe-core on the current page; WCAG 2.1 A/AA violations of these impacts."""
+    # evaluate() runs through the DevTools protocol, so the page's CSP does not block axe.
+    with open(AXE, encoding="utf-8") as f:
+        page.evaluate(f.read())
+    result = page.evaluate(
+        "async () => await axe.run(document, {runOnly: {type: 'tag', values: "
+        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})")
+    return [f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes)"
+            for v in result["violations"] if v["impact"] in impacts]
