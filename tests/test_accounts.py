@@ -181,3 +181,37 @@ def test_security_headers_on_every_page(client):
     assert response.headers["Referrer-Policy"]
     cookie = response.headers.get("Set-Cookie", "")
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_idle_session_is_signed_out(client, auth, member):
+    auth.login(member.email)
+    assert client.get("/spaces").status_code == 200
+    with client.session_transaction() as session:
+        session["_seen"] = session["_seen"] - 3 * 3600
+    response = client.get("/spaces")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_remember_me_cookie_stops_working_after_sign_out(app, client, auth, member):
+    page = client.get("/login")
+    client.post("/login", data={"email": member.email, "password": "sociallab-demo", "remember": "y",
+                                "csrf_token": csrf_token_from(page.get_data(as_text=True))})
+    remembered = client.get_cookie("remember_token").value
+    auth.logout()
+    thief = app.test_client()
+    thief.set_cookie("remember_token", remembered)
+    assert thief.get("/spaces").status_code == 302
+
+
+def test_error_pages_speak_the_visitors_language(client):
+    response = client.get("/no-such-page", headers={"Accept-Language": "es-PE,es;q=0.9"})
+    assert response.status_code == 404
+    assert '<html lang="es">' in response.get_data(as_text=True)
+    assert "Página no encontrada" in response.get_data(as_text=True)
+
+
+def test_too_large_request_gets_a_readable_413(app, client):
+    app.config["MAX_CONTENT_LENGTH"] = 1024
+    response = client.post("/login", data={"email": "x" * 4096})
+    assert response.status_code == 413
+    assert "trop" in response.get_data(as_text=True).lower()
