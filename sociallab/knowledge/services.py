@@ -1,0 +1,151 @@
+"""Knowledge services: create and edit resources, link translations, attach files. No request needed.
+
+Callers commit; search indexes the resource after that commit (sociallab.search hooks).
+"""
+from flask_babel import gettext as _
+
+from sociallab.extensions import db
+from sociallab.i18n import utcnow
+from sociallab.knowledge.models import Resource
+from sociallab.spaces.models import Country, Theme
+
+LANGUAGES = ("fr", "en", "es")
+
+
+class KnowledgeError(Exception):
+    """A refusal a person can act on; its message is already translated."""
+
+
+def _themes(codes_or_themes):
+    items = list(codes_or_themes or ())
+    if all(isinstance(i, Theme) for i in items):
+        return items
+    codes = [getattr(i, "code", i) for i in items]
+    return list(db.session.scalars(db.select(Theme).where(Theme.code.in_(codes)))) if codes else []
+
+
+def _countries(codes_or_countries):
+    items = list(codes_or_countries or ())
+    if all(isinstance(i, Country) for i in items):
+        return items
+    codes = [getattr(i, "iso2", i).lower() for i in items]
+    return list(db.session.scalars(db.select(Country).where(Country.iso2.in_(codes)))) if codes else []
+
+
+def check_resource_fields(type, title, lang):
+    if type not in Resource.TYPES:
+        raise KnowledgeError(_("Choose a type from the list."))
+    if not (title or "").strip():
+        raise KnowledgeError(_("Give the resource a title."))
+    if lang not in LANGUAGES:
+        raise KnowledgeError(_("Choose the language the resource is written in."))
+
+
+def create_resource(space, author, type, title, summary, body, lang, themes=(), countries=(),
+                    status=Resource.PUBLISHED, translation_of=None):
+    """Add a resource to `space` and return it (flushed, not committed: the caller commits).
+
+    type: one of Resource.TYPES ("toolkit", "guide", "report", "article", "minutes", "other").
+    body: Markdown, rendered through the content module when shown.
+    lang: "fr", "en" or "es" — the language the resource is written in.
+    themes: Theme objects or theme codes; countries: Country objects or ISO2 codes.
+    author: the User who writes it, or None for a system-made resource (e.g. workshop minutes);
+      their organisation is kept to decide who shares a draft.
+    status: "published" (readers of the space), "draft" (the author's organisation and the
+      space's moderators) or "hidden" (moderators and the author).
+    translation_of: another Resource of which this one is a translation; both then share a
+      translation group (one resource per language in a group).
+    Raises KnowledgeError on a bad type, empty title, unknown language, or a language the
+    translation group already has. The resource is indexed for search after the commit.
+    """
+    check_resource_fields(type, title, lang)
+    if status not in Resource.STATUSES:
+        raise KnowledgeError(_("Choose a status from the list."))
+    organisation = author.effective_organisation() if author is not None else None
+    resource = Resource(space_id=space.id, space=space, type=type, title=title.strip()[:200],
+                        summary=(summary or "").strip(), body=body or "", lang=lang,
+                        author=author, organisation_id=organisation.id if organisation else None,
+                        status=status, themes=_themes(themes), countries=_countries(countries))
+    if translation_of is not None:
+        _join_translation_group(resource, translation_of)
+    db.session.add(resource)
+    db.session.flush()
+    return resource
+
+
+def update_resource(resource, type, title, summary, body, lang, themes=(), countries=(), status=None):
+    """Change a resource's fields (flushed, not committed)."""
+    check_resource_fields(type, title, lang)
+    if lang != resource.lang and _group_has_language(resource.translation_group, lang, resource.id):
+        raise KnowledgeError(_("Another version of this resource is already in that language."))
+    resource.type, resource.title = type, title.strip()[:200]
+    resource.summary, resource.body, resource.lang = (summary or "").strip(), body or "", lang
+    resource.themes, resource.countries = _themes(themes), _countries(countries)
+    if status is not None and status in (Resource.PUBLISHED, Resource.DRAFT):
+        # Hiding is a moderator's decision (set_hidden); editing keeps a hidden resource hidden.
+        if resource.status != Resource.HIDDEN:
+            resource.status = status
+    resource.updated_at = utcnow()
+    db.session.flush()
+    return resource
+
+
+def set_hidden(resource, hidden, moderator):
+    """Hide a resource from the space's readers (or show it again). Audited."""
+    from sociallab.audit.services import record
+    before = resource.status
+    resource.status = Resource.HIDDEN if hidden else Resource.PUBLISHED
+    record(moderator, "resource.hide" if hidden else "resource.unhide", resource,
+           before={"status": before}, after={"status": resource.status}, space_id=resource.space_id)
+    db.session.flush()
+    return resource
+
+
+def _group_has_language(group, lang, except_id=None):
+    query = db.select(Resource.id).where(Resource.translation_group == group, Resource.lang == lang)
+    if except_id is not None:
+        query = query.where(Resource.id != except_id)
+    return db.session.scalar(query.limit(1)) is not None
+
+
+def _join_translation_group(resource, other):
+    if other.space_id != resource.space_id:
+        raise KnowledgeError(_("A translation must be in the same space as the original."))
+    if other.id == getattr(resource, "id", None):
+        raise KnowledgeError(_("A resource cannot be a translation of itself."))
+    if other.lang == resource.lang or _group_has_language(other.translation_group, resource.lang, resource.id):
+        raise KnowledgeError(_("This resource already has a version in that language."))
+    resource.translation_group = other.translation_group
+
+
+def link_translation(resource, other):
+    """Make `other` (and its own versions) versions of `resource`'s group. Flushed, not committed."""
+    if other.translation_group == resource.translation_group:
+        return resource
+    incoming = list(db.session.scalars(db.select(Resource).where(
+        Resource.translation_group == other.translation_group)))
+    languages = {r.lang for r in versions_of(resource)}
+    for item in incoming:
+        if item.space_id != resource.space_id:
+            raise KnowledgeError(_("A translation must be in the same space as the original."))
+        if item.lang in languages:
+            raise KnowledgeError(_("This resource already has a version in that language."))
+        languages.add(item.lang)
+    for item in incoming:
+        item.translation_group = resource.translation_group
+    db.session.flush()
+    return resource
+
+
+def unlink_translation(resource):
+    """Take a resource out of its translation group."""
+    from sociallab.knowledge.models import new_translation_group
+    resource.translation_group = new_translation_group()
+    db.session.flush()
+    return resource
+
+
+def versions_of(resource):
+    """Every resource of the translation group, this one included, in fr, en, es order."""
+    items = db.session.scalars(db.select(Resource).where(Resource.translation_group == resource.translation_group))
+    return sorted(items, key=lambda r: (LANGUAGES.index(r.lang) if r.lang in LANGUAGES else 9, r.id))

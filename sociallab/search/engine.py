@@ -1,0 +1,394 @@
+"""The Whoosh index behind sociallab.search: one writer at a time, one shared, refreshed searcher."""
+import hashlib
+import logging
+import os
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import date, datetime, time as dtime
+
+from markupsafe import Markup, escape
+from whoosh import index as whoosh_index
+from whoosh import qparser, sorting
+from whoosh import query as wq
+from whoosh.highlight import ContextFragmenter, Highlighter, HtmlFormatter, WholeFragmenter
+
+from sociallab.search.schema import LANGUAGES, build_schema, text_fields
+from sociallab.search.text import plain_text
+
+log = logging.getLogger(__name__)
+
+PAGE_SIZE = 20
+MAX_QUERY_LENGTH = 200
+# Indexed text is bounded so that one huge attachment cannot make every reindex crawl; the
+# stored copy (for snippets) is shorter still, because highlighting re-reads it per hit.
+MAX_BODY_CHARS = 200_000
+MAX_STORED_CHARS = 6_000
+# Another process may hold the index lock while it commits; wait that long for it.
+WRITE_TIMEOUT_S = 60.0
+# How often a searcher looks for commits made by other processes (our own refresh at once).
+FOREIGN_CHANGES_CHECK_S = 1.0
+
+FACETS = ("space", "countries", "themes", "type", "lang", "year")
+# Filter names in URLs → index field.
+FILTER_FIELDS = {"space": "space", "country": "countries", "theme": "themes", "type": "type",
+                 "lang": "lang", "year": "year"}
+
+
+# Whoosh's HtmlFormatter escapes the text around the marks it adds.
+SNIPPETS = Highlighter(fragmenter=ContextFragmenter(maxchars=220, surround=60),
+                       formatter=HtmlFormatter(tagname="mark", between=" … "))
+TITLES = Highlighter(fragmenter=WholeFragmenter(), formatter=HtmlFormatter(tagname="mark"))
+
+
+class QueryError(ValueError):
+    """The query text could not be understood."""
+
+
+@dataclass
+class Hit:
+    id: str
+    type: str
+    title: Markup
+    url: str
+    space_id: int | None
+    lang: str
+    created_at: datetime | None
+    snippet: Markup
+    countries: list = field(default_factory=list)
+    themes: list = field(default_factory=list)
+
+
+@dataclass
+class SearchResults:
+    text: str = ""
+    hits: list = field(default_factory=list)
+    total: int = 0
+    page: int = 1
+    pages: int = 0
+    facets: dict = field(default_factory=dict)  # facet name → [(value, count)], most first
+    suggestion: str | None = None
+    error: str | None = None
+
+    @property
+    def has_next(self):
+        return self.page < self.pages
+
+
+def _digest(document):
+    parts = [str(document.get(k)) for k in ("type", "title", "body", "lang", "space_id", "countries",
+                                             "themes", "created_at", "url", "audience")]
+    return hashlib.sha1("\x1f".join(parts).encode("utf-8", "replace")).hexdigest()
+
+
+def to_fields(document):
+    """The Whoosh fields of a SearchableMixin document (see sociallab/search/mixin.py)."""
+    title = (document.get("title") or "").strip()
+    body = plain_text(document.get("body") or "", MAX_BODY_CHARS)
+    lang = document.get("lang") or ""
+    created = document.get("created_at")
+    countries = sorted({c.lower() for c in document.get("countries") or ()})
+    themes = sorted(set(document.get("themes") or ()))
+    fields = dict(
+        id=document["id"],
+        type=document["type"],
+        space=str(document.get("space_id") or ""),
+        lang=lang,
+        year=str(created.year) if created else "",
+        countries=",".join(countries),
+        themes=",".join(themes),
+        countries_facet=",".join(countries),
+        themes_facet=",".join(themes),
+        audience=",".join(document.get("audience") or ()),
+        url=document.get("url") or "",
+        stored_title=title,
+        stored_body=body[:MAX_STORED_CHARS],
+        digest=_digest(document),
+        title=title,
+        body=body,
+    )
+    if created is not None:
+        fields["created"] = created
+    if lang in LANGUAGES:
+        fields[f"title_{lang}"] = title
+        fields[f"body_{lang}"] = body
+    return fields
+
+
+class SearchEngine:
+    """One per index directory and process. Thread-safe."""
+
+    def __init__(self, path):
+        self.path = path
+        self._ix = None
+        self._open_lock = threading.Lock()
+        # Whoosh segment readers share file handles, so one search at a time uses the searcher.
+        self._search_lock = threading.Lock()
+        # One writer per process; Whoosh's lock file serialises writers across processes.
+        self._write_lock = threading.Lock()
+        self._searcher = None
+        self._stale = False
+        self._checked_at = 0.0
+        self._parser = None
+        self._spelling_parser = None
+
+    # -- opening -------------------------------------------------------------------------
+
+    @property
+    def ix(self):
+        if self._ix is None:
+            with self._open_lock:
+                if self._ix is None:
+                    self._ix = self._open_or_create()
+        return self._ix
+
+    def _open_or_create(self):
+        os.makedirs(self.path, exist_ok=True)
+        schema = build_schema()
+        if whoosh_index.exists_in(self.path):
+            ix = whoosh_index.open_dir(self.path)
+            if set(ix.schema.names()) == set(schema.names()):
+                return ix
+            log.warning("search index at %s has an older schema: starting it afresh; run "
+                        "`flask sociallab reindex`", self.path)
+        return whoosh_index.create_in(self.path, schema)
+
+    def close(self):
+        with self._search_lock:
+            if self._searcher is not None:
+                self._searcher.close()
+                self._searcher = None
+        if self._ix is not None:
+            self._ix.close()
+            self._ix = None
+
+    # -- writing -------------------------------------------------------------------------
+
+    def apply(self, documents=(), removals=()):
+        """Add or replace `documents` and delete the ids in `removals`, in one commit."""
+        fields = [to_fields(d) for d in documents]
+        removals = [r for r in removals if r]
+        if not fields and not removals:
+            return
+        with self._write_lock:
+            writer = self.ix.writer(timeout=WRITE_TIMEOUT_S)
+            try:
+                for doc_id in removals:
+                    writer.delete_by_term("id", doc_id)
+                for item in fields:
+                    writer.update_document(**item)
+            except BaseException:
+                writer.cancel()
+                raise
+            writer.commit()
+        self._stale = True
+
+    def rebuild(self, documents, procs=1, progress=None):
+        """Replace the whole index with `documents` (an iterable); returns how many were written.
+
+        Several processes analyse text in parallel when procs > 1 (each writes its own segment).
+        """
+        with self._write_lock:
+            kwargs = dict(procs=procs, multisegment=True, limitmb=256) if procs > 1 else dict(limitmb=256)
+            writer = self.ix.writer(timeout=WRITE_TIMEOUT_S, **kwargs)
+            count = 0
+            try:
+                writer.mergetype = None
+                for document in documents:
+                    writer.add_document(**to_fields(document))
+                    count += 1
+                    if progress is not None:
+                        progress(1)
+            except BaseException:
+                writer.cancel()
+                raise
+            from whoosh.writing import CLEAR
+            writer.commit(mergetype=CLEAR) if procs == 1 else writer.commit()
+        self._stale = True
+        return count
+
+    def clear(self):
+        with self._write_lock:
+            self.close()
+            os.makedirs(self.path, exist_ok=True)
+            self._ix = whoosh_index.create_in(self.path, build_schema())
+        self._stale = True
+
+    # -- reading -------------------------------------------------------------------------
+
+    def _current_searcher(self):
+        """The shared searcher, refreshed after our writes and now and then for other processes'."""
+        now = time.monotonic()
+        if self._searcher is None:
+            self._searcher = self.ix.searcher()
+            self._checked_at, self._stale = now, False
+        elif self._stale or now - self._checked_at > FOREIGN_CHANGES_CHECK_S:
+            self._stale, self._checked_at = False, now
+            if not self._searcher.up_to_date():
+                self._searcher = self._searcher.refresh()
+        return self._searcher
+
+    def stored_digests(self):
+        """{id: digest} of every document in the index (for check-index)."""
+        with self._search_lock:
+            searcher = self._current_searcher()
+            return {fields["id"]: fields.get("digest") for fields in searcher.all_stored_fields()}
+
+    def _parsers(self):
+        if self._parser is None:
+            schema = self.ix.schema
+            parser = qparser.MultifieldParser(text_fields(), schema, group=qparser.AndGroup)
+            # People type words, phrases in quotes and -exclusions; field names and wildcards
+            # in a search box are more often accidents than intentions.
+            parser.remove_plugin_class(qparser.FieldsPlugin)
+            parser.remove_plugin_class(qparser.WildcardPlugin)
+            parser.remove_plugin_class(qparser.BoostPlugin)
+            parser.add_plugin(qparser.PlusMinusPlugin())
+            spelling = qparser.QueryParser("body", schema, group=qparser.AndGroup)
+            for plugin in (qparser.FieldsPlugin, qparser.WildcardPlugin, qparser.BoostPlugin):
+                spelling.remove_plugin_class(plugin)
+            spelling.add_plugin(qparser.PlusMinusPlugin())
+            self._parser, self._spelling_parser = parser, spelling
+        return self._parser, self._spelling_parser
+
+    def parse(self, text):
+        """The Whoosh query for what a person typed; QueryError when it cannot be understood."""
+        parser, _spelling = self._parsers()
+        try:
+            parsed = parser.parse(text)
+        except Exception as error:  # Whoosh raises a variety of errors on odd input
+            raise QueryError(str(error)) from error
+        if parsed is wq.NullQuery or _has_error(parsed):
+            raise QueryError(text)
+        return parsed
+
+    def search(self, tokens, text, filters=None, page=1, pagelen=PAGE_SIZE):
+        """Search as a person holding the audience `tokens`; nothing outside them is counted."""
+        text = (text or "").strip()
+        results = SearchResults(text=text, page=max(1, page))
+        if not text:
+            return results
+        if len(text) > MAX_QUERY_LENGTH:
+            raise QueryError(text)
+        if not tokens:
+            return results
+        user_query = self.parse(text)
+        allowed = _restriction(tokens, filters or {})
+        with self._search_lock:
+            searcher = self._current_searcher()
+            self._run(searcher, user_query, allowed, results, pagelen)
+            if results.total < 3:
+                results.suggestion = self._suggest(searcher, text, allowed, results.total)
+        return results
+
+    def _run(self, searcher, user_query, allowed, results, pagelen):
+        facets = sorting.Facets()
+        for name in FACETS:
+            column = f"{name}_facet" if name in ("countries", "themes") else name
+            facets.add_field(column)
+        combined = wq.And([user_query, allowed])
+        page = searcher.search_page(combined, results.page, pagelen=pagelen, groupedby=facets,
+                                    maptype=sorting.Count)
+        results.total = page.total
+        results.pages = (page.total + pagelen - 1) // pagelen
+        results.page = page.pagenum
+        results.facets = _facet_counts(page.results)
+        for hit in page:
+            results.hits.append(_hit(hit))
+
+    def _suggest(self, searcher, text, allowed, found):
+        """A corrected query that finds more of what this person may read, else None."""
+        _parser, spelling = self._parsers()
+        try:
+            parsed = spelling.parse(text)
+            reader = searcher.reader()
+            # Short words are too often right already ("en", "and") to be worth correcting.
+            unknown = [(f, t) for f, t in parsed.iter_all_terms()
+                       if len(t) >= 4 and not reader.frequency(f, t)]
+            if not unknown:
+                return None
+            corrected = searcher.correct_query(parsed, text, terms=unknown, maxdist=2)
+        except Exception:  # a suggestion is a nicety; never let it break the results
+            return None
+        if not corrected.string or corrected.string.strip().lower() == text.lower():
+            return None
+        try:
+            again = searcher.search(wq.And([self.parse(corrected.string), allowed]), limit=1)
+        except QueryError:
+            return None
+        # Only words from items the person may read are ever suggested.
+        return corrected.string if len(again) > found else None
+
+
+def _has_error(q):
+    if getattr(q, "error", None):
+        return True
+    return any(_has_error(child) for child in q.children()) if hasattr(q, "children") else False
+
+
+def _restriction(tokens, filters):
+    """Audience (who may read) and chosen facet values, as one unscored query."""
+    parts = [wq.Or([wq.Term("audience", t) for t in tokens])]
+    for name, values in filters.items():
+        fieldname = FILTER_FIELDS.get(name)
+        values = [v for v in (values or ()) if v]
+        if fieldname and values:
+            parts.append(wq.Or([wq.Term(fieldname, str(v)) for v in values]))
+    start, end = filters.get("from"), filters.get("to")
+    if start or end:
+        parts.append(wq.DateRange("created", _as_datetime(start), _as_datetime(end, end_of_day=True)))
+    return wq.ConstantScoreQuery(wq.And(parts), score=0.0)
+
+
+def _as_datetime(value, end_of_day=False):
+    if value is None or isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        return datetime.combine(value, dtime.max if end_of_day else dtime.min)
+    return None
+
+
+def _facet_counts(whoosh_results):
+    facets = {}
+    for name in FACETS:
+        column = f"{name}_facet" if name in ("countries", "themes") else name
+        counts = {}
+        for key, count in whoosh_results.groups(column).items():
+            # List facets are stored joined; a document counts once for each of its values.
+            for value in (key.split(",") if name in ("countries", "themes") else [key]):
+                if value:
+                    counts[value] = counts.get(value, 0) + count
+        facets[name] = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return facets
+
+
+def _hit(hit):
+    fields = hit.fields()
+    lang = fields.get("lang") or ""
+    stored_body = fields.get("stored_body") or ""
+    title = fields.get("stored_title") or ""
+    snippet = ""
+    for fieldname in ([f"body_{lang}"] if lang in LANGUAGES else []) + ["body"]:
+        snippet = SNIPPETS.highlight_hit(hit, fieldname, text=stored_body, top=2)
+        if snippet:
+            break
+    if not snippet:
+        snippet = escape(stored_body[:220] + ("…" if len(stored_body) > 220 else ""))
+    highlighted_title = ""
+    for fieldname in ([f"title_{lang}"] if lang in LANGUAGES else []) + ["title"]:
+        highlighted_title = TITLES.highlight_hit(hit, fieldname, text=title, top=1) if title else ""
+        if highlighted_title:
+            break
+    space = fields.get("space")
+    return Hit(
+        id=fields["id"],
+        type=fields.get("type") or "",
+        title=Markup(highlighted_title) if highlighted_title else escape(title),
+        url=fields.get("url") or "",
+        space_id=int(space) if space and space.isdigit() else None,
+        lang=lang,
+        created_at=fields.get("created"),
+        snippet=Markup(snippet),
+        countries=[c for c in (fields.get("countries") or "").split(",") if c],
+        themes=[t for t in (fields.get("themes") or "").split(",") if t],
+    )

@@ -1,0 +1,24 @@
+"""Markdown source to the plain text that search indexes and quotes in snippets."""
+import html
+import re
+
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_TAG = re.compile(r"<[^>]{0,200}>")
+_MARKUP = re.compile(r"(^|\s)[#>*+\-|]+(?=\s)|[*_`~|]{1,3}", re.MULTILINE)
+_SPACES = re.compile(r"[ \t]+")
+
+
+def plain_text(source, limit=None):
+    """Text a reader would see, without Markdown marks or HTML tags; cut at `limit` characters.
+
+    A regular expression, not a Markdown renderer: it runs on every indexed item (tens of
+    thousands at a reindex) and a search snippet does not need exact rendering.
+    """
+    text = source or ""
+    if limit is not None:
+        text = text[: limit * 2]
+    text = _LINK.sub(r"\1", text)
+    text = _TAG.sub(" ", text)
+    text = _MARKUP.sub(r"\1", text)
+    text = html.unescape(_SPACES.sub(" ", text)).strip()
+    return text[:limit] if limit is not None else text
