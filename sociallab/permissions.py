@@ -177,6 +177,66 @@ def audience_tokens_for_user(user=None):
 
 # --- knowledge ----------------------------------------------------------------------------
 
+def resource_audience(resource):
+    """Search audience of a resource; the same rule as can_read_resource, as tokens."""
+    if resource.status == "published":
+        return audience_tokens_for_item(resource.space_id, "members", author_id=resource.author_id)
+    if resource.status == "draft":
+        organisations = [resource.organisation_id] if resource.organisation_id else []
+        return audience_tokens_for_item(resource.space_id, "organisations", organisations,
+                                        author_id=resource.author_id)
+    return audience_tokens_for_item(resource.space_id, "moderators", author_id=resource.author_id)
+
+
+def can_read_resource(resource, user=None):
+    """Published: readers of the space. Draft: the author's organisation and moderators.
+    Hidden: moderators and the author."""
+    user = _user(user)
+    if resource is None or not can_read_space(resource.space, user):
+        return False
+    if resource.status == "published" or resource.author_id == user.id or can_moderate(resource.space, user):
+        return True
+    if resource.status == "draft":
+        organisation = user.effective_organisation()
+        return organisation is not None and organisation.id == resource.organisation_id
+    return False
+
+
+def can_add_resource(space, user=None):
+    """Members of the space (partners, volunteers in mandate) and its moderators."""
+    return is_space_member(space, user) or can_moderate(space, user)
+
+
+def can_edit_resource(resource, user=None):
+    """The author while they still read the space, and the space's moderators."""
+    user = _user(user)
+    if not can_read_resource(resource, user):
+        return False
+    return resource.author_id == user.id or can_moderate(resource.space, user)
+
+
+# Exposed to Jinja by sociallab.knowledge (template_helper is defined at the end of this module).
+KNOWLEDGE_TEMPLATE_HELPERS = ("can_read_resource", "can_add_resource", "can_edit_resource")
+
+
+def get_resource_or_404(resource_id):
+    """Load a resource the person may read; 404 otherwise, so existence does not leak."""
+    from sociallab.knowledge.models import Resource
+    resource = db.session.get(Resource, resource_id)
+    if not can_read_resource(resource):
+        abort(404)
+    return resource
+
+
+def get_file_version_or_404(version_id):
+    """Load a stored file whose resource the person may read; 404 otherwise."""
+    from sociallab.knowledge.models import FileVersion
+    version = db.session.get(FileVersion, version_id)
+    if version is None or not can_read_resource(version.attachment.resource):
+        abort(404)
+    return version
+
+
 # --- workshops ----------------------------------------------------------------------------
 
 
