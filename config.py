@@ -74,6 +74,8 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "1") == "1"
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "Sociallab <no-reply@sociallab.example.org>")
+    # Where links in e-mails sent outside a request (the daily digest) point.
+    SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:5000")
 
     INVITATION_TTL = timedelta(days=7)
     PASSWORD_RESET_TTL = timedelta(hours=2)

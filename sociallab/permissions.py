@@ -172,6 +172,99 @@ def audience_tokens_for_user(user=None):
 
 
 # --- forums -------------------------------------------------------------------------------
+# A thread belongs to a space; whoever reads the space reads its threads. Hidden posts stay
+# visible to the space's moderators and their author; deleted posts are shown as removed.
+
+def get_category_or_404(category_id, space=None):
+    """A category of a space the person reads (of `space` when given), else 404."""
+    from sociallab.forums.models import Category
+    category = db.session.get(Category, category_id)
+    if category is None or (space is not None and category.space_id != space.id) \
+            or not can_read_space(category.space):
+        abort(404)
+    return category
+
+
+def get_thread_or_404(thread_id):
+    """A thread of a space the person reads, else 404 (so existence does not leak)."""
+    from sqlalchemy.orm import joinedload
+
+    from sociallab.forums.models import Thread
+    thread = db.session.get(Thread, int(thread_id), options=[
+        joinedload(Thread.space), joinedload(Thread.category)]) if str(thread_id).isdigit() else None
+    if thread is None or not can_read_space(thread.space):
+        abort(404)
+    return thread
+
+
+def get_post_or_404(post_id):
+    """A post the person may see (hidden ones only for moderators and the author), else 404."""
+    from sociallab.forums.models import Post
+    post = db.session.get(Post, post_id) if str(post_id).isdigit() else None
+    if post is None or not can_read_space(post.thread.space) or not can_see_post(post):
+        abort(404)
+    return post
+
+
+def can_see_post(post, user=None):
+    """Hidden posts: moderators and the author only. Deleted posts show as removed to all."""
+    user = _user(user)
+    if not post.is_hidden:
+        return True
+    return is_signed_in(user) and (post.author_id == user.id or can_moderate(post.thread.space, user))
+
+
+def can_start_thread(category, user=None):
+    user = _user(user)
+    return (is_signed_in(user) and can_read_space(category.space, user)
+            and (not category.archived or can_moderate(category.space, user)))
+
+
+def can_post_in(thread, user=None):
+    """Reply to a thread: every reader of its space, unless it is locked (moderators still may)."""
+    user = _user(user)
+    if not is_signed_in(user) or not can_read_space(thread.space, user):
+        return False
+    return not thread.locked or can_moderate(thread.space, user)
+
+
+def can_edit_post(post, user=None):
+    """The author while the thread is open and the post not removed; moderators always."""
+    user = _user(user)
+    if not is_signed_in(user) or post.is_deleted:
+        return False
+    if can_moderate(post.thread.space, user):
+        return True
+    return post.author_id == user.id and not post.thread.locked
+
+
+def can_delete_post(post, user=None):
+    user = _user(user)
+    if not is_signed_in(user) or post.is_deleted:
+        return False
+    return post.author_id == user.id or can_moderate(post.thread.space, user)
+
+
+def can_flag_post(post, user=None):
+    user = _user(user)
+    return (is_signed_in(user) and post.author_id != user.id and post.is_public
+            and can_read_space(post.thread.space, user))
+
+
+def can_moderate_post(post, user=None):
+    """Hide, see history, resolve flags: the moderators of the post's space."""
+    return can_moderate(post.thread.space, user)
+
+
+def can_moderate_forum(space, user=None):
+    """Manage categories, pin, lock, move and review flags in a space."""
+    return can_moderate(space, user)
+
+
+# Exposed to Jinja by sociallab.forums (template_helper is defined at the end of this module).
+FORUM_TEMPLATE_HELPERS = ("can_see_post", "can_start_thread", "can_post_in", "can_edit_post",
+                          "can_delete_post", "can_flag_post", "can_moderate_post", "can_moderate_forum")
+
 
 # --- initiatives --------------------------------------------------------------------------
 

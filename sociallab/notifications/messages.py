@@ -15,8 +15,13 @@ def register(kind, message):
 
 
 def render(notification):
-    template = MESSAGES.get(notification.kind, MESSAGES["generic"])
-    data = dict(notification.data or {})
+    return render_kind(notification.kind, notification.data)
+
+
+def render_kind(kind, data):
+    """The message of a kind, in the current language, filled with its data."""
+    template = MESSAGES.get(kind, MESSAGES["generic"])
+    data = dict(data or {})
     data.setdefault("text", "")
     try:
         return str(template) % data

@@ -1,19 +1,51 @@
-"""Create notifications; e-mail delivery follows each person's choice (see digests)."""
+"""Create notifications and deliver them by e-mail, each person as they chose.
+
+`notify()` only adds a row to the current transaction. Delivery follows the person's
+`notify_email` choice:
+
+- immediate: the notification is claimed (emailed_at set) inside the same commit, and the mail
+  is sent right after that commit succeeds; a rolled-back notification is never mailed;
+- daily: `send_digests()` (the `flask sociallab send-digests` command) gathers what is unread
+  and not yet mailed into one message; claiming before sending makes a second run send nothing;
+- never: nothing is mailed; the bell and the notifications page still show it.
+
+This works for every domain's kinds: messages come from `notifications.messages`.
+"""
+import logging
+from datetime import timedelta
+
+from flask import current_app, has_request_context, render_template, request
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import event
+
 from sociallab.extensions import db
+from sociallab.i18n import utcnow
+from sociallab.mail import send_mail
+from sociallab.notifications import messages
 from sociallab.notifications.models import Notification
+
+log = logging.getLogger(__name__)
+
+_PENDING = "notifications_pending"   # session.info: notifications added, not committed yet
+_TO_MAIL = "notifications_to_mail"   # session.info: claimed in this commit, to mail after it
+PER_PAGE = 30
+DIGEST_WINDOW = timedelta(days=7)    # older unread items are not worth a mail any more
 
 
 def notify(user, kind, url="", space=None, **data):
     """Queue a notification for `user` in the current transaction and return it.
 
     Delivery by e-mail (immediate or daily digest) is decided by the person's preference
-    when the notification is dispatched after commit.
+    when the transaction commits.
     """
     if user is None or not user.active:
         return None
     notification = Notification(user_id=user.id, kind=kind, url=url, data=data,
                                 space_id=space.id if space is not None else None)
+    notification.user = user
     db.session.add(notification)
+    db.session.info.setdefault(_PENDING, []).append(notification)
     return notification
 
 
@@ -21,3 +53,129 @@ def unread_count(user):
     return db.session.scalar(
         db.select(db.func.count(Notification.id)).where(
             Notification.user_id == user.id, Notification.read_at.is_(None)))
+
+
+def for_user(user, page=1):
+    return db.paginate(db.select(Notification).where(Notification.user_id == user.id)
+                       .order_by(Notification.created_at.desc(), Notification.id.desc()),
+                       page=page, per_page=PER_PAGE, error_out=False)
+
+
+def get_own_or_none(user, notification_id):
+    return db.session.scalar(db.select(Notification).where(Notification.id == notification_id,
+                                                           Notification.user_id == user.id))
+
+
+def mark_read(notification):
+    if notification.read_at is None:
+        notification.read_at = utcnow()
+
+
+def mark_all_read(user):
+    db.session.execute(db.update(Notification).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None)).values(read_at=utcnow()))
+
+
+def safe_target(notification):
+    """The notification's local path, never another host."""
+    url = notification.url or ""
+    return url if url.startswith("/") and not url.startswith("//") and "\\" not in url else None
+
+
+# --- e-mail ---------------------------------------------------------------------------------
+
+def _site_url():
+    if has_request_context():
+        return request.host_url.rstrip("/")
+    return current_app.config["SITE_URL"].rstrip("/")
+
+
+def _mail_item(notification):
+    """What a mail needs, as plain values (the session may be closed when it is sent)."""
+    user = notification.user
+    return {"email": user.email, "language": user.language, "name": user.name,
+            "kind": notification.kind, "data": dict(notification.data or {}), "url": notification.url}
+
+
+def _text(item):
+    return messages.render_kind(item["kind"], item["data"])
+
+
+def _link(item):
+    url = item["url"] or "/notifications"
+    return url if url.startswith("http") else _site_url() + url
+
+
+def send_immediate(item):
+    with force_locale(item["language"]):
+        text = _text(item)
+        body = render_template("notifications/mail/immediate.txt", name=item["name"], text=text,
+                               link=_link(item), settings=_site_url() + "/account/profile")
+        send_mail(item["email"], _("Sociallab: %(text)s", text=text)[:200], body)
+
+
+@event.listens_for(db.session, "before_commit")
+def _claim_immediate(session):
+    pending = session.info.pop(_PENDING, [])
+    if not pending:
+        return
+    now = utcnow()
+    to_mail = session.info.setdefault(_TO_MAIL, [])
+    for notification in pending:
+        if notification.user is not None and notification.user.notify_email == "immediate" \
+                and notification.emailed_at is None:
+            notification.emailed_at = now
+            to_mail.append(_mail_item(notification))
+
+
+@event.listens_for(db.session, "after_commit")
+def _send_claimed(session):
+    for item in session.info.pop(_TO_MAIL, []):
+        try:
+            send_immediate(item)
+        except Exception:  # a mail server outage must not turn a saved post into an error page
+            log.exception("could not mail a notification to %s", item["email"])
+
+
+@event.listens_for(db.session, "after_soft_rollback")
+def _forget(session, previous_transaction):
+    session.info.pop(_PENDING, None)
+    session.info.pop(_TO_MAIL, None)
+
+
+def send_digests(now=None):
+    """Mail each daily-digest reader what is unread and not yet mailed; return how many mails.
+
+    Items are claimed (emailed_at set) and committed before the mail goes out, so running the
+    command twice, even at the same time, never sends an item twice.
+    """
+    from sociallab.accounts.models import User
+    now = now or utcnow()
+    since = now - DIGEST_WINDOW
+    waiting = (Notification.emailed_at.is_(None), Notification.read_at.is_(None),
+               Notification.created_at >= since, Notification.created_at <= now)
+    readers = db.session.scalars(
+        db.select(User).where(User.notify_email == User.NOTIFY_DAILY, User.active.is_(True),
+                              User.id.in_(db.select(Notification.user_id).where(*waiting)))).all()
+    sent = 0
+    for user in readers:
+        ids = db.session.scalars(db.select(Notification.id).where(Notification.user_id == user.id, *waiting)).all()
+        stamp = utcnow()
+        db.session.execute(db.update(Notification).where(Notification.id.in_(ids), Notification.emailed_at.is_(None))
+                           .values(emailed_at=stamp))
+        db.session.commit()
+        claimed = db.session.scalars(db.select(Notification).where(
+            Notification.id.in_(ids), Notification.emailed_at == stamp).order_by(Notification.created_at)).all()
+        if not claimed:
+            continue
+        with force_locale(user.language):
+            lines = [(messages.render(n), _link({"url": n.url})) for n in claimed]
+            body = render_template("notifications/mail/digest.txt", name=user.name, lines=lines,
+                                   link=_site_url() + "/notifications", settings=_site_url() + "/account/profile")
+            subject = _("Sociallab: your daily digest (%(num)d new)", num=len(claimed))
+        try:
+            send_mail(user.email, subject, body)
+            sent += 1
+        except Exception:
+            log.exception("could not mail the digest to %s", user.email)
+    return sent

@@ -1,0 +1,34 @@
+"""What forum templates need beyond the view's context: rules and discussion helpers."""
+from flask import request
+from flask_login import current_user
+
+from sociallab import permissions
+from sociallab.forums import bp, services
+from sociallab.forums.forms import PostForm
+from sociallab.spaces.views import register_space_section
+
+for _name in permissions.FORUM_TEMPLATE_HELPERS:
+    permissions.template_helper(getattr(permissions, _name))
+
+
+@bp.app_template_global()
+def discussion_context(thread):
+    """Posts, forms and read state for `forums/_discussion.html` (a thread shown on another page)."""
+    posts = services.thread_posts(thread)
+    return {"posts": posts, "form": reply_form(posts, request.args.get("quote", type=int))}
+
+
+def reply_form(posts, quote_id=None):
+    """An empty reply form in the reader's language, starting with a quote when asked."""
+    form = PostForm(formdata=None)
+    form.lang.data = current_user.language if current_user.is_authenticated else "fr"
+    quoted = next((p for p in posts if p.id == quote_id and p.is_public), None) if quote_id else None
+    if quoted is not None:
+        form.body.data = services.quote_text(quoted)
+        form.quote.data = str(quoted.id)
+    return form
+
+
+bp.add_app_template_global(services.categories_of, "forum_categories")
+bp.add_app_template_global(services.latest_threads, "forum_latest_threads")
+register_space_section("forums/_space_section.html", order=10)

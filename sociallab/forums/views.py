@@ -1,0 +1,353 @@
+"""Forum pages: categories, thread lists, threads, posting, moderation and the review queue."""
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from sociallab import permissions
+from sociallab.content import find_identifying_details, render_markdown
+from sociallab.extensions import db
+from sociallab.forums import bp, events, services
+from sociallab.forums.forms import (CategoryForm, ConfirmForm, FlagForm, MoveThreadForm, PostForm,
+                                    ResolveFlagForm, ThreadForm)
+from sociallab.forums.models import Flag, Post
+from sociallab.forums.templating import reply_form
+from sociallab.permissions import (get_category_or_404, get_post_or_404, get_space_or_404,
+                                   get_thread_or_404)
+
+
+def _require(allowed):
+    """Refuse what the person may not do on something they can see (403, not 404)."""
+    if not allowed:
+        abort(403)
+
+
+def _compose_check(form, title=""):
+    """Decide what the author sees before a post is published.
+
+    Returns None when the post may be published now; else the template context for showing
+    the form again: a preview (without JavaScript the Preview button posts the form), field
+    errors (status 400, the text kept), or safeguarding warnings to redact or confirm.
+    """
+    action = request.form.get("action", "publish")
+    if action == "preview":
+        form.validate()
+        return {"preview": render_markdown(form.body.data or ""), "status": 200}
+    if not form.validate():
+        return {"status": 400}
+    findings = find_identifying_details(f"{title}\n{form.body.data}")
+    if findings and action != "confirm":
+        return {"warnings": findings, "status": 200}
+    return None
+
+
+def _compose(template_context, form, **context):
+    status = template_context.pop("status", 200)
+    return render_template("forums/compose.html", form=form, **template_context, **context), status
+
+
+def _after_publish(published):
+    if published.not_notified:
+        flash(_("Not notified (they cannot read this space or do not exist): %(handles)s",
+                handles=", ".join("@" + h for h in published.not_notified)), "warning")
+    return redirect(published.post.url)
+
+
+# --- categories ---------------------------------------------------------------------------
+
+@bp.route("/spaces/<slug>/forums")
+@login_required
+def index(slug):
+    space = get_space_or_404(slug)
+    moderator = permissions.can_moderate_forum(space)
+    categories = services.categories_of(space, include_archived=True)
+    return render_template("forums/index.html", space=space, categories=categories,
+                           stats=services.category_stats(categories),
+                           flag_count=services.open_flag_count(space) if moderator else 0)
+
+
+@bp.route("/spaces/<slug>/forums/categories/new", methods=["GET", "POST"])
+@login_required
+def new_category(slug):
+    space = get_space_or_404(slug)
+    _require(permissions.can_moderate_forum(space))
+    form = CategoryForm()
+    if request.method == "GET":
+        form.lang.data = current_user.language
+    if form.validate_on_submit():
+        services.create_category(space, form.title.data, form.description.data, form.lang.data,
+                                 current_user, position=form.position.data)
+        db.session.commit()
+        flash(_("Category created."), "success")
+        return redirect(url_for("forums.index", slug=space.slug))
+    return render_template("forums/category_form.html", form=form, space=space, category=None), \
+        400 if form.errors else 200
+
+
+@bp.route("/forums/categories/<int:category_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_category(category_id):
+    category = get_category_or_404(category_id)
+    space = category.space
+    _require(permissions.can_moderate_forum(space))
+    form = CategoryForm(obj=category)
+    if form.validate_on_submit():
+        services.update_category(category, current_user, title=form.title.data,
+                                 description=form.description.data or "", lang=form.lang.data,
+                                 position=form.position.data or 0, archived=form.archived.data)
+        db.session.commit()
+        flash(_("Category saved."), "success")
+        return redirect(url_for("forums.index", slug=space.slug))
+    return render_template("forums/category_form.html", form=form, space=space, category=category), \
+        400 if form.errors else 200
+
+
+@bp.route("/forums/categories/<int:category_id>")
+@login_required
+def category(category_id):
+    category = get_category_or_404(category_id)
+    page = services.list_threads(category, request.args.get("page", 1, type=int))
+    return render_template("forums/category.html", category=category, space=category.space, page=page,
+                           unread=services.unread_thread_ids(current_user, page.items),
+                           watching=services.is_watching(current_user, category=category),
+                           form=ConfirmForm())
+
+
+@bp.route("/forums/categories/<int:category_id>/watch", methods=["POST"])
+@login_required
+def watch_category(category_id):
+    category = get_category_or_404(category_id)
+    if ConfirmForm().validate_on_submit():
+        if request.form.get("watch") == "1":
+            services.watch(current_user, category=category)
+            flash(_("You will be notified of new threads in this category."), "success")
+        else:
+            services.unwatch(current_user, category=category)
+            flash(_("You no longer follow this category."), "info")
+        db.session.commit()
+    return redirect(url_for("forums.category", category_id=category.id))
+
+
+@bp.route("/forums/categories/<int:category_id>/new", methods=["GET", "POST"])
+@login_required
+def new_thread(category_id):
+    category = get_category_or_404(category_id)
+    _require(permissions.can_start_thread(category))
+    form = ThreadForm()
+    if request.method == "GET":
+        form.lang.data = current_user.language
+        return _compose({}, form, category=category, space=category.space, mode="thread")
+    outcome = _compose_check(form, title=form.title.data or "")
+    if outcome is not None:
+        return _compose(outcome, form, category=category, space=category.space, mode="thread")
+    try:
+        thread, published = services.create_thread(category, form.title.data, form.body.data,
+                                                   current_user, form.lang.data)
+    except services.ForumError as error:
+        flash(str(error), "error")
+        return _compose({"status": 400}, form, category=category, space=category.space, mode="thread")
+    db.session.commit()
+    events.broadcast_post(published.post)
+    return _after_publish(published)
+
+
+# --- threads ------------------------------------------------------------------------------
+
+@bp.route("/forums/threads/<int:thread_id>")
+@login_required
+def thread(thread_id):
+    thread = get_thread_or_404(thread_id)
+    if thread.category_id is None and thread.return_url:
+        return redirect(thread.return_url)
+    watching, mark = services.thread_page_state(current_user, thread)
+    posts = services.thread_posts(thread)
+    if thread.last_post_id and thread.last_post_id > mark:
+        services.mark_read(current_user, thread, thread.last_post_id)
+        db.session.commit()
+    first_unread = next((p.id for p in posts if p.id > mark), None) if mark else None
+    return render_template("forums/thread.html", thread=thread, space=thread.space, posts=posts,
+                           first_unread=first_unread, watching=watching,
+                           form=reply_form(posts, request.args.get("quote", type=int)))
+
+
+@bp.route("/forums/threads/<int:thread_id>/reply", methods=["POST"])
+@login_required
+def reply(thread_id):
+    thread = get_thread_or_404(thread_id)
+    _require(permissions.can_post_in(thread))
+    form = PostForm()
+    outcome = _compose_check(form)
+    if outcome is not None:
+        return _compose(outcome, form, thread=thread, space=thread.space, mode="reply")
+    quoted = None
+    if (form.quote.data or "").isdigit():
+        quoted = db.session.get(Post, int(form.quote.data))
+        if quoted is not None and not (quoted.is_public and quoted.thread_id == thread.id):
+            quoted = None
+    try:
+        published = services.reply(thread, current_user, form.body.data, form.lang.data, quoted=quoted)
+    except services.ForumError as error:
+        flash(str(error), "error")
+        return _compose({"status": 400}, form, thread=thread, space=thread.space, mode="reply")
+    db.session.commit()
+    events.broadcast_post(published.post)
+    return _after_publish(published)
+
+
+@bp.route("/forums/threads/<int:thread_id>/watch", methods=["POST"])
+@login_required
+def watch_thread(thread_id):
+    thread = get_thread_or_404(thread_id)
+    if ConfirmForm().validate_on_submit():
+        if request.form.get("watch") == "1":
+            services.watch(current_user, thread=thread)
+            flash(_("You will be notified of new replies."), "success")
+        else:
+            services.unwatch(current_user, thread=thread)
+            flash(_("You no longer follow this thread."), "info")
+        db.session.commit()
+    return redirect(thread.url)
+
+
+@bp.route("/forums/threads/<int:thread_id>/state", methods=["POST"])
+@login_required
+def thread_state(thread_id):
+    thread = get_thread_or_404(thread_id)
+    _require(permissions.can_moderate_forum(thread.space))
+    changes = {"pin": {"pinned": True}, "unpin": {"pinned": False},
+               "lock": {"locked": True}, "unlock": {"locked": False}}.get(request.form.get("action"))
+    if changes is None:
+        abort(400)
+    if ConfirmForm().validate_on_submit():
+        services.set_thread_state(thread, current_user, **changes)
+        db.session.commit()
+        flash(_("Thread updated."), "success")
+    return redirect(thread.url)
+
+
+@bp.route("/forums/threads/<int:thread_id>/move", methods=["GET", "POST"])
+@login_required
+def move_thread(thread_id):
+    thread = get_thread_or_404(thread_id)
+    _require(permissions.can_moderate_forum(thread.space) and thread.category_id is not None)
+    form = MoveThreadForm()
+    categories = services.categories_of(thread.space, include_archived=True)
+    form.category.choices = [(c.id, c.title) for c in categories]
+    if request.method == "GET":
+        form.category.data = thread.category_id
+    if form.validate_on_submit():
+        target = next(c for c in categories if c.id == form.category.data)
+        services.move_thread(thread, target, current_user)
+        db.session.commit()
+        flash(_("Thread moved to “%(category)s”.", category=target.title), "success")
+        return redirect(thread.url)
+    return render_template("forums/move.html", thread=thread, space=thread.space, form=form), \
+        400 if form.errors else 200
+
+
+# --- posts --------------------------------------------------------------------------------
+
+@bp.route("/forums/posts/<int:post_id>")
+@login_required
+def post_fragment(post_id):
+    """One post as HTML, for the live view: permissions are checked for the reader."""
+    post = get_post_or_404(post_id)
+    return render_template("forums/_post.html", post=post, thread=post.thread, first_unread=None)
+
+
+@bp.route("/forums/posts/<int:post_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_post(post_id):
+    post = get_post_or_404(post_id)
+    _require(permissions.can_edit_post(post))
+    thread = post.thread
+    form = PostForm(obj=post)
+    if request.method == "GET":
+        return _compose({}, form, thread=thread, space=thread.space, mode="edit", post=post)
+    outcome = _compose_check(form)
+    if outcome is not None:
+        return _compose(outcome, form, thread=thread, space=thread.space, mode="edit", post=post)
+    published = services.edit_post(post, current_user, form.body.data, form.lang.data)
+    db.session.commit()
+    flash(_("Your changes are saved."), "success")
+    return _after_publish(published)
+
+
+@bp.route("/forums/posts/<int:post_id>/history")
+@login_required
+def post_history(post_id):
+    post = get_post_or_404(post_id)
+    _require(permissions.can_moderate_post(post))
+    return render_template("forums/history.html", post=post, thread=post.thread, space=post.thread.space,
+                           revisions=services.post_history(post))
+
+
+@bp.route("/forums/posts/<int:post_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete_post(post_id):
+    post = get_post_or_404(post_id)
+    _require(permissions.can_delete_post(post))
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        services.delete_post(post, current_user)
+        db.session.commit()
+        flash(_("The message was removed."), "info")
+        return redirect(post.url)
+    return render_template("forums/confirm_delete.html", post=post, thread=post.thread,
+                           space=post.thread.space, form=form)
+
+
+@bp.route("/forums/posts/<int:post_id>/hide", methods=["POST"])
+@login_required
+def hide_post(post_id):
+    post = get_post_or_404(post_id)
+    _require(permissions.can_moderate_post(post))
+    if ConfirmForm().validate_on_submit():
+        hidden = request.form.get("hidden") == "1"
+        services.set_hidden(post, current_user, hidden)
+        db.session.commit()
+        flash(_("The message is hidden.") if hidden else _("The message is visible again."), "success")
+    return redirect(post.url)
+
+
+@bp.route("/forums/posts/<int:post_id>/flag", methods=["GET", "POST"])
+@login_required
+def flag_post(post_id):
+    post = get_post_or_404(post_id)
+    _require(permissions.can_flag_post(post))
+    form = FlagForm()
+    if form.validate_on_submit():
+        services.flag_post(post, current_user, form.reason.data, form.note.data)
+        db.session.commit()
+        flash(_("Thank you. The moderators of this space will look at it; you will be told what they decide."),
+              "success")
+        return redirect(post.url)
+    return render_template("forums/flag.html", post=post, thread=post.thread, space=post.thread.space,
+                           form=form), 400 if form.errors else 200
+
+
+# --- review queue -------------------------------------------------------------------------
+
+@bp.route("/spaces/<slug>/forums/review")
+@login_required
+def review(slug):
+    space = get_space_or_404(slug)
+    _require(permissions.can_moderate_forum(space))
+    return render_template("forums/review.html", space=space, flags=services.open_flags(space),
+                           form=ResolveFlagForm(formdata=None),
+                           reasons=dict(FlagForm(formdata=None).reason.choices))
+
+
+@bp.route("/forums/flags/<int:flag_id>/resolve", methods=["POST"])
+@login_required
+def resolve_flag(flag_id):
+    flag = db.session.get(Flag, flag_id)
+    if flag is None:
+        abort(404)
+    post = get_post_or_404(flag.post_id)
+    _require(permissions.can_moderate_post(post))
+    form = ResolveFlagForm()
+    if form.validate_on_submit() and flag.resolved_at is None:
+        services.resolve_flag(flag, current_user, form.outcome.data, form.message.data)
+        db.session.commit()
+        flash(_("Decision recorded; the people who flagged the message are told."), "success")
+    return redirect(url_for("forums.review", slug=post.thread.space.slug))
