@@ -80,7 +80,11 @@ class Config:
     INVITATION_TTL = timedelta(days=7)
     PASSWORD_RESET_TTL = timedelta(hours=2)
     DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "sociallab-demo")
+    # Production runs gevent under gunicorn (gunicorn.conf.py sets it); `flask sociallab serve`
+    # and the tests use threads. With REDIS_URL, processes share rooms through Redis.
     SOCKETIO_ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE", "threading")
+    SOCKETIO_MESSAGE_QUEUE = os.environ.get("REDIS_URL")
+    WORKSHOP_CHAT_RATE = (20, 10)  # at most 20 chat messages per person in 10 seconds
 
 
 class TestConfig(Config):
@@ -93,3 +97,4 @@ class TestConfig(Config):
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 64
     MAIL_SERVER = None
+    SOCKETIO_MESSAGE_QUEUE = None

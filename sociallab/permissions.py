@@ -332,6 +332,40 @@ def get_file_version_or_404(version_id):
 
 # --- workshops ----------------------------------------------------------------------------
 
+def can_view_workshop(workshop, user=None):
+    """Readers of the workshop's space see it, register and take part in its room."""
+    return workshop is not None and can_read_space(workshop.space, user)
+
+
+def can_run_workshop(workshop, user=None):
+    """The space's facilitators (or global ones) and the people named facilitators of this workshop."""
+    user = _user(user)
+    if not can_view_workshop(workshop, user):
+        return False
+    return can_facilitate(workshop.space, user) or any(f.id == user.id for f in workshop.facilitators)
+
+
+def is_removed_from_room(workshop, user=None):
+    from sociallab.workshops.models import RoomRemoval
+    user = _user(user)
+    return db.session.scalar(db.select(RoomRemoval.id).where(
+        RoomRemoval.workshop_id == workshop.id, RoomRemoval.user_id == user.id)) is not None
+
+
+def can_enter_room(workshop, user=None):
+    """Readers of the space, except a participant removed for the rest of the session."""
+    user = _user(user)
+    return can_view_workshop(workshop, user) and not is_removed_from_room(workshop, user)
+
+
+def get_workshop_or_404(slug, workshop_id):
+    """The workshop of the space `slug`; 404 for what the person may not see."""
+    from sociallab.workshops.models import Workshop
+    space = get_space_or_404(slug)
+    workshop = db.session.get(Workshop, workshop_id)
+    if workshop is None or workshop.space_id != space.id or not can_view_workshop(workshop):
+        abort(404)
+    return workshop
 
 # --- view decorators and template helpers --------------------------------------------------
 

@@ -1,1 +1,11 @@
-"""Workshops."""
+"""Live workshops: scheduled sessions of a space with a live room that survives bad connections."""
+from flask import Blueprint
+
+from sociallab import permissions
+
+bp = Blueprint("workshops", __name__)
+
+for _rule in ("can_view_workshop", "can_run_workshop", "can_enter_room"):
+    permissions.template_helper(getattr(permissions, _rule))
+
+from sociallab.workshops import commands, events, models, views  # noqa: E402,F401

@@ -1,0 +1,270 @@
+"""Live-room benchmark: chat latency, loss and server CPU per delivery with K participants.
+
+    .venv/bin/python bench/workshop_bench.py [--k 10,50,200] [--seconds 10] [--rate 20]
+
+Starts the production server (gunicorn -c gunicorn.conf.py, gevent worker) on 127.0.0.1 over a
+fresh SQLite database with the demo data, connects K signed-in participants to one workshop room
+over WebSockets, and sends `rate` chat messages per second for `seconds` through the real `chat`
+event (permission check, rate limit, storage, sequence number, broadcast). The same messages are
+then broadcast by a bare python-socketio server under the same gunicorn worker, as a reference.
+The last line is
+
+    RESULT k=200 p50_ms=… p95_ms=… ref_p95_ms=… lost=… server_cpu_us_per_delivery=…
+"""
+import argparse
+import asyncio
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+NS = "/workshops"
+SECRET = "bench-secret-key-not-for-production"
+
+
+# --- the reference: a bare python-socketio server broadcasting what it receives -------------
+
+def reference_app():
+    """A WSGI app that only relays `chat` to everyone in one room (gunicorn factory)."""
+    import socketio
+    sio = socketio.Server(async_mode="gevent", cors_allowed_origins=None)
+    counter = {"seq": 0}
+
+    @sio.on("connect", namespace=NS)
+    def connect(sid, environ, auth=None):
+        sio.enter_room(sid, "room", namespace=NS)
+
+    @sio.on("chat", namespace=NS)
+    def chat(sid, data):
+        counter["seq"] += 1
+        sio.emit("room_event", {"seq": counter["seq"], "kind": "chat.message", "data": {"body": data["body"]}},
+                 to="room", namespace=NS)
+        return {"ok": True, "seq": counter["seq"]}
+
+    return socketio.WSGIApp(sio)
+
+
+# --- setting up the database ----------------------------------------------------------------
+
+def prepare(workdir, people):
+    """Demo data, `people` bench participants of the Senegal space and one live workshop."""
+    os.environ.update(SECRET_KEY=SECRET, DATABASE_URL=f"sqlite:///{workdir / 'bench.db'}",
+                      SOCIALLAB_INSTANCE=str(workdir), SEARCH_INDEX_DIR=str(workdir / "index"))
+    os.environ.pop("REDIS_URL", None)
+    sys.path.insert(0, str(ROOT))
+    import config
+    from sociallab import create_app
+    from sociallab.accounts.models import User
+    from sociallab.demo import seed_demo
+    from sociallab.extensions import db
+    from sociallab.spaces.models import Organisation, Space
+    from sociallab.workshops.models import Workshop
+
+    class BenchConfig(config.Config):
+        SECRET_KEY = SECRET
+        SQLALCHEMY_DATABASE_URI = os.environ["DATABASE_URL"]
+        RATELIMIT_STORAGE_URI = "memory://"
+        SOCKETIO_MESSAGE_QUEUE = None
+
+    app = create_app(BenchConfig)
+    with app.app_context():
+        db.create_all()
+        seed_demo()
+        space = db.session.scalar(db.select(Space).where(Space.slug == "country-sn"))
+        organisation = db.session.scalar(db.select(Organisation).where(Organisation.country_id == space.country_id))
+        facilitator = db.session.scalar(db.select(User).where(User.email == "facilitator@example.org"))
+        users = [User(email=f"bench{i}@example.org", handle=f"bench{i}", name=f"Bench {i}", password_hash=None,
+                      organisation_id=organisation.id, language="en", timezone="UTC") for i in range(people)]
+        db.session.add_all(users)
+        from sociallab.i18n import utcnow
+        from datetime import timedelta
+        workshop = Workshop(space_id=space.id, title="Benchmark", lang="en", starts_at=utcnow(),
+                            ends_at=utcnow() + timedelta(hours=2), status=Workshop.LIVE, facilitators=[facilitator])
+        db.session.add(workshop)
+        db.session.commit()
+        # The signed session cookie a person gets at sign-in (Flask-Login's user id and token).
+        serializer = app.session_interface.get_signing_serializer(app)
+        cookies = [serializer.dumps({"_user_id": u.get_id(), "_fresh": True}) for u in users]
+        return workshop.id, cookies, app.config.get("SESSION_COOKIE_NAME", "session")
+
+
+# --- servers --------------------------------------------------------------------------------
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(target, port, workdir, extra=()):
+    env = dict(os.environ, SOCKETIO_ASYNC_MODE="gevent", GUNICORN_BIND=f"127.0.0.1:{port}")
+    command = [str(ROOT / ".venv/bin/gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), *extra, target]
+    log = open(workdir / f"server-{port}.log", "w")
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/socket.io/?EIO=4&transport=polling", timeout=1)
+            return process
+        except Exception:  # noqa: BLE001 — not listening yet
+            time.sleep(0.2)
+    process.kill()
+    raise SystemExit(f"the server on port {port} did not start; see {log.name}")
+
+
+def stop_server(process):
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def cpu_seconds(master_pid):
+    """User + system CPU of the gunicorn master and its workers."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(entry) == master_pid or int(fields[1]) == master_pid:
+            total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
+# --- one measured round ---------------------------------------------------------------------
+
+async def run_round(url, cookies, cookie_name, workshop_id, seconds, rate, join=True):
+    import socketio
+    k = len(cookies)
+    clients, received = [], {}
+    sent_at = {}
+    latencies = []
+
+    def on_event(index):
+        def handler(event):
+            body = event["data"].get("body", "")
+            if not body.startswith("bench "):
+                return
+            n = int(body.split()[1])
+            if (index, n) not in received:
+                received[(index, n)] = True
+                latencies.append(time.perf_counter() - sent_at[n])
+        return handler
+
+    async def open_client(index, cookie):
+        client = socketio.AsyncClient(reconnection=False)
+        client.on("room_event", on_event(index), namespace=NS)
+        await client.connect(url, headers={"Cookie": f"{cookie_name}={cookie}"}, namespaces=[NS],
+                             transports=["websocket"], auth={"workshop_id": workshop_id}, wait_timeout=30)
+        if join:
+            ack = await client.call("join", {"last_seq": 10 ** 9}, namespace=NS, timeout=30)
+            assert ack["ok"], ack
+        return client
+
+    for start in range(0, k, 25):
+        clients += await asyncio.gather(*(open_client(i, c) for i, c in enumerate(cookies[start:start + 25], start)))
+    await asyncio.sleep(1.0)  # let the joins' presence broadcasts settle
+    senders = clients[:min(k, 20)]
+    total = int(seconds * rate)
+    refused = []
+
+    async def send(n):
+        sent_at[n] = time.perf_counter()
+        ack = await senders[n % len(senders)].call("chat", {"body": f"bench {n}", "client_id": f"b-{n}"},
+                                                    namespace=NS, timeout=30)
+        if not ack.get("ok"):
+            refused.append(ack)
+
+    return clients, total, received, latencies, refused, send
+
+
+async def measure(url, cookies, cookie_name, workshop_id, seconds, rate, master_pid, join=True):
+    clients, total, received, latencies, refused, send = await run_round(
+        url, cookies, cookie_name, workshop_id, seconds, rate, join)
+    cpu_before = cpu_seconds(master_pid)
+    start = time.perf_counter()
+    tasks = []
+    for n in range(total):
+        delay = start + n / rate - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        tasks.append(asyncio.ensure_future(send(n)))
+    await asyncio.gather(*tasks)
+    expected = total * len(clients)
+    deadline = time.perf_counter() + 10
+    while len(received) < expected and time.perf_counter() < deadline:
+        await asyncio.sleep(0.05)
+    cpu = cpu_seconds(master_pid) - cpu_before
+    await asyncio.gather(*(c.disconnect() for c in clients))
+    await asyncio.sleep(0.5)
+    delivered = len(received)
+    latencies.sort()
+    return {
+        "p50_ms": statistics.median(latencies) * 1000 if latencies else float("nan"),
+        "p95_ms": latencies[int(len(latencies) * 0.95) - 1] * 1000 if latencies else float("nan"),
+        "lost": expected - delivered, "refused": len(refused),
+        "cpu_us_per_delivery": cpu * 1e6 / delivered if delivered else float("nan"),
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--k", default="10,50,200")
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--rate", type=float, default=20)
+    args = parser.parse_args()
+    ks = [int(k) for k in args.k.split(",")]
+    workdir = Path(tempfile.mkdtemp(prefix="workshop-bench-"))
+    try:
+        workshop_id, cookies, cookie_name = prepare(workdir, sum(ks))
+        results = {}
+        port = free_port()
+        server = start_server("wsgi:app", port, workdir)
+        try:
+            offset = 0
+            for k in ks:
+                # Fresh participants each round, so the per-person chat limit starts from zero.
+                results[k] = asyncio.run(measure(f"http://127.0.0.1:{port}", cookies[offset:offset + k], cookie_name,
+                                                 workshop_id, args.seconds, args.rate, server.pid))
+                offset += k
+        finally:
+            stop_server(server)
+        ref_port = free_port()
+        reference = start_server("bench.workshop_bench:reference_app()", ref_port, workdir)
+        try:
+            for k in ks:
+                ref = asyncio.run(measure(f"http://127.0.0.1:{ref_port}", cookies[:k], cookie_name, workshop_id,
+                                          args.seconds, args.rate, reference.pid, join=False))
+                results[k]["ref_p95_ms"] = ref["p95_ms"]
+                results[k]["ref_cpu_us_per_delivery"] = ref["cpu_us_per_delivery"]
+                results[k]["ref_lost"] = ref["lost"]
+        finally:
+            stop_server(reference)
+        for k in ks:
+            r = results[k]
+            print(f"k={k} p50_ms={r['p50_ms']:.1f} p95_ms={r['p95_ms']:.1f} lost={r['lost']} refused={r['refused']} "
+                  f"server_cpu_us_per_delivery={r['cpu_us_per_delivery']:.1f} | reference p95_ms={r['ref_p95_ms']:.1f} "
+                  f"lost={r['ref_lost']} cpu_us_per_delivery={r['ref_cpu_us_per_delivery']:.1f}")
+        k = max(ks)
+        r = results[k]
+        print(f"RESULT k={k} p50_ms={r['p50_ms']:.1f} p95_ms={r['p95_ms']:.1f} ref_p95_ms={r['ref_p95_ms']:.1f} "
+              f"lost={r['lost']} server_cpu_us_per_delivery={r['cpu_us_per_delivery']:.1f}")
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

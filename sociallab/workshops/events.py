@@ -1,0 +1,115 @@
+"""Socket.IO events of the live room, on the /workshops namespace, one room per workshop.
+
+A connection is accepted only from our own pages (Origin), for a signed-in person who may enter
+the workshop named in its `auth` payload; it is bound to that workshop. It then sends `join`
+with the last sequence number it saw and gets back what it missed. Every later event acts on
+that workshop through the same services as the form posts.
+"""
+from functools import wraps
+from urllib.parse import urlparse
+
+from flask import g, request, session
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_socketio import ConnectionRefusedError, join_room
+
+from sociallab import permissions
+from sociallab.extensions import db, socketio
+from sociallab.workshops import room
+from sociallab.workshops.models import Presence, Workshop
+
+NS = room.NAMESPACE
+
+
+def _fresh_context(handler):
+    """Each event decides access afresh: nothing cached in `g` (the signed-in person, their
+    roles) may carry over from an enclosing context, as it would when a test keeps one pushed."""
+    @wraps(handler)
+    def wrapped(*args, **kwargs):
+        for key in list(vars(g)):
+            g.pop(key)
+        try:
+            return handler(*args, **kwargs)
+        except room.RoomError as error:
+            db.session.rollback()
+            return error.as_ack()
+    return wrapped
+
+
+def _same_origin():
+    origin = request.headers.get("Origin")
+    # Browsers always send Origin on a WebSocket or cross-site request; a missing one is a
+    # non-browser client, which still needs the signed session cookie.
+    return origin is None or urlparse(origin).netloc == request.host
+
+
+@socketio.on("connect", namespace=NS)
+@_fresh_context
+def on_connect(auth=None):
+    if not _same_origin():
+        raise ConnectionRefusedError("foreign origin")
+    if not permissions.is_signed_in():
+        raise ConnectionRefusedError("sign in first")
+    workshop_id = room._as_id((auth or {}).get("workshop_id") if isinstance(auth, dict) else None)
+    workshop = db.session.get(Workshop, workshop_id) if workshop_id else None
+    if workshop is None or not permissions.can_enter_room(workshop):
+        raise ConnectionRefusedError("not a participant of this room")
+    # The socket's own session (Flask-SocketIO keeps one per connection) binds it to the room.
+    session["workshop_id"] = workshop.id
+    return True
+
+
+@socketio.on("disconnect", namespace=NS)
+@_fresh_context
+def on_disconnect(*_args):
+    room.leave_room(request.sid)
+
+
+def _last_seq(data):
+    try:
+        return max(0, int((data or {}).get("last_seq") or 0))
+    except (TypeError, ValueError, AttributeError):
+        return 0
+
+
+@socketio.on("join", namespace=NS)
+@_fresh_context
+def on_join(data):
+    """Enter a workshop's room; the answer carries every event after `last_seq`."""
+    workshop = _connected_workshop()
+    room.check_participant(workshop, current_user)
+    join_room(room.room_name(workshop.id))
+    if db.session.scalar(db.select(Presence.id).where(Presence.sid == request.sid)) is None:
+        room.join_room(workshop, current_user, request.sid)
+    return {"ok": True, "user_id": current_user.id,
+            "events": [e.payload() for e in room.events_since(workshop, _last_seq(data))]}
+
+
+def _connected_workshop():
+    workshop = db.session.get(Workshop, session.get("workshop_id") or 0)
+    if workshop is None or not permissions.is_signed_in():
+        raise room.Forbidden(_("You are not a participant of this room."))
+    return workshop
+
+
+@socketio.on("resume", namespace=NS)
+@_fresh_context
+def on_resume(data):
+    """Fill a gap the client noticed in the sequence numbers."""
+    workshop = _connected_workshop()
+    room.check_participant(workshop, current_user)
+    return {"ok": True, "events": [e.payload() for e in room.events_since(workshop, _last_seq(data))]}
+
+
+def _action_handler(action):
+    @_fresh_context
+    def handler(data=None):
+        workshop = _connected_workshop()
+        event = room.perform(workshop, current_user, action, data if isinstance(data, dict) else {})
+        return {"ok": True, "seq": event.seq if event is not None else None}
+    handler.__name__ = f"on_{action}"
+    return handler
+
+
+for _action in room.ACTIONS:
+    socketio.on_event(_action, _action_handler(_action), namespace=NS)

@@ -1,0 +1,84 @@
+"""The minutes of an ended session, written in the workshop's language and kept in the knowledge base."""
+from flask import url_for
+from flask_babel import force_locale, format_datetime
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from sqlalchemy import func
+from sqlalchemy.orm import selectinload
+
+from sociallab.extensions import db
+from sociallab.i18n import as_utc
+from sociallab.workshops.models import Attendance, ChatMessage, Poll, Question
+
+
+def _quote(text):
+    """Plain text inside Markdown: one paragraph, nothing interpreted as a heading or list."""
+    return " ".join((text or "").split()).replace("#", "\\#")
+
+
+def build_minutes(workshop, include_chat=False):
+    """The minutes as Markdown: agenda, attendance, notes, questions, poll results (and chat)."""
+    attendance = db.session.scalar(db.select(func.count(Attendance.id)).where(
+        Attendance.workshop_id == workshop.id))
+    questions = db.session.scalars(db.select(Question).where(Question.workshop_id == workshop.id)
+                                   .order_by(Question.votes.desc(), Question.created_at, Question.id)).all()
+    polls = db.session.scalars(db.select(Poll).where(Poll.workshop_id == workshop.id)
+                               .options(selectinload(Poll.options)).order_by(Poll.id)).all()
+    from sociallab.workshops.room import poll_counts
+    with force_locale(workshop.lang):
+        lines = [_("Minutes of the workshop “%(title)s”", title=workshop.title), ""]
+        lines.append(_("Held on %(start)s (UTC); %(count)d participants attended.",
+                       start=format_datetime(as_utc(workshop.started_at or workshop.starts_at), "medium",
+                                             rebase=False),
+                       count=attendance))
+        lines += ["", "## " + _("Agenda"), "", workshop.agenda.strip() or _("No agenda was given."), ""]
+        lines += ["## " + _("Notes"), "", workshop.notes.strip() or _("No notes were taken."), ""]
+        lines += ["## " + _("Questions"), ""]
+        if not questions:
+            lines.append(_("No questions were asked."))
+        for question in questions:
+            state = _("answered") if question.answered else _("not answered")
+            votes = ngettext("%(num)d vote", "%(num)d votes", question.votes)
+            lines.append(f"- {_quote(question.body)} — {votes}, {state}")
+        lines += ["", "## " + _("Polls"), ""]
+        if not polls:
+            lines.append(_("No polls were run."))
+        for poll in polls:
+            counts = poll_counts(poll)
+            lines.append("**" + _quote(poll.question) + "**")
+            lines.append("")
+            for option in poll.options:
+                lines.append("- " + _quote(option.label) + ": " + str(counts[str(option.id)]))
+            lines.append("")
+        if include_chat:
+            lines += ["## " + _("Chat"), ""]
+            messages = db.session.scalars(db.select(ChatMessage).where(
+                ChatMessage.workshop_id == workshop.id, ChatMessage.removed_at.is_(None))
+                .options(selectinload(ChatMessage.author)).order_by(ChatMessage.event_seq)).all()
+            if not messages:
+                lines.append(_("Nobody wrote in the chat."))
+            for message in messages:
+                lines.append("- **" + _quote(message.author.name) + "**: " + _quote(message.body))
+        return _("Minutes: %(title)s", title=workshop.title), "\n".join(lines).strip() + "\n"
+
+
+def store_minutes(workshop, include_chat=False):
+    """Keep the minutes on the workshop and publish them as a resource of its space (searchable)."""
+    from sociallab.knowledge.services import create_resource
+    title, body = build_minutes(workshop, include_chat)
+    workshop.minutes = body
+    with force_locale(workshop.lang):
+        summary = _("Minutes of the live workshop “%(title)s”.", title=workshop.title)
+    country = workshop.space.country
+    # A system-made resource (no author): the minutes belong to the space, not to one person.
+    resource = create_resource(workshop.space, None, "minutes", title, summary, body, workshop.lang,
+                               countries=(country.iso2,) if country is not None else ())
+    workshop.minutes_resource_id = resource.id
+    return resource
+
+
+def minutes_url(workshop):
+    """The knowledge resource holding the minutes, else the workshop page's minutes section."""
+    if workshop.minutes_resource_id is not None:
+        return url_for("knowledge.resource", resource_id=workshop.minutes_resource_id)
+    return url_for("workshops.detail", slug=workshop.space.slug, workshop_id=workshop.id) + "#minutes"

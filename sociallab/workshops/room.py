@@ -1,0 +1,574 @@
+"""Live-room services: each action a participant or facilitator takes, checked, stored and numbered.
+
+The socket events (events.py) and the no-JavaScript form posts (views.py) call the same
+functions. Each action checks the permission, changes the state, appends a RoomEvent with the
+room's next sequence number, commits, and only then broadcasts the event to the room.
+"""
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from sqlalchemy import func, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from sociallab import permissions
+from sociallab.audit.services import record as audit
+from sociallab.extensions import db, socketio
+from sociallab.i18n import utcnow
+from sociallab.workshops.models import (Attendance, ChatMessage, Poll, PollOption, PollVote, Presence,
+                                        Question, QuestionVote, RaisedHand, RoomEvent, RoomRemoval, Workshop)
+
+NAMESPACE = "/workshops"
+
+# Size bounds for what people send; the socket transport itself caps a packet at 64 KiB.
+MAX_CHAT = 2000
+MAX_QUESTION = 500
+MAX_NOTES = 20000
+MAX_POLL_QUESTION = 300
+MAX_POLL_OPTION = 200
+MAX_POLL_OPTIONS = 10
+MAX_CLIENT_ID = 64
+
+
+class RoomError(Exception):
+    """An action refused, with a message for the person and the HTTP status it maps to."""
+    status = 400
+
+    def __init__(self, message, **details):
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+    def as_ack(self):
+        return {"ok": False, "error": self.message, "code": self.status, **self.details}
+
+
+class Forbidden(RoomError):
+    status = 403
+
+
+class RateLimited(RoomError):
+    status = 429
+
+
+class StaleNotes(RoomError):
+    status = 409
+
+
+def room_name(workshop_id):
+    return f"workshop:{workshop_id}"
+
+
+# --- checks ---------------------------------------------------------------------------------
+
+def check_participant(workshop, user):
+    if not permissions.can_enter_room(workshop, user):
+        raise Forbidden(_("You are not a participant of this room."))
+
+
+def check_facilitator(workshop, user):
+    if not permissions.can_run_workshop(workshop, user):
+        raise Forbidden(_("Only the workshop's facilitators may do this."))
+
+
+def check_live(workshop):
+    if workshop.status == Workshop.SCHEDULED:
+        raise RoomError(_("The session has not started yet."))
+    if workshop.status == Workshop.ENDED:
+        raise RoomError(_("The session has ended."))
+
+
+def check_text(value, limit, what):
+    """Stripped text within `limit` characters, else a clear refusal naming the limit."""
+    text = (value if isinstance(value, str) else "").strip()
+    if not text:
+        raise RoomError(_("%(what)s is empty.", what=what))
+    if len(text) > limit:
+        raise RoomError(_("%(what)s is too long (%(length)d characters; at most %(limit)d).",
+                          what=what, length=len(text), limit=limit))
+    return text
+
+
+def check_client_id(value):
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str) or len(value) > MAX_CLIENT_ID:
+        raise RoomError(_("Invalid message identifier."))
+    return value
+
+
+def check_chat_rate(workshop, user):
+    """A per-person limit counted in the database, so it holds across server processes."""
+    count, seconds = current_app.config["WORKSHOP_CHAT_RATE"]
+    since = utcnow() - timedelta(seconds=seconds)
+    recent = db.session.scalar(db.select(func.count(ChatMessage.id)).where(
+        ChatMessage.workshop_id == workshop.id, ChatMessage.author_id == user.id,
+        ChatMessage.created_at > since))
+    if recent >= count:
+        raise RateLimited(ngettext(
+            "You are sending messages too fast: at most %(num)d messages in %(seconds)d seconds. "
+            "Wait a moment and send it again.",
+            "You are sending messages too fast: at most %(num)d messages in %(seconds)d seconds. "
+            "Wait a moment and send it again.", count, seconds=seconds))
+
+
+# --- events ---------------------------------------------------------------------------------
+
+def _append_event(workshop, kind, actor, **data):
+    """Number the event with the room's next sequence number inside the current transaction.
+
+    The UPDATE … RETURNING takes the workshop row's write lock, so two processes never hand
+    out the same number; the unique (workshop_id, seq) constraint is the backstop.
+    """
+    seq = db.session.execute(
+        update(Workshop).where(Workshop.id == workshop.id).values(last_seq=Workshop.last_seq + 1)
+        .returning(Workshop.last_seq).execution_options(synchronize_session=False)).scalar_one()
+    event = RoomEvent(workshop_id=workshop.id, seq=seq, kind=kind,
+                      actor_id=actor.id if actor is not None else None, data=data, created_at=utcnow())
+    db.session.add(event)
+    return event
+
+
+def _commit_and_broadcast(*events):
+    db.session.commit()
+    for event in events:
+        broadcast(event)
+    return events[-1] if events else None
+
+
+def broadcast(event):
+    socketio.emit("room_event", event.payload(), namespace=NAMESPACE, to=room_name(event.workshop_id))
+
+
+def events_since(workshop, last_seq):
+    """Every stored event after `last_seq`, in order: what a reconnecting client missed."""
+    return db.session.scalars(db.select(RoomEvent).where(
+        RoomEvent.workshop_id == workshop.id, RoomEvent.seq > last_seq).order_by(RoomEvent.seq)).all()
+
+
+def _person(user):
+    return {"id": user.id, "name": user.name}
+
+
+# --- presence -------------------------------------------------------------------------------
+
+def present_people(workshop):
+    from sociallab.accounts.models import User
+    return db.session.scalars(db.select(User).where(User.id.in_(
+        db.select(Presence.user_id).where(Presence.workshop_id == workshop.id))).order_by(User.name)).all()
+
+
+def _presence_event(workshop, kind, user):
+    return _append_event(workshop, kind, user, person=_person(user),
+                         present=[_person(p) for p in present_people(workshop)])
+
+
+def join_room(workshop, user, sid):
+    """A connection enters the room: presence and attendance are recorded and announced."""
+    check_participant(workshop, user)
+    db.session.add(Presence(workshop_id=workshop.id, user_id=user.id, sid=sid))
+    if db.session.scalar(db.select(Attendance.id).where(
+            Attendance.workshop_id == workshop.id, Attendance.user_id == user.id)) is None:
+        db.session.add(Attendance(workshop_id=workshop.id, user_id=user.id))
+    db.session.flush()
+    return _commit_and_broadcast(_presence_event(workshop, "presence.joined", user))
+
+
+def leave_room(sid):
+    """A connection closed; announce it when it was the person's last one in the room."""
+    presence = db.session.scalar(db.select(Presence).where(Presence.sid == sid))
+    if presence is None:
+        return None
+    workshop, user = db.session.get(Workshop, presence.workshop_id), presence.user
+    db.session.delete(presence)
+    db.session.flush()
+    still_here = db.session.scalar(db.select(Presence.id).where(
+        Presence.workshop_id == workshop.id, Presence.user_id == user.id).limit(1))
+    if still_here is not None:
+        db.session.commit()
+        return None
+    return _commit_and_broadcast(_presence_event(workshop, "presence.left", user))
+
+
+# --- chat -----------------------------------------------------------------------------------
+
+def send_chat(workshop, user, body, client_id=None):
+    """Post a chat message; a message re-sent with the same client id is stored once."""
+    check_participant(workshop, user)
+    client_id = check_client_id(client_id)
+    if client_id is not None:
+        existing = db.session.scalar(db.select(ChatMessage).where(
+            ChatMessage.workshop_id == workshop.id, ChatMessage.author_id == user.id,
+            ChatMessage.client_id == client_id))
+        if existing is not None:
+            return db.session.scalar(db.select(RoomEvent).where(
+                RoomEvent.workshop_id == workshop.id, RoomEvent.seq == existing.event_seq))
+    check_live(workshop)
+    if workshop.chat_locked and not permissions.can_run_workshop(workshop, user):
+        raise Forbidden(_("The facilitators have locked the chat."))
+    body = check_text(body, MAX_CHAT, _("The message"))
+    check_chat_rate(workshop, user)
+    message = ChatMessage(workshop_id=workshop.id, author_id=user.id, body=body, client_id=client_id,
+                          created_at=utcnow())
+    db.session.add(message)
+    db.session.flush()
+    event = _append_event(workshop, "chat.message", user, id=message.id, author=_person(user), body=body,
+                          client_id=client_id)
+    message.event_seq = event.seq
+    try:
+        return _commit_and_broadcast(event)
+    except IntegrityError:
+        # The same client id arrived twice at once (two tabs, two processes): keep the first.
+        db.session.rollback()
+        return send_chat(workshop, user, body, client_id)
+
+
+def remove_message(workshop, user, message_id):
+    check_facilitator(workshop, user)
+    message = db.session.get(ChatMessage, _as_id(message_id))
+    if message is None or message.workshop_id != workshop.id or message.removed_at is not None:
+        raise RoomError(_("This message is no longer in the chat."))
+    message.removed_at = utcnow()
+    # The stored event must not hand the removed text to a client catching up later.
+    original = db.session.scalar(db.select(RoomEvent).where(
+        RoomEvent.workshop_id == workshop.id, RoomEvent.seq == message.event_seq))
+    if original is not None:
+        original.data = {**original.data, "body": "", "removed": True}
+    audit(user, "workshop.message_removed", workshop, before={"body": message.body}, space_id=workshop.space_id)
+    return _commit_and_broadcast(_append_event(workshop, "chat.removed", user, id=message.id))
+
+
+def set_chat_locked(workshop, user, locked):
+    check_facilitator(workshop, user)
+    workshop.chat_locked = bool(locked)
+    return _commit_and_broadcast(_append_event(workshop, "chat.locked", user, locked=bool(locked)))
+
+
+# --- questions ------------------------------------------------------------------------------
+
+def ask_question(workshop, user, body, client_id=None):
+    check_participant(workshop, user)
+    client_id = check_client_id(client_id)
+    if client_id is not None:
+        existing = db.session.scalar(db.select(Question).where(
+            Question.workshop_id == workshop.id, Question.author_id == user.id, Question.client_id == client_id))
+        if existing is not None:
+            return None
+    check_live(workshop)
+    body = check_text(body, MAX_QUESTION, _("The question"))
+    question = Question(workshop_id=workshop.id, author_id=user.id, body=body, client_id=client_id,
+                        created_at=utcnow())
+    db.session.add(question)
+    db.session.flush()
+    return _commit_and_broadcast(_append_event(
+        workshop, "question.asked", user, id=question.id, author=_person(user), body=body, votes=0,
+        answered=False, highlighted=False, client_id=client_id))
+
+
+def _question(workshop, question_id):
+    question = db.session.get(Question, _as_id(question_id))
+    if question is None or question.workshop_id != workshop.id:
+        raise RoomError(_("This question is not in this room."))
+    return question
+
+
+def vote_question(workshop, user, question_id):
+    """One up-vote per person and question."""
+    check_participant(workshop, user)
+    check_live(workshop)
+    question = _question(workshop, question_id)
+    db.session.add(QuestionVote(question_id=question.id, user_id=user.id))
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise RoomError(_("You have already up-voted this question."))
+    db.session.execute(update(Question).where(Question.id == question.id)
+                       .values(votes=Question.votes + 1).execution_options(synchronize_session=False))
+    votes = db.session.scalar(db.select(Question.votes).where(Question.id == question.id))
+    return _commit_and_broadcast(_append_event(workshop, "question.voted", user, id=question.id, votes=votes))
+
+
+def mark_question(workshop, user, question_id, answered=None, highlighted=None):
+    check_facilitator(workshop, user)
+    question = _question(workshop, question_id)
+    if answered is not None:
+        question.answered = bool(answered)
+    if highlighted is not None:
+        question.highlighted = bool(highlighted)
+    return _commit_and_broadcast(_append_event(workshop, "question.marked", user, id=question.id,
+                                               answered=question.answered, highlighted=question.highlighted))
+
+
+def questions(workshop):
+    """Ordered by votes, then by who asked first."""
+    return db.session.scalars(db.select(Question).where(Question.workshop_id == workshop.id)
+                              .options(selectinload(Question.author))
+                              .order_by(Question.votes.desc(), Question.created_at, Question.id)).all()
+
+
+def voted_question_ids(workshop, user):
+    return set(db.session.scalars(db.select(QuestionVote.question_id).join(Question).where(
+        Question.workshop_id == workshop.id, QuestionVote.user_id == user.id)))
+
+
+# --- polls ----------------------------------------------------------------------------------
+
+def open_poll(workshop, user, question, options, multiple=False):
+    check_facilitator(workshop, user)
+    check_live(workshop)
+    question = check_text(question, MAX_POLL_QUESTION, _("The poll question"))
+    labels = [o.strip() for o in (options or []) if isinstance(o, str) and o.strip()]
+    if len(labels) < 2:
+        raise RoomError(_("A poll needs at least two options."))
+    if len(labels) > MAX_POLL_OPTIONS:
+        raise RoomError(_("A poll has at most %(limit)d options.", limit=MAX_POLL_OPTIONS))
+    labels = [check_text(label, MAX_POLL_OPTION, _("An option")) for label in labels]
+    poll = Poll(workshop_id=workshop.id, question=question, multiple=bool(multiple), created_by_id=user.id,
+                options=[PollOption(label=label, position=i) for i, label in enumerate(labels)])
+    db.session.add(poll)
+    db.session.flush()
+    return _commit_and_broadcast(_append_event(workshop, "poll.opened", user, **poll_state(poll)))
+
+
+def _poll(workshop, poll_id):
+    poll = db.session.get(Poll, _as_id(poll_id))
+    if poll is None or poll.workshop_id != workshop.id:
+        raise RoomError(_("This poll is not in this room."))
+    return poll
+
+
+def vote_poll(workshop, user, poll_id, option_ids):
+    """Record the person's choice; voting again replaces it until the poll closes."""
+    check_participant(workshop, user)
+    check_live(workshop)
+    poll = _poll(workshop, poll_id)
+    if not poll.is_open:
+        raise RoomError(_("This poll is closed."))
+    if not isinstance(option_ids, (list, tuple)):
+        option_ids = [option_ids]
+    chosen = {_as_id(o) for o in option_ids} - {None}
+    valid = {o.id for o in poll.options}
+    if not chosen or not chosen <= valid:
+        raise RoomError(_("Choose one of the options."))
+    if not poll.multiple and len(chosen) > 1:
+        raise RoomError(_("This poll takes a single choice."))
+    db.session.execute(db.delete(PollVote).where(PollVote.poll_id == poll.id, PollVote.user_id == user.id))
+    db.session.add_all(PollVote(poll_id=poll.id, option_id=o, user_id=user.id) for o in sorted(chosen))
+    db.session.flush()
+    return _commit_and_broadcast(_append_event(workshop, "poll.voted", None, id=poll.id,
+                                               counts=poll_counts(poll), voters=poll_voters(poll)))
+
+
+def close_poll(workshop, user, poll_id):
+    check_facilitator(workshop, user)
+    poll = _poll(workshop, poll_id)
+    if not poll.is_open:
+        raise RoomError(_("This poll is closed."))
+    poll.closed_at = utcnow()
+    return _commit_and_broadcast(_append_event(workshop, "poll.closed", user, id=poll.id,
+                                               counts=poll_counts(poll), voters=poll_voters(poll)))
+
+
+def poll_counts(poll):
+    """Votes per option id (as strings: JSON object keys)."""
+    counts = dict(db.session.execute(db.select(PollVote.option_id, func.count(PollVote.id))
+                                     .where(PollVote.poll_id == poll.id).group_by(PollVote.option_id)).all())
+    return {str(o.id): counts.get(o.id, 0) for o in poll.options}
+
+
+def poll_voters(poll):
+    return db.session.scalar(db.select(func.count(func.distinct(PollVote.user_id)))
+                             .where(PollVote.poll_id == poll.id))
+
+
+def poll_state(poll):
+    return {"id": poll.id, "question": poll.question, "multiple": poll.multiple, "open": poll.is_open,
+            "options": [{"id": o.id, "label": o.label} for o in poll.options],
+            "counts": poll_counts(poll), "voters": poll_voters(poll)}
+
+
+def polls(workshop):
+    return db.session.scalars(db.select(Poll).where(Poll.workshop_id == workshop.id)
+                              .options(selectinload(Poll.options)).order_by(Poll.id.desc())).all()
+
+
+def my_poll_choices(workshop, user):
+    rows = db.session.execute(db.select(PollVote.poll_id, PollVote.option_id).join(Poll).where(
+        Poll.workshop_id == workshop.id, PollVote.user_id == user.id)).all()
+    choices = {}
+    for poll_id, option_id in rows:
+        choices.setdefault(poll_id, set()).add(option_id)
+    return choices
+
+
+# --- raised hands ---------------------------------------------------------------------------
+
+def raised_hands(workshop):
+    """Raised hands in the order they went up."""
+    return db.session.scalars(db.select(RaisedHand).where(
+        RaisedHand.workshop_id == workshop.id, RaisedHand.lowered_at.is_(None))
+        .options(selectinload(RaisedHand.user)).order_by(RaisedHand.raised_at, RaisedHand.id)).all()
+
+
+def _open_hand(workshop, user_id):
+    return db.session.scalar(db.select(RaisedHand).where(
+        RaisedHand.workshop_id == workshop.id, RaisedHand.user_id == user_id, RaisedHand.lowered_at.is_(None)))
+
+
+def raise_hand(workshop, user):
+    check_participant(workshop, user)
+    check_live(workshop)
+    if _open_hand(workshop, user.id) is not None:
+        return None
+    hand = RaisedHand(workshop_id=workshop.id, user_id=user.id, raised_at=utcnow())
+    db.session.add(hand)
+    return _commit_and_broadcast(_append_event(workshop, "hand.raised", user, person=_person(user),
+                                               raised_at=hand.raised_at.isoformat() + "Z"))
+
+
+def lower_hand(workshop, user, user_id=None):
+    """The person lowers their own hand; a facilitator may lower anyone's."""
+    check_participant(workshop, user)
+    target = user.id if user_id in (None, "") else _as_id(user_id)
+    if target != user.id:
+        check_facilitator(workshop, user)
+    hand = _open_hand(workshop, target)
+    if hand is None:
+        return None
+    hand.lowered_at = utcnow()
+    return _commit_and_broadcast(_append_event(workshop, "hand.lowered", user, user_id=target))
+
+
+# --- shared notes ---------------------------------------------------------------------------
+
+def update_notes(workshop, user, text, base_version):
+    """Save the notes only if nobody saved since `base_version`; else refuse with the newer text."""
+    check_facilitator(workshop, user)
+    if workshop.is_ended:
+        raise RoomError(_("The session has ended."))
+    text = text if isinstance(text, str) else ""
+    if len(text) > MAX_NOTES:
+        raise RoomError(_("The notes are too long (%(length)d characters; at most %(limit)d).",
+                          length=len(text), limit=MAX_NOTES))
+    version = _as_id(base_version)
+    saved = db.session.execute(
+        update(Workshop).where(Workshop.id == workshop.id, Workshop.notes_version == version)
+        .values(notes=text, notes_version=Workshop.notes_version + 1)
+        .execution_options(synchronize_session=False)).rowcount
+    if not saved:
+        db.session.rollback()
+        db.session.refresh(workshop)
+        raise StaleNotes(_("Someone saved the notes after you opened them. Their version is shown; "
+                           "add your changes to it and save again."),
+                         notes=workshop.notes, version=workshop.notes_version)
+    db.session.refresh(workshop)
+    return _commit_and_broadcast(_append_event(workshop, "notes.updated", user, notes=workshop.notes,
+                                               version=workshop.notes_version, editor=_person(user)))
+
+
+# --- facilitator controls -------------------------------------------------------------------
+
+def start_session(workshop, user):
+    check_facilitator(workshop, user)
+    if workshop.status != Workshop.SCHEDULED:
+        raise RoomError(_("The session has already started."))
+    workshop.status, workshop.started_at = Workshop.LIVE, utcnow()
+    audit(user, "workshop.started", workshop, space_id=workshop.space_id)
+    return _commit_and_broadcast(_append_event(workshop, "session.started", user))
+
+
+def end_session(workshop, user, include_chat=False):
+    """End the session and store its minutes as a knowledge resource of the space."""
+    from sociallab.workshops import minutes
+    check_facilitator(workshop, user)
+    if workshop.status != Workshop.LIVE:
+        raise RoomError(_("Only a session in progress can be ended."))
+    workshop.status, workshop.ended_at = Workshop.ENDED, utcnow()
+    db.session.execute(db.delete(RaisedHand).where(RaisedHand.workshop_id == workshop.id,
+                                                   RaisedHand.lowered_at.is_(None)))
+    db.session.flush()
+    minutes.store_minutes(workshop, include_chat=bool(include_chat))
+    audit(user, "workshop.ended", workshop, after={"include_chat": bool(include_chat)},
+          space_id=workshop.space_id)
+    return _commit_and_broadcast(_append_event(workshop, "session.ended", user,
+                                               minutes_url=minutes.minutes_url(workshop)))
+
+
+def remove_participant(workshop, user, user_id):
+    """Remove a person for the rest of the session; their open connections are closed."""
+    check_facilitator(workshop, user)
+    target = _as_id(user_id)
+    from sociallab.accounts.models import User
+    person = db.session.get(User, target) if target else None
+    if person is None or person.id == user.id:
+        raise RoomError(_("Choose a participant to remove."))
+    if permissions.can_run_workshop(workshop, person):
+        raise Forbidden(_("A facilitator cannot be removed from the room."))
+    if not permissions.is_removed_from_room(workshop, person):
+        db.session.add(RoomRemoval(workshop_id=workshop.id, user_id=person.id, removed_by_id=user.id))
+    sids = list(db.session.scalars(db.select(Presence.sid).where(
+        Presence.workshop_id == workshop.id, Presence.user_id == person.id)))
+    db.session.execute(db.delete(Presence).where(Presence.workshop_id == workshop.id,
+                                                 Presence.user_id == person.id))
+    db.session.execute(update(RaisedHand).where(
+        RaisedHand.workshop_id == workshop.id, RaisedHand.user_id == person.id,
+        RaisedHand.lowered_at.is_(None)).values(lowered_at=utcnow()).execution_options(synchronize_session=False))
+    db.session.flush()
+    audit(user, "workshop.participant_removed", workshop, after={"user_id": person.id},
+          space_id=workshop.space_id)
+    removed = _append_event(workshop, "participant.removed", user, user_id=person.id)
+    left = _append_event(workshop, "presence.left", person, person=_person(person),
+                         present=[_person(p) for p in present_people(workshop)])
+    event = _commit_and_broadcast(removed, left)
+    for sid in sids:
+        # Through the message queue this reaches the process holding the connection.
+        socketio.server.leave_room(sid, room_name(workshop.id), namespace=NAMESPACE)
+        socketio.server.disconnect(sid, namespace=NAMESPACE)
+    return event
+
+
+def _as_id(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+# --- one entry point for sockets and forms ----------------------------------------------------
+
+def _flag(value):
+    return value in (True, 1, "1", "true", "on", "yes")
+
+
+ACTIONS = {
+    "chat": lambda w, u, d: send_chat(w, u, d.get("body"), d.get("client_id")),
+    "remove_message": lambda w, u, d: remove_message(w, u, d.get("message_id")),
+    "lock_chat": lambda w, u, d: set_chat_locked(w, u, _flag(d.get("locked"))),
+    "ask": lambda w, u, d: ask_question(w, u, d.get("body"), d.get("client_id")),
+    "vote_question": lambda w, u, d: vote_question(w, u, d.get("question_id")),
+    "mark_question": lambda w, u, d: mark_question(
+        w, u, d.get("question_id"),
+        answered=_flag(d["answered"]) if "answered" in d else None,
+        highlighted=_flag(d["highlighted"]) if "highlighted" in d else None),
+    "open_poll": lambda w, u, d: open_poll(w, u, d.get("question"), d.get("options"), _flag(d.get("multiple"))),
+    "vote_poll": lambda w, u, d: vote_poll(w, u, d.get("poll_id"), d.get("option_ids")),
+    "close_poll": lambda w, u, d: close_poll(w, u, d.get("poll_id")),
+    "raise_hand": lambda w, u, d: raise_hand(w, u),
+    "lower_hand": lambda w, u, d: lower_hand(w, u, d.get("user_id")),
+    "notes": lambda w, u, d: update_notes(w, u, d.get("notes"), d.get("version")),
+    "start": lambda w, u, d: start_session(w, u),
+    "end": lambda w, u, d: end_session(w, u, _flag(d.get("include_chat"))),
+    "remove_participant": lambda w, u, d: remove_participant(w, u, d.get("user_id")),
+}
+
+
+def perform(workshop, user, action, data):
+    """Run a named room action with the data a socket event or a form post carried."""
+    if action not in ACTIONS:
+        raise RoomError(_("Unknown action."))
+    if not isinstance(data, dict):
+        raise RoomError(_("Invalid request."))
+    return ACTIONS[action](workshop, user, data)

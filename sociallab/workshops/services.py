@@ -1,0 +1,215 @@
+"""Scheduling workshops, registration, reminders and calendar files."""
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from flask import url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from sociallab import permissions
+from sociallab.accounts.models import SpaceRole, User
+from sociallab.audit.services import record as audit
+from sociallab.extensions import db
+from sociallab.i18n import utcnow
+from sociallab.notifications import messages
+from sociallab.notifications.services import notify
+from sociallab.workshops.models import Registration, Workshop
+
+REMINDER = "workshop.reminder"
+SCHEDULED_NOTICE = "workshop.scheduled"
+messages.register(REMINDER, _l("Reminder: the workshop “%(title)s” starts within a day."))
+messages.register(SCHEDULED_NOTICE, _l("You are a facilitator of the workshop “%(title)s”."))
+
+FIELDS = ("title", "description", "agenda", "lang", "starts_at", "ends_at", "video_url", "capacity")
+
+
+class WorkshopError(Exception):
+    pass
+
+
+def local_to_utc(value, zone):
+    """A naive date-time typed in `zone` as the naive UTC value we store."""
+    return value.replace(tzinfo=ZoneInfo(zone)).astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def utc_to_local(value, zone):
+    return value.replace(tzinfo=timezone.utc).astimezone(ZoneInfo(zone)).replace(tzinfo=None)
+
+
+def facilitator_candidates(space):
+    """People who may be named facilitators: those holding the role here or everywhere."""
+    return db.session.scalars(db.select(User).join(SpaceRole, SpaceRole.user_id == User.id).where(
+        SpaceRole.role == SpaceRole.FACILITATOR, User.active.is_(True),
+        db.or_(SpaceRole.space_id == space.id, SpaceRole.space_id.is_(None))).distinct().order_by(User.name)).all()
+
+
+def _check_schedulable(space, user):
+    if not permissions.can_facilitate(space, user):
+        raise WorkshopError(_("Only the space's facilitators can schedule workshops."))
+
+
+def schedule_workshop(space, user, facilitators=(), **fields):
+    """Create a workshop; the scheduling facilitator is one of its facilitators."""
+    _check_schedulable(space, user)
+    workshop = Workshop(space_id=space.id, created_by_id=user.id, **{k: fields[k] for k in FIELDS})
+    workshop.space = space
+    people = {user.id: user, **{p.id: p for p in facilitators}}
+    workshop.facilitators = list(people.values())
+    db.session.add(workshop)
+    db.session.flush()
+    audit(user, "workshop.scheduled", workshop, space_id=space.id)
+    for person in workshop.facilitators:
+        if person.id != user.id:
+            notify(person, SCHEDULED_NOTICE, url=detail_url(workshop), space=space, title=workshop.title)
+    db.session.commit()
+    return workshop
+
+
+def update_workshop(workshop, user, facilitators=(), **fields):
+    if not permissions.can_run_workshop(workshop, user):
+        raise WorkshopError(_("Only the workshop's facilitators can change it."))
+    if workshop.is_ended:
+        raise WorkshopError(_("An ended workshop can no longer be changed."))
+    before = {k: str(getattr(workshop, k)) for k in FIELDS}
+    for key in FIELDS:
+        setattr(workshop, key, fields[key])
+    if facilitators:
+        workshop.facilitators = list({p.id: p for p in facilitators}.values())
+    if workshop.starts_at != datetime.fromisoformat(before["starts_at"]):
+        # A new date deserves a new reminder.
+        db.session.execute(db.update(Registration).where(Registration.workshop_id == workshop.id)
+                           .values(reminded_at=None))
+    audit(user, "workshop.updated", workshop, before=before, after={k: str(getattr(workshop, k)) for k in FIELDS},
+          space_id=workshop.space_id)
+    db.session.commit()
+    return workshop
+
+
+def registered_count(workshop):
+    return db.session.scalar(db.select(func.count(Registration.id)).where(Registration.workshop_id == workshop.id))
+
+
+def is_registered(workshop, user):
+    return db.session.scalar(db.select(Registration.id).where(
+        Registration.workshop_id == workshop.id, Registration.user_id == user.id)) is not None
+
+
+def register(workshop, user):
+    if not permissions.can_view_workshop(workshop, user):
+        raise WorkshopError(_("You cannot register for this workshop."))
+    if workshop.is_ended or workshop.ends_at <= utcnow():
+        raise WorkshopError(_("This workshop is over."))
+    if is_registered(workshop, user):
+        return None
+    if workshop.capacity and registered_count(workshop) >= workshop.capacity:
+        raise WorkshopError(_("This workshop is full."))
+    registration = Registration(workshop_id=workshop.id, user_id=user.id)
+    db.session.add(registration)
+    try:
+        db.session.commit()
+    except IntegrityError:  # a double click landed twice
+        db.session.rollback()
+        return None
+    return registration
+
+
+def unregister(workshop, user):
+    db.session.execute(db.delete(Registration).where(
+        Registration.workshop_id == workshop.id, Registration.user_id == user.id))
+    db.session.commit()
+
+
+def workshops_of(space, upcoming=True, limit=None, now=None):
+    """Upcoming (not ended, soonest first) or past (ended or over, latest first) workshops."""
+    now = now or utcnow()
+    query = db.select(Workshop).where(Workshop.space_id == space.id).options(selectinload(Workshop.facilitators))
+    over = db.or_(Workshop.status == Workshop.ENDED,
+                  db.and_(Workshop.status == Workshop.SCHEDULED, Workshop.ends_at < now))
+    if upcoming:
+        query = query.where(db.not_(over)).order_by(Workshop.starts_at)
+    else:
+        query = query.where(over).order_by(Workshop.starts_at.desc())
+    if limit:
+        query = query.limit(limit)
+    return db.session.scalars(query).all()
+
+
+def registration_counts(workshops):
+    ids = [w.id for w in workshops]
+    if not ids:
+        return {}
+    return dict(db.session.execute(db.select(Registration.workshop_id, func.count(Registration.id))
+                                   .where(Registration.workshop_id.in_(ids))
+                                   .group_by(Registration.workshop_id)).all())
+
+
+def detail_url(workshop, external=False):
+    return url_for("workshops.detail", slug=workshop.space.slug, workshop_id=workshop.id, _external=external)
+
+
+def send_reminders(now=None):
+    """Notify everyone registered for a workshop starting within a day; once per registration."""
+    now = now or utcnow()
+    due = db.session.scalars(db.select(Registration).join(Workshop).where(
+        Workshop.status == Workshop.SCHEDULED, Workshop.starts_at > now,
+        Workshop.starts_at <= now + timedelta(days=1), Registration.reminded_at.is_(None))
+        .options(selectinload(Registration.user), selectinload(Registration.workshop)
+                 .selectinload(Workshop.space))).all()
+    sent = 0
+    for registration in due:
+        workshop, user = registration.workshop, registration.user
+        # Someone who has since lost access to the space is not reminded of its workshops.
+        if permissions.can_view_workshop(workshop, user):
+            notify(user, REMINDER, url=detail_url(workshop), space=workshop.space, title=workshop.title,
+                   starts_at=workshop.starts_at.isoformat())
+            sent += 1
+        registration.reminded_at = now
+    db.session.commit()
+    return sent
+
+
+# --- calendar file --------------------------------------------------------------------------
+
+def _ics_text(value):
+    return (value or "").replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+
+def _fold(line):
+    """RFC 5545 folds lines longer than 75 octets."""
+    data = line.encode("utf-8")
+    if len(data) <= 75:
+        return line
+    parts, current = [], b""
+    for char in line:
+        encoded = char.encode("utf-8")
+        if len(current) + len(encoded) > (75 if not parts else 74):
+            parts.append(current.decode("utf-8"))
+            current = b""
+        current += encoded
+    parts.append(current.decode("utf-8"))
+    return "\r\n ".join(parts)
+
+
+def ics_calendar(workshop, host):
+    stamp = "%Y%m%dT%H%M%SZ"
+    url = detail_url(workshop, external=True)
+    description = workshop.description.strip()
+    if workshop.video_url:
+        description += "\n\n" + _("Video call: %(url)s", url=workshop.video_url)
+    lines = [
+        "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//IBCR//Sociallab//EN", "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
+        "BEGIN:VEVENT",
+        f"UID:workshop-{workshop.id}@{host}",
+        f"DTSTAMP:{utcnow().strftime(stamp)}",
+        f"DTSTART:{workshop.starts_at.strftime(stamp)}",
+        f"DTEND:{workshop.ends_at.strftime(stamp)}",
+        f"SUMMARY:{_ics_text(workshop.title)}",
+        f"DESCRIPTION:{_ics_text(description)}",
+        f"URL:{url}",
+        f"LOCATION:{_ics_text(workshop.video_url or url)}",
+        "END:VEVENT", "END:VCALENDAR",
+    ]
+    return "\r\n".join(_fold(line) for line in lines) + "\r\n"

@@ -1,0 +1,161 @@
+"""The live room over Socket.IO: who may connect, what each event does, and who may do it."""
+from sociallab.extensions import db
+from sociallab.workshops.models import ChatMessage, RoomEvent
+from tests import factories
+from tests.workshops.conftest import NS, make_workshop
+
+
+def test_signed_out_connection_is_refused(app, world, workshop):
+    from sociallab.extensions import socketio
+    sio = socketio.test_client(app, namespace=NS, flask_test_client=app.test_client(),
+                               auth={"workshop_id": workshop.id})
+    assert not sio.is_connected(NS)
+
+
+def test_member_of_another_space_is_refused(world, workshop, connect):
+    assert not connect(world.other_member, workshop, join=False).connected
+    assert not connect(world.volunteer_out, workshop, join=False).connected
+
+
+def test_foreign_origin_is_refused(world, workshop, connect):
+    assert not connect(world.member, workshop, join=False, headers={"Origin": "https://evil.example"}).connected
+    assert connect(world.member, workshop, join=False, headers={"Origin": "http://localhost"}).connected
+
+
+def test_member_joins_and_everyone_sees_presence(world, workshop, connect):
+    fred = connect(world.facilitator, workshop)
+    amy = connect(world.member, workshop)
+    fred.drain()
+    last = fred.seen[fred.last_seq]
+    assert last["kind"] == "presence.joined"
+    assert {p["name"] for p in last["data"]["present"]} == {"Fred Facilitator", "Aminata Sénégal"}
+    amy.disconnect()
+    fred.drain()
+    assert fred.seen[fred.last_seq]["kind"] == "presence.left"
+    assert [p["name"] for p in fred.seen[fred.last_seq]["data"]["present"]] == ["Fred Facilitator"]
+
+
+def test_chat_message_reaches_the_room_with_a_sequence_number(world, workshop, connect):
+    fred, amy = connect(world.facilitator, workshop), connect(world.member, workshop)
+    ack = amy.act("chat", body="Bonjour à tous", client_id="c-1")
+    assert ack["ok"]
+    fred.drain()
+    event = fred.seen[ack["seq"]]
+    assert event["kind"] == "chat.message" and event["data"]["body"] == "Bonjour à tous"
+    assert event["data"]["author"]["name"] == "Aminata Sénégal"
+
+
+def test_chat_resent_with_the_same_client_id_is_stored_once(world, workshop, connect):
+    amy = connect(world.member, workshop)
+    first = amy.act("chat", body="once", client_id="same-id")
+    second = amy.act("chat", body="once", client_id="same-id")
+    assert first["ok"] and second["ok"] and first["seq"] == second["seq"]
+    assert db.session.scalar(db.select(db.func.count(ChatMessage.id))) == 1
+
+
+def test_locked_chat_refuses_members_but_not_facilitators(world, workshop, connect):
+    fred, amy = connect(world.facilitator, workshop), connect(world.member, workshop)
+    assert fred.act("lock_chat", locked=True)["ok"]
+    refused = amy.act("chat", body="hello")
+    assert not refused["ok"] and refused["code"] == 403 and "locked" in refused["error"]
+    assert fred.act("chat", body="One moment please")["ok"]
+    assert fred.act("lock_chat", locked=False)["ok"]
+    assert amy.act("chat", body="hello")["ok"]
+
+
+def test_chat_rate_limit_gives_a_clear_notice(app, world, workshop, connect):
+    app.config["WORKSHOP_CHAT_RATE"] = (3, 10)
+    amy = connect(world.member, workshop)
+    for i in range(3):
+        assert amy.act("chat", body=f"message {i}")["ok"]
+    refused = amy.act("chat", body="one too many")
+    assert not refused["ok"] and refused["code"] == 429
+    assert "too fast" in refused["error"] and "3 messages in 10 seconds" in refused["error"]
+    # Someone else is not held back by Aminata's pace.
+    assert connect(world.member2, workshop).act("chat", body="my turn")["ok"]
+
+
+def test_oversized_and_empty_messages_are_refused(world, workshop, connect):
+    amy = connect(world.member, workshop)
+    too_long = amy.act("chat", body="x" * 2001)
+    assert not too_long["ok"] and "too long" in too_long["error"] and "2000" in too_long["error"]
+    assert not amy.act("chat", body="   ")["ok"]
+    assert not amy.act("ask", body="q" * 501)["ok"]
+    assert not amy.act("chat", body="fine", client_id="z" * 65)["ok"]
+    assert db.session.scalar(db.select(db.func.count(ChatMessage.id))) == 0
+
+
+FACILITATOR_ONLY = [
+    ("lock_chat", {"locked": True}),
+    ("remove_message", {"message_id": 1}),
+    ("mark_question", {"question_id": 1, "answered": True}),
+    ("open_poll", {"question": "Q?", "options": ["a", "b"]}),
+    ("close_poll", {"poll_id": 1}),
+    ("lower_hand", {"user_id": 0}),
+    ("notes", {"notes": "mine", "version": 0}),
+    ("start", {}),
+    ("end", {}),
+    ("remove_participant", {"user_id": 0}),
+]
+
+
+def test_every_facilitator_action_is_refused_to_a_member(world, workshop, connect):
+    fred, amy = connect(world.facilitator, workshop), connect(world.member, workshop)
+    assert fred.act("chat", body="hello")["ok"]
+    assert amy.act("ask", body="why?")["ok"]
+    fred.act("open_poll", question="Ready?", options=["yes", "no"])
+    assert connect(world.member2, workshop).act("raise_hand")["ok"]
+    before = db.session.scalar(db.select(db.func.max(RoomEvent.seq)))
+    for action, data in FACILITATOR_ONLY:
+        data = dict(data)
+        if data.get("user_id") == 0:
+            data["user_id"] = world.member2.id
+        ack = amy.act(action, **data)
+        assert not ack["ok"] and ack["code"] == 403, (action, ack)
+    db.session.expire_all()
+    assert db.session.scalar(db.select(db.func.max(RoomEvent.seq))) == before
+
+
+def test_removed_participant_is_disconnected_and_refused_again(world, workshop, connect):
+    fred, amy = connect(world.facilitator, workshop), connect(world.member, workshop)
+    assert fred.act("remove_participant", user_id=world.member.id)["ok"]
+    assert not amy.connected
+    assert not connect(world.member, workshop, join=False).connected
+    fred.drain()
+    assert "participant.removed" in fred.kinds()
+    # A facilitator cannot be removed.
+    assert not fred.act("remove_participant", user_id=world.facilitator.id)["ok"]
+
+
+def test_two_rooms_stay_isolated(world, workshop, connect):
+    other = make_workshop(world, title="Another room")
+    amy, bob = connect(world.member, workshop), connect(world.member2, other)
+    amy.act("chat", body="only in the first room")
+    bob.drain()
+    assert all(e["data"].get("body") != "only in the first room" for e in bob.seen.values())
+
+
+def test_actions_before_the_start_are_refused(world, connect):
+    scheduled = make_workshop(world, live=False)
+    amy = connect(world.member, scheduled)
+    refused = amy.act("chat", body="too early")
+    assert not refused["ok"] and "not started" in refused["error"]
+    fred = connect(world.facilitator, scheduled)
+    assert fred.act("start")["ok"]
+    assert amy.act("chat", body="now")["ok"]
+
+
+def test_moderator_of_the_space_is_a_participant_not_a_facilitator(world, workshop, connect):
+    mona = connect(world.moderator, workshop)
+    assert mona.connected
+    assert not mona.act("start")["ok"]
+
+
+def test_facilitator_named_on_the_workshop_runs_it_without_the_space_role(world):
+    from sociallab import permissions
+    guest = factories.user("guest@example.org", world.sn_org)
+    workshop = make_workshop(world)
+    assert not permissions.can_run_workshop(workshop, guest)
+    workshop.facilitators.append(guest)
+    db.session.commit()
+    assert permissions.can_run_workshop(workshop, guest)
