@@ -4,11 +4,14 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from sociallab.accounts import bp, services
+from sociallab.accounts import bp, invitations, services
 from sociallab.accounts.forms import (AcceptInvitationForm, ChangePasswordForm, ForgotPasswordForm,
-                                      LoginForm, ProfileForm, ResetPasswordForm)
+                                      InviteColleagueForm, LoginForm, ProfileForm, ResetPasswordForm)
+from sociallab.accounts.models import Invitation
 from sociallab.extensions import db, limiter
 from sociallab.mail import send_mail
+from sociallab.permissions import can_invite
+from sociallab.spaces.models import Organisation
 
 
 def _failed_login(response):
@@ -166,3 +169,51 @@ def set_language(lang):
         current_user.language = lang
         db.session.commit()
     return redirect(_safe_next(request.form.get("next")))
+
+
+def _organisation_to_invite_into_or_404(organisation_id):
+    """The organisation, if this person may invite into it; 404 otherwise so nothing leaks."""
+    organisation = db.session.get(Organisation, organisation_id)
+    if organisation is None or not can_invite(organisation):
+        abort(404)
+    return organisation
+
+
+@bp.route("/organisations/<int:organisation_id>/invite", methods=["GET", "POST"])
+@login_required
+def invite(organisation_id):
+    """A focal point (or an administrator) invites a colleague into the organisation."""
+    organisation = _organisation_to_invite_into_or_404(organisation_id)
+    form = InviteColleagueForm()
+    if request.method == "GET":
+        form.language.data = current_user.language
+    error = None
+    if form.validate_on_submit():
+        try:
+            invitations.send_invitation(current_user._get_current_object(), form.email.data, organisation,
+                                        form.language.data)
+        except services.AccountError as refusal:
+            db.session.rollback()
+            error = str(refusal)
+        else:
+            db.session.commit()
+            flash(_("The invitation has been sent to %(email)s.", email=services.normalize_email(form.email.data)),
+                  "success")
+            return redirect(url_for("accounts.invite", organisation_id=organisation.id))
+    return render_template("accounts/invite.html", form=form, organisation=organisation, error=error,
+                           pending=invitations.pending_invitations(organisation),
+                           revoke_url=lambda i: url_for("accounts.revoke_invitation", organisation_id=organisation.id,
+                                                        invitation_id=i.id)), 400 if request.method == "POST" else 200
+
+
+@bp.route("/organisations/<int:organisation_id>/invitations/<int:invitation_id>/revoke", methods=["POST"])
+@login_required
+def revoke_invitation(organisation_id, invitation_id):
+    organisation = _organisation_to_invite_into_or_404(organisation_id)
+    invitation = db.session.get(Invitation, invitation_id)
+    if invitation is None or invitation.organisation_id != organisation.id:
+        abort(404)
+    invitations.revoke_invitation(current_user._get_current_object(), invitation)
+    db.session.commit()
+    flash(_("The invitation has been revoked: its link no longer works."), "success")
+    return redirect(url_for("accounts.invite", organisation_id=organisation.id))

@@ -1,0 +1,52 @@
+"""Sending, listing and revoking invitations (by administrators, or focal points for their organisation)."""
+from flask import render_template, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
+
+from sociallab.accounts import services
+from sociallab.accounts.models import Invitation
+from sociallab.audit.services import record, snapshot
+from sociallab.extensions import db
+from sociallab.i18n import utcnow
+from sociallab.mail import send_mail
+from sociallab.spaces.models import Organisation
+
+INVITATION_FIELDS = ("email", "organisation_id", "language", "expires_at")
+
+
+def send_invitation(actor, email, organisation, language):
+    """Invite an e-mail address into an organisation and mail the link in the invitee's language.
+
+    Any earlier pending invitation of the same address is replaced, so only the newest link works.
+    """
+    email = services.normalize_email(email)
+    earlier = pending_invitations(email=email)
+    invitation, token = services.invite(actor, email, organisation, language=language)
+    for replaced in earlier:
+        revoke_invitation(actor, replaced)
+    link = url_for("accounts.accept_invitation", token=token, _external=True)
+    with force_locale(language):
+        send_mail(email, _("Your invitation to Sociallab"),
+                  render_template("accounts/mail/invitation.txt", inviter=actor.name,
+                                  organisation=organisation.name, link=link))
+    return invitation
+
+
+def pending_invitations(organisation=None, email=None):
+    """Unused, unexpired invitations, newest first, with their organisation and inviter loaded."""
+    query = db.select(Invitation).where(Invitation.used_at.is_(None), Invitation.expires_at > utcnow()) \
+        .options(joinedload(Invitation.organisation).joinedload(Organisation.country),
+                 joinedload(Invitation.invited_by)) \
+        .order_by(Invitation.created_at.desc(), Invitation.id.desc())
+    if organisation is not None:
+        query = query.where(Invitation.organisation_id == organisation.id)
+    if email is not None:
+        query = query.where(Invitation.email == services.normalize_email(email))
+    return db.session.scalars(query).all()
+
+
+def revoke_invitation(actor, invitation):
+    """Withdraw an invitation: its link stops working at once."""
+    record(actor, "invitation.revoke", invitation, before=snapshot(invitation, INVITATION_FIELDS))
+    db.session.delete(invitation)
