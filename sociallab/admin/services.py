@@ -411,6 +411,36 @@ def audit_filter_choices():
     return actions, [(uid, name) for uid, name in actors]
 
 
+# What an audit entry's target is called, for the types the administration knows.
+_TARGET_LABELS = {
+    "User": (User, lambda o: o.name),
+    "Organisation": (Organisation, lambda o: o.name),
+    "Country": (Country, lambda o: o.name),
+    "Region": (Region, lambda o: o.name),
+    "Space": (Space, lambda o: o.name),
+    "Theme": (Theme, lambda o: o.label),
+}
+
+
+def target_labels(entries):
+    """{(target_type, target_id): name} for the entries' targets, one query per type (not per entry)."""
+    wanted = {}
+    for entry in entries:
+        if entry.target_type in _TARGET_LABELS and entry.target_id is not None:
+            wanted.setdefault(entry.target_type, set()).add(entry.target_id)
+    labels = {}
+    for target_type, ids in wanted.items():
+        model, label = _TARGET_LABELS[target_type]
+        for obj in db.session.scalars(db.select(model).where(model.id.in_(ids))):
+            labels[(target_type, obj.id)] = label(obj)
+    for entry in entries:
+        # Removed targets (a revoked invitation) are named by what the entry kept of them.
+        kept = (entry.before or {}).get("email") or (entry.after or {}).get("email")
+        if kept:
+            labels.setdefault((entry.target_type, entry.target_id), kept)
+    return labels
+
+
 def changes(entry):
     """(field, before, after) for each field of an audit entry, in a stable order."""
     before, after = entry.before or {}, entry.after or {}

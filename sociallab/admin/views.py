@@ -363,4 +363,4 @@ def audit():
     actor_id = request.args.get("actor", type=int) or None
     pagination = services.audit_entries(action, actor_id, page=_page())
     return render_template("admin/audit.html", form=form, pagination=pagination, changes=services.changes,
-                           action_labels=ACTION_LABELS)
+                           targets=services.target_labels(pagination.items), action_labels=ACTION_LABELS)

@@ -11,7 +11,8 @@ def test_audit_log_shows_who_what_when_and_before_after(admin_client, world):
         "organisation_id": world.member2.organisation_id})
     html = admin_client.get("/admin/audit").get_data(as_text=True)
     assert "Person changed" in html and world.admin.name in html
-    assert "<del>True</del>" in html and "<ins>False</ins>" in html
+    assert "<del>yes</del>" in html and "<ins>no</ins>" in html
+    assert world.member2.name in html, "the target is named"
     assert "(UTC)" in html, "the time is shown with its zone"
 
 
