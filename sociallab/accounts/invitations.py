@@ -20,6 +20,9 @@ def send_invitation(actor, email, organisation, language):
 
     Any earlier pending invitation of the same address is replaced, so only the newest link works.
     """
+    if not organisation.active:
+        raise services.AccountError(_("%(organisation)s is not an active partner: nobody can be invited into it.",
+                                      organisation=organisation.name))
     email = services.normalize_email(email)
     earlier = pending_invitations(email=email)
     invitation, token = services.invite(actor, email, organisation, language=language)

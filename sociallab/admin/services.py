@@ -269,10 +269,9 @@ def update_person(actor, person, organisation_id, is_admin, active):
                      {"organisation_id": organisation_id, "is_admin": bool(is_admin), "active": bool(active)})
     if was_active and not person.active:
         person.end_all_sessions()
-    if person.organisation_id is None:
-        # A focal point who leaves the organisation no longer speaks for it.
-        for organisation in db.session.scalars(db.select(Organisation).where(
-                Organisation.focal_point_id == person.id)):
+    # A focal point who leaves the organisation (or the platform) no longer speaks for it.
+    for organisation in db.session.scalars(db.select(Organisation).where(Organisation.focal_point_id == person.id)):
+        if organisation.id != person.organisation_id or not person.active:
             _update(actor, organisation, "organisation.update", ORGANISATION_FIELDS, {"focal_point_id": None})
     return person
 

@@ -31,6 +31,17 @@ ACTION_LABELS = {
 }
 
 
+# How the audit log names the fields it shows; other fields show their name.
+FIELD_LABELS = {
+    "active": _l("Active"), "archived": _l("Archived"), "code": _l("Code"), "country_id": _l("Country"),
+    "email": _l("E-mail address"), "end_date": _l("End"), "expires_at": _l("Expires"),
+    "focal_point_id": _l("Focal point"), "is_admin": _l("Administrator"), "iso2": _l("ISO code"),
+    "kind": _l("Kind"), "language": _l("Language"), "name": _l("Name"), "organisation_id": _l("Organisation"),
+    "region_id": _l("Region"), "role": _l("Role"), "slug": _l("Address"), "space_id": _l("Space"),
+    "specialty": _l("Specialty"), "start_date": _l("Start"), "timezone": _l("Time zone"), "user_id": _l("Person"),
+}
+
+
 def _actor():
     return current_user._get_current_object()
 
@@ -363,4 +374,5 @@ def audit():
     actor_id = request.args.get("actor", type=int) or None
     pagination = services.audit_entries(action, actor_id, page=_page())
     return render_template("admin/audit.html", form=form, pagination=pagination, changes=services.changes,
-                           targets=services.target_labels(pagination.items), action_labels=ACTION_LABELS)
+                           targets=services.target_labels(pagination.items), action_labels=ACTION_LABELS,
+                           field_labels=FIELD_LABELS)

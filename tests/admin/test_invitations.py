@@ -100,3 +100,13 @@ def test_focal_point_revokes_only_their_organisations_invitations(client, auth, 
                            data={"csrf_token": token})
     assert response.status_code == 404
     assert db.session.get(Invitation, peru_invitation.id) is not None
+
+
+def test_nobody_is_invited_into_an_inactive_organisation(admin_client, world):
+    world.pe_org.active = False
+    db.session.commit()
+    response = post_form(admin_client, "/admin/invitations", {
+        "email": "late@example.org", "organisation_id": world.pe_org.id, "language": "es"})
+    assert response.status_code == 400
+    assert "not an active partner" in response.get_data(as_text=True)
+    assert outbox() == []

@@ -144,3 +144,13 @@ def test_a_global_role_applies_to_every_space(admin_client, world):
     role = db.session.scalar(db.select(SpaceRole).where(SpaceRole.user_id == world.member2.id))
     assert role.space_id is None
     assert "every space" in admin_client.get("/admin/roles").get_data(as_text=True)
+
+
+def test_a_focal_point_who_moves_to_another_organisation_stops_being_its_focal_point(admin_client, world):
+    response = post_form(admin_client, f"/admin/people/{world.member.id}", {
+        "organisation_id": world.member2.organisation_id, "active": "y"})
+    assert response.status_code == 302
+    db.session.refresh(world.sn_org)
+    assert world.sn_org.focal_point_id is None
+    entry = _latest("organisation.update")
+    assert entry.target_id == world.sn_org.id and entry.before == {"focal_point_id": world.member.id}
