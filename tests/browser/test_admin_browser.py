@@ -34,8 +34,10 @@ def test_admin_refuses_a_fifth_senegal_partner_and_reads_the_audit_log(live_serv
     live_server.screenshot(page, "admin-audit")
     assert page.locator("table").get_by_text("Personne modifiée").first.is_visible()
 
-    page.goto(f"{live_server.url}/admin/roles")
-    live_server.screenshot(page, "admin-roles")
+    for section in ("organisations", "spaces", "mandates", "themes", "roles"):
+        page.goto(f"{live_server.url}/admin/{section}")
+        assert page.locator("table").is_visible()
+        live_server.screenshot(page, f"admin-{section}")
     page.goto(f"{live_server.url}/admin/invitations")
     live_server.screenshot(page, "admin-invitations")
 
@@ -50,3 +52,14 @@ def test_focal_point_invites_a_colleague_from_the_profile(live_server, page):
     page.wait_for_load_state()
     assert page.get_by_text("colega.nueva@example.org").first.is_visible()
     live_server.screenshot(page, "focal-point-invite")
+
+
+def test_admin_pages_fit_a_phone_screen(live_server, browser):
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    sign_in(page, live_server, "admin@example.org")
+    page.goto(f"{live_server.url}/admin/organisations")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    live_server.screenshot(page, "admin-organisations-phone")
+    assert width <= 360, "the page scrolls sideways; only its tables may"
+    context.close()
