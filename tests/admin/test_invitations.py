@@ -23,6 +23,9 @@ def test_admin_invites_into_any_organisation_in_the_invitees_language(client, ad
     page = client.get(link[link.index("/invitation/"):])
     assert page.status_code == 200 and world.pe_org.name in page.get_data(as_text=True)
     assert "nueva.persona@example.org" in admin_client.get("/admin/invitations").get_data(as_text=True)
+    entry = db.session.scalar(db.select(AuditEntry).where(AuditEntry.action == "invitation.create"))
+    assert entry.actor_id == world.admin.id and entry.before is None
+    assert entry.after == {"email": "nueva.persona@example.org", "organisation_id": world.pe_org.id}
 
 
 def test_invitation_mail_in_french(admin_client, world):
