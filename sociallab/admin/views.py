@@ -81,7 +81,7 @@ def index():
     recent = services.recent_audit_entries()
     return render_template("admin/index.html", figures=services.dashboard_figures(),
                            incomplete=[c for c in countries if c.is_incomplete], recent=recent,
-                           action_labels=ACTION_LABELS)
+                           targets=services.target_labels(recent), action_labels=ACTION_LABELS)
 
 
 # --- regions ------------------------------------------------------------------------------
