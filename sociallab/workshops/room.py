@@ -6,7 +6,7 @@ room's next sequence number, commits, and only then broadcasts the event to the 
 """
 from datetime import timedelta
 
-from flask import current_app
+from flask import current_app, g
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import func, update
@@ -64,7 +64,16 @@ def room_name(workshop_id):
 # --- checks ---------------------------------------------------------------------------------
 
 def check_participant(workshop, user):
-    if not permissions.can_enter_room(workshop, user):
+    """Room access through permissions.can_enter_room.
+
+    A live connection re-decides the space-level part at most every few seconds (events.py
+    marks the request when its decision is fresh); a removal from the room counts at once.
+    """
+    if g.get("room_access_verified") == (workshop.id, user.id):
+        allowed = not permissions.is_removed_from_room(workshop, user)
+    else:
+        allowed = permissions.can_enter_room(workshop, user)
+    if not allowed:
         raise Forbidden(_("You are not a participant of this room."))
 
 
@@ -161,8 +170,9 @@ def present_people(workshop):
 
 
 def _presence_event(workshop, kind, user):
-    return _append_event(workshop, kind, user, person=_person(user),
-                         present=[_person(p) for p in present_people(workshop)])
+    # Only the person who came or went: a full list in each event would cost K² deliveries
+    # when K people arrive at the start of a session.
+    return _append_event(workshop, kind, user, person=_person(user))
 
 
 def join_room(workshop, user, sid):
@@ -198,31 +208,30 @@ def send_chat(workshop, user, body, client_id=None):
     """Post a chat message; a message re-sent with the same client id is stored once."""
     check_participant(workshop, user)
     client_id = check_client_id(client_id)
-    if client_id is not None:
-        existing = db.session.scalar(db.select(ChatMessage).where(
-            ChatMessage.workshop_id == workshop.id, ChatMessage.author_id == user.id,
-            ChatMessage.client_id == client_id))
-        if existing is not None:
-            return db.session.scalar(db.select(RoomEvent).where(
-                RoomEvent.workshop_id == workshop.id, RoomEvent.seq == existing.event_seq))
     check_live(workshop)
     if workshop.chat_locked and not permissions.can_run_workshop(workshop, user):
         raise Forbidden(_("The facilitators have locked the chat."))
     body = check_text(body, MAX_CHAT, _("The message"))
     check_chat_rate(workshop, user)
+    event = _append_event(workshop, "chat.message", user, author=_person(user), body=body, client_id=client_id)
     message = ChatMessage(workshop_id=workshop.id, author_id=user.id, body=body, client_id=client_id,
-                          created_at=utcnow())
+                          created_at=event.created_at, event_seq=event.seq)
     db.session.add(message)
-    db.session.flush()
-    event = _append_event(workshop, "chat.message", user, id=message.id, author=_person(user), body=body,
-                          client_id=client_id)
-    message.event_seq = event.seq
     try:
-        return _commit_and_broadcast(event)
+        db.session.flush()
     except IntegrityError:
-        # The same client id arrived twice at once (two tabs, two processes): keep the first.
+        # Sent again after a lost acknowledgement (or from two tabs at once): the unique
+        # (workshop, author, client id) keeps the first; answer with its event.
         db.session.rollback()
-        return send_chat(workshop, user, body, client_id)
+        return _chat_event_for(workshop, user, client_id)
+    event.data = {**event.data, "id": message.id}
+    return _commit_and_broadcast(event)
+
+
+def _chat_event_for(workshop, user, client_id):
+    return db.session.scalar(db.select(RoomEvent).join(ChatMessage, db.and_(
+        ChatMessage.workshop_id == RoomEvent.workshop_id, ChatMessage.event_seq == RoomEvent.seq)).where(
+        ChatMessage.workshop_id == workshop.id, ChatMessage.author_id == user.id, ChatMessage.client_id == client_id))
 
 
 def remove_message(workshop, user, message_id):
@@ -520,8 +529,7 @@ def remove_participant(workshop, user, user_id):
     audit(user, "workshop.participant_removed", workshop, after={"user_id": person.id},
           space_id=workshop.space_id)
     removed = _append_event(workshop, "participant.removed", user, user_id=person.id)
-    left = _append_event(workshop, "presence.left", person, person=_person(person),
-                         present=[_person(p) for p in present_people(workshop)])
+    left = _presence_event(workshop, "presence.left", person)
     event = _commit_and_broadcast(removed, left)
     for sid in sids:
         # Through the message queue this reaches the process holding the connection.

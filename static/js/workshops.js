@@ -141,17 +141,27 @@
 
   /* --- presence ------------------------------------------------------------------------- */
 
-  function renderPresence(d) {
+  function presenceItem(person) {
+    var item = el("li", {"data-user": person.id}, person.name + " ");
+    if (facilitator && person.id !== me && root.dataset.status === "live") {
+      item.appendChild(actionForm("remove_participant", {user_id: person.id}, T.remove_participant, "link"));
+    }
+    return item;
+  }
+
+  function renderPresence(d, event) {
     var list = byId("presence-list");
-    list.textContent = "";
-    d.present.forEach(function (person) {
-      var item = el("li", {"data-user": person.id}, person.name + " ");
-      if (facilitator && person.id !== me && root.dataset.status === "live") {
-        item.appendChild(actionForm("remove_participant", {user_id: person.id}, T.remove_participant, "link"));
-      }
-      list.appendChild(item);
-    });
-    byId("presence-count").textContent = d.present.length;
+    var item = list.querySelector("li[data-user='" + d.person.id + "']");
+    if (event.kind === "presence.left") {
+      if (item) { item.remove(); }
+    } else if (!item) {
+      item = presenceItem(d.person);
+      var after = Array.prototype.find.call(list.children, function (other) {
+        return other.textContent.localeCompare(d.person.name) > 0;
+      });
+      list.insertBefore(item, after || null);
+    }
+    byId("presence-count").textContent = list.children.length;
   }
 
   function leaveRemoved() {

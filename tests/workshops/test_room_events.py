@@ -1,5 +1,6 @@
 """The live room over Socket.IO: who may connect, what each event does, and who may do it."""
 from sociallab.extensions import db
+from sociallab.workshops import room
 from sociallab.workshops.models import ChatMessage, RoomEvent
 from tests import factories
 from tests.workshops.conftest import NS, make_workshop
@@ -27,12 +28,21 @@ def test_member_joins_and_everyone_sees_presence(world, workshop, connect):
     amy = connect(world.member, workshop)
     fred.drain()
     last = fred.seen[fred.last_seq]
-    assert last["kind"] == "presence.joined"
-    assert {p["name"] for p in last["data"]["present"]} == {"Fred Facilitator", "Aminata Sénégal"}
+    assert last["kind"] == "presence.joined" and last["data"]["person"]["name"] == "Aminata Sénégal"
+    assert [p.name for p in room.present_people(workshop)] == ["Aminata Sénégal", "Fred Facilitator"]
     amy.disconnect()
     fred.drain()
     assert fred.seen[fred.last_seq]["kind"] == "presence.left"
-    assert [p["name"] for p in fred.seen[fred.last_seq]["data"]["present"]] == ["Fred Facilitator"]
+    assert fred.seen[fred.last_seq]["data"]["person"]["name"] == "Aminata Sénégal"
+    assert [p.name for p in room.present_people(workshop)] == ["Fred Facilitator"]
+
+
+def test_a_second_tab_does_not_leave_when_the_first_closes(world, workshop, connect):
+    first, second = connect(world.member, workshop), connect(world.member, workshop)
+    first.disconnect()
+    second.drain()
+    assert second.seen[second.last_seq]["kind"] == "presence.joined"
+    assert [p.name for p in room.present_people(workshop)] == ["Aminata Sénégal"]
 
 
 def test_chat_message_reaches_the_room_with_a_sequence_number(world, workshop, connect):

@@ -1,0 +1,136 @@
+"""Two production server processes share one room through the real Redis message queue."""
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import skip_or_fail
+
+ROOT = Path(__file__).resolve().parents[2]
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+SECRET = "two-process-test-secret"
+
+
+def _redis_reachable():
+    import redis
+    try:
+        return redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+    except Exception:  # noqa: BLE001 — any failure means "not reachable"
+        return False
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+PREPARE = r'''
+import sys, config
+from sociallab import create_app
+from sociallab.extensions import db
+from sociallab.demo import seed_demo
+from sociallab.accounts.models import User
+from sociallab.spaces.models import Space
+from sociallab.workshops.models import Workshop
+from sociallab.i18n import utcnow
+
+app = create_app(config.Config)
+with app.app_context():
+    db.create_all()
+    seed_demo()
+    space = db.session.scalar(db.select(Space).where(Space.slug == "country-sn"))
+    facilitator = db.session.scalar(db.select(User).where(User.email == "facilitator@example.org"))
+    workshop = Workshop(space_id=space.id, title="Two processes", lang="fr", starts_at=utcnow(),
+                        ends_at=utcnow() + timedelta(hours=1), status="live", facilitators=[facilitator])
+    db.session.add(workshop)
+    db.session.commit()
+    serializer = app.session_interface.get_signing_serializer(app)
+    member = db.session.scalar(db.select(User).where(User.email == "member.sn@example.org"))
+    print(workshop.id)
+    for user in (facilitator, member):
+        print(serializer.dumps({"_user_id": user.get_id(), "_fresh": True}))
+'''
+
+
+@pytest.fixture
+def two_servers(tmp_path):
+    if not _redis_reachable():
+        skip_or_fail(f"Redis is not reachable at {REDIS_URL}")
+    db_url = os.environ.get("DATABASE_URL")
+    if db_url:
+        # A database of our own, so the shared test database is left alone.
+        name = "sociallab_workshops_two_processes"
+        subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", name], check=False)
+        if subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", name]).returncode != 0:
+            skip_or_fail("cannot create a PostgreSQL database")
+        db_url = db_url.rsplit("/", 1)[0] + "/" + name
+    else:
+        db_url = f"sqlite:///{tmp_path / 'two.db'}"
+    env = dict(os.environ, SECRET_KEY=SECRET, DATABASE_URL=db_url, REDIS_URL=REDIS_URL,
+               SOCIALLAB_INSTANCE=str(tmp_path), SEARCH_INDEX_DIR=str(tmp_path / "index"))
+    prepared = subprocess.run([sys.executable, "-c", PREPARE], cwd=ROOT, env=env, capture_output=True,
+                              text=True, check=True).stdout.split()
+    workshop_id, cookies = int(prepared[0]), prepared[1:]
+    ports, processes = [_free_port(), _free_port()], []
+    for port in ports:
+        log = open(tmp_path / f"server-{port}.log", "w")
+        processes.append(subprocess.Popen(
+            [str(ROOT / ".venv/bin/gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), "wsgi:app"], cwd=ROOT,
+            env=dict(env, GUNICORN_BIND=f"127.0.0.1:{port}"), stdout=log, stderr=subprocess.STDOUT))
+    try:
+        for port in ports:
+            deadline = time.time() + 30
+            while True:
+                try:
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=1)
+                    break
+                except Exception:  # noqa: BLE001 — still starting
+                    if time.time() > deadline:
+                        pytest.fail((tmp_path / f"server-{port}.log").read_text())
+                    time.sleep(0.2)
+        yield ports, workshop_id, cookies
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=20)
+
+
+async def _talk_across(ports, workshop_id, cookies):
+    import socketio
+    received = asyncio.Queue()
+    clients = []
+    for port, cookie in zip(ports, cookies):
+        client = socketio.AsyncClient(reconnection=False)
+        client.on("room_event", lambda event, port=port: received.put_nowait((port, event)), namespace="/workshops")
+        await client.connect(f"http://127.0.0.1:{port}", headers={"Cookie": f"session={cookie}"},
+                             namespaces=["/workshops"], transports=["websocket"],
+                             auth={"workshop_id": workshop_id}, wait_timeout=10)
+        ack = await client.call("join", {"last_seq": 0}, namespace="/workshops", timeout=10)
+        assert ack["ok"], ack
+        clients.append(client)
+    ack = await clients[1].call("chat", {"body": "Bonjour depuis le second processus", "client_id": "x-1"},
+                                namespace="/workshops", timeout=10)
+    assert ack["ok"], ack
+    try:
+        while True:
+            port, event = await asyncio.wait_for(received.get(), timeout=10)
+            if port == ports[0] and event["kind"] == "chat.message":
+                return ack, event
+    finally:
+        for client in clients:
+            await client.disconnect()
+
+
+def test_message_sent_through_one_process_reaches_a_client_of_the_other(two_servers):
+    ports, workshop_id, cookies = two_servers
+    ack, event = asyncio.run(_talk_across(ports, workshop_id, cookies))
+    assert event["data"]["body"] == "Bonjour depuis le second processus"
+    assert event["seq"] == ack["seq"]
