@@ -33,6 +33,7 @@ def _free_port():
 
 PREPARE = r'''
 import sys, config
+from datetime import timedelta
 from sociallab import create_app
 from sociallab.extensions import db
 from sociallab.demo import seed_demo
