@@ -89,15 +89,30 @@ LANGUAGE_BY_REGION = {"ssa": "fr", "na": "fr", "la": "es"}
 
 
 def _get_or_create(model, defaults=None, **keys):
-    obj = db.session.scalar(db.select(model).filter_by(**keys))
+    """The row with these key values, created with `defaults` when missing.
+
+    Existing rows of a model are read once per seeding run (one query, not one per row).
+    """
+    cache = _EXISTING.setdefault(model, {})
+    names = tuple(sorted(keys))
+    if names not in cache:
+        cache[names] = {tuple(getattr(row, n) for n in names): row
+                        for row in db.session.scalars(db.select(model))}
+    key = tuple(keys[n] for n in names)
+    obj = cache[names].get(key)
     if obj is None:
         obj = model(**keys, **(defaults or {}))
         db.session.add(obj)
         db.session.flush()
+        cache[names][key] = obj
     return obj
 
 
+_EXISTING = {}
+
+
 def seed_structure():
+    _EXISTING.clear()
     regions = {}
     for code, fr, en, es in REGIONS:
         regions[code] = _get_or_create(Region, code=code, defaults=dict(name_fr=fr, name_en=en, name_es=es))
@@ -176,6 +191,7 @@ def seed_accounts(countries, organisations):
 
 
 def seed_demo():
+    _EXISTING.clear()
     countries, organisations = seed_structure()
     accounts = seed_accounts(countries, organisations)
     db.session.commit()
