@@ -308,6 +308,22 @@ def can_edit_resource(resource, user=None):
     return resource.author_id == user.id or can_moderate(resource.space, user)
 
 
+def readable_resources_query(space, user=None):
+    """A select of the resources of `space` the person may read (the rule of can_read_resource)."""
+    from sociallab.knowledge.models import Resource
+    user = _user(user)
+    query = db.select(Resource).where(Resource.space_id == space.id)
+    if not can_read_space(space, user):
+        return query.where(db.false())
+    if can_moderate(space, user):
+        return query
+    organisation = user.effective_organisation()
+    visible = [Resource.status == "published", Resource.author_id == user.id]
+    if organisation is not None:
+        visible.append(db.and_(Resource.status == "draft", Resource.organisation_id == organisation.id))
+    return query.where(db.or_(*visible))
+
+
 # Exposed to Jinja by sociallab.knowledge (template_helper is defined at the end of this module).
 KNOWLEDGE_TEMPLATE_HELPERS = ("can_read_resource", "can_add_resource", "can_edit_resource")
 

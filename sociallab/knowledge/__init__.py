@@ -1,6 +1,14 @@
 """Knowledge base: a space's library of resources, their translations and attached files."""
 from flask import Blueprint
 
+from sociallab import permissions
+from sociallab.spaces.views import register_space_section
+
 bp = Blueprint("knowledge", __name__)
 
-from sociallab.knowledge import models  # noqa: E402,F401
+for _name in permissions.KNOWLEDGE_TEMPLATE_HELPERS:
+    permissions.template_helper(getattr(permissions, _name))
+
+register_space_section("knowledge/_space_section.html", order=30)
+
+from sociallab.knowledge import models, views  # noqa: E402,F401

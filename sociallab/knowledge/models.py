@@ -105,7 +105,13 @@ class Attachment(db.Model):
 
     @property
     def current(self):
-        return self.versions[0] if self.versions else None
+        # By number, not list position: a version added in this session is appended last.
+        return max(self.versions, key=lambda v: v.number) if self.versions else None
+
+    @property
+    def previous(self):
+        current = self.current
+        return sorted((v for v in self.versions if v is not current), key=lambda v: -v.number)
 
     def search_dependents(self):
         return [self.resource] if self.resource is not None else []

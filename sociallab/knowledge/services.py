@@ -4,6 +4,7 @@ Callers commit; search indexes the resource after that commit (sociallab.search 
 """
 from flask_babel import gettext as _
 
+from sociallab import permissions
 from sociallab.extensions import db
 from sociallab.i18n import utcnow
 from sociallab.knowledge.models import Resource
@@ -149,3 +150,12 @@ def versions_of(resource):
     """Every resource of the translation group, this one included, in fr, en, es order."""
     items = db.session.scalars(db.select(Resource).where(Resource.translation_group == resource.translation_group))
     return sorted(items, key=lambda r: (LANGUAGES.index(r.lang) if r.lang in LANGUAGES else 9, r.id))
+
+
+def translation_candidates(resource):
+    """Resources of the same space, in a language the group lacks, that can be linked to it."""
+    taken = {r.lang for r in versions_of(resource)}
+    query = permissions.readable_resources_query(resource.space).where(
+        Resource.translation_group != resource.translation_group, Resource.lang.not_in(taken),
+        Resource.status != Resource.HIDDEN).order_by(Resource.title).limit(200)
+    return list(db.session.scalars(query))

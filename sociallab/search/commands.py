@@ -33,7 +33,6 @@ def database_documents():
             statement = statement.options(*options())
         for obj in db.session.scalars(statement.execution_options(yield_per=BATCH)):
             yield obj.search_document()
-        db.session.expunge_all()
 
 
 def compare_index():

@@ -1,4 +1,5 @@
 """The Whoosh index behind sociallab.search: one writer at a time, one shared, refreshed searcher."""
+import fcntl
 import hashlib
 import logging
 import os
@@ -145,13 +146,16 @@ class SearchEngine:
     def _open_or_create(self):
         os.makedirs(self.path, exist_ok=True)
         schema = build_schema()
-        if whoosh_index.exists_in(self.path):
-            ix = whoosh_index.open_dir(self.path)
-            if set(ix.schema.names()) == set(schema.names()):
-                return ix
-            log.warning("search index at %s has an older schema: starting it afresh; run "
-                        "`flask sociallab reindex`", self.path)
-        return whoosh_index.create_in(self.path, schema)
+        # Several server processes may start on an empty directory at once.
+        with open(os.path.join(self.path, ".open.lock"), "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if whoosh_index.exists_in(self.path):
+                ix = whoosh_index.open_dir(self.path)
+                if set(ix.schema.names()) == set(schema.names()):
+                    return ix
+                log.warning("search index at %s has an older schema: starting it afresh; run "
+                            "`flask sociallab reindex`", self.path)
+            return whoosh_index.create_in(self.path, schema)
 
     def close(self):
         with self._search_lock:
@@ -225,7 +229,11 @@ class SearchEngine:
         elif self._stale or now - self._checked_at > FOREIGN_CHANGES_CHECK_S:
             self._stale, self._checked_at = False, now
             if not self._searcher.up_to_date():
-                self._searcher = self._searcher.refresh()
+                # Not Searcher.refresh(): it reuses the readers of segments whose ids did not
+                # change, with their old deletion lists, so an updated or removed document
+                # would still be found in its old form.
+                old, self._searcher = self._searcher, self.ix.searcher()
+                old.close()
         return self._searcher
 
     def stored_digests(self):
@@ -331,8 +339,10 @@ def _restriction(tokens, filters):
     parts = [wq.Or([wq.Term("audience", t) for t in tokens])]
     for name, values in filters.items():
         fieldname = FILTER_FIELDS.get(name)
+        if fieldname is None:
+            continue
         values = [v for v in (values or ()) if v]
-        if fieldname and values:
+        if values:
             parts.append(wq.Or([wq.Term(fieldname, str(v)) for v in values]))
     start, end = filters.get("from"), filters.get("to")
     if start or end:

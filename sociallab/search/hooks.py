@@ -49,9 +49,10 @@ def _after_flush(session, flush_context):
 
 @event.listens_for(Session, "before_commit")
 def _before_commit(session):
+    # Flush now (commit would anyway) so that changes not yet flushed are noted too.
+    session.flush()
     if not session.info.get(PENDING) and not session.info.get(REMOVED):
         return
-    session.flush()
     pending = session.info.pop(PENDING, {})
     removals = set(session.info.pop(REMOVED, set()))
     documents = []

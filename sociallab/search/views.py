@@ -1,1 +1,16 @@
-"""The search page."""
+"""The search page: one box in the header, results with facets, 20 per page."""
+from flask import render_template, request
+from flask_login import current_user, login_required
+
+from sociallab.search import bp, query
+from sociallab.search.presenting import describe, parse_filters
+
+
+@bp.route("/search")
+@login_required
+def search():
+    text = request.args.get("q", "")
+    filters = parse_filters(request.args)
+    results = query(current_user, text, filters, request.args.get("page", 1, type=int))
+    return render_template("search/results.html", results=results, view=describe(results, filters, request.args),
+                           text=text)

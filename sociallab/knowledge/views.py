@@ -1,0 +1,209 @@
+"""A space's library, resource pages, uploads and downloads."""
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from sociallab import permissions
+from sociallab.extensions import db
+from sociallab.knowledge import bp, services, uploads
+from sociallab.knowledge.forms import (LinkTranslationForm, ModerationForm, ResourceForm, UploadForm,
+                                       TYPE_LABELS, STATUS_LABELS)
+from sociallab.knowledge.library import library_page
+from sociallab.knowledge.models import Attachment, Resource
+from sociallab.permissions import get_resource_or_404, get_space_or_404
+
+
+@bp.app_context_processor
+def knowledge_labels():
+    return {"RESOURCE_TYPE_LABELS": TYPE_LABELS, "RESOURCE_STATUS_LABELS": STATUS_LABELS}
+
+
+@bp.route("/spaces/<slug>/library")
+@login_required
+def library(slug):
+    space = get_space_or_404(slug)
+    page = library_page(space, current_user, type=request.args.get("type") or None,
+                        theme=request.args.get("theme") or None, lang=request.args.get("lang") or None,
+                        page=request.args.get("page", 1, type=int))
+    return render_template("knowledge/library.html", space=space, page=page)
+
+
+def _read_upload(field):
+    storage = field.data
+    if not storage or not getattr(storage, "filename", ""):
+        return None, None
+    return storage.filename, storage.read()
+
+
+@bp.route("/spaces/<slug>/library/new", methods=["GET", "POST"])
+@login_required
+def new_resource(slug):
+    space = get_space_or_404(slug)
+    if not permissions.can_add_resource(space):
+        abort(404)
+    original = None
+    if request.values.get("translation_of", type=int):
+        original = get_resource_or_404(request.values.get("translation_of", type=int))
+        if original.space_id != space.id:
+            abort(404)
+    form = ResourceForm()
+    if request.method == "GET" and original is not None:
+        form.type.data = original.type
+        form.themes.data = [t.code for t in original.themes]
+        form.countries.data = [c.iso2 for c in original.countries]
+        taken = {r.lang for r in services.versions_of(original)}
+        form.lang.data = next((code for code in services.LANGUAGES if code not in taken), None)
+    status = 200
+    if form.validate_on_submit():
+        filename, data = _read_upload(form.file)
+        try:
+            resource = services.create_resource(
+                space, current_user, form.type.data, form.title.data, form.summary.data, form.body.data,
+                form.lang.data, themes=form.themes.data, countries=form.countries.data,
+                status=form.status.data, translation_of=original)
+            if data is not None:
+                uploads.add_file(resource, filename, data, current_user)
+        except (services.KnowledgeError, uploads.UploadError) as error:
+            db.session.rollback()
+            flash(str(error), "error")
+            status = getattr(error, "status", 400)
+        else:
+            db.session.commit()
+            flash(_("The resource has been added to the library."), "success")
+            return redirect(url_for("knowledge.resource", resource_id=resource.id))
+    elif request.method == "POST":
+        status = 400
+    return render_template("knowledge/edit.html", space=space, form=form, resource=None,
+                           original=original), status
+
+
+@bp.route("/resources/<int:resource_id>")
+@login_required
+def resource(resource_id):
+    item = get_resource_or_404(resource_id)
+    translations = [r for r in services.versions_of(item) if permissions.can_read_resource(r)]
+    link_form = None
+    if permissions.can_edit_resource(item):
+        link_form = LinkTranslationForm()
+        link_form.other.choices = [(r.id, f"{r.title} ({r.lang})") for r in services.translation_candidates(item)]
+    return render_template("knowledge/resource.html", resource=item, space=item.space,
+                           translations=translations, upload_form=UploadForm(), link_form=link_form,
+                           moderation_form=ModerationForm())
+
+
+@bp.route("/resources/<int:resource_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_resource(resource_id):
+    item = get_resource_or_404(resource_id)
+    if not permissions.can_edit_resource(item):
+        abort(404)
+    form = ResourceForm(obj=item)
+    del form.file
+    if request.method == "GET":
+        form.themes.data = [t.code for t in item.themes]
+        form.countries.data = [c.iso2 for c in item.countries]
+        form.status.data = item.status if item.status != Resource.HIDDEN else Resource.PUBLISHED
+    status = 200
+    if form.validate_on_submit():
+        try:
+            services.update_resource(item, form.type.data, form.title.data, form.summary.data, form.body.data,
+                                     form.lang.data, themes=form.themes.data, countries=form.countries.data,
+                                     status=form.status.data)
+        except services.KnowledgeError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+            status = 400
+        else:
+            db.session.commit()
+            flash(_("The resource has been saved."), "success")
+            return redirect(url_for("knowledge.resource", resource_id=item.id))
+    elif request.method == "POST":
+        status = 400
+    return render_template("knowledge/edit.html", space=item.space, form=form, resource=item,
+                           original=None), status
+
+
+@bp.route("/resources/<int:resource_id>/files", methods=["POST"])
+@bp.route("/resources/<int:resource_id>/files/<int:attachment_id>", methods=["POST"])
+@login_required
+def upload(resource_id, attachment_id=None):
+    """A new attachment, or (with attachment_id) a new version of one."""
+    item = get_resource_or_404(resource_id)
+    if not permissions.can_edit_resource(item):
+        abort(404)
+    attachment = None
+    if attachment_id is not None:
+        attachment = db.session.get(Attachment, attachment_id)
+        if attachment is None or attachment.resource_id != item.id:
+            abort(404)
+    form = UploadForm()
+    if not form.validate_on_submit():
+        flash(_("Choose a file to send."), "error")
+        return redirect(url_for("knowledge.resource", resource_id=item.id))
+    filename, data = _read_upload(form.file)
+    try:
+        uploads.add_file(item, filename, data, current_user, attachment=attachment)
+    except uploads.UploadError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return _resource_page(item, error.status)
+    db.session.commit()
+    flash(_("The file has been added.") if attachment is None else _("The new version has been added; "
+          "earlier versions stay listed."), "success")
+    return redirect(url_for("knowledge.resource", resource_id=item.id))
+
+
+def _resource_page(item, status):
+    """The resource page again, with the refusal flashed above it, under an error status."""
+    return resource(item.id), status
+
+
+@bp.route("/resources/<int:resource_id>/translations", methods=["POST"])
+@login_required
+def link_translation(resource_id):
+    item = get_resource_or_404(resource_id)
+    if not permissions.can_edit_resource(item):
+        abort(404)
+    form = LinkTranslationForm()
+    form.other.choices = [(r.id, r.title) for r in services.translation_candidates(item)]
+    if not form.validate_on_submit():
+        flash(_("Choose a resource from the list."), "error")
+        return redirect(url_for("knowledge.resource", resource_id=item.id))
+    other = get_resource_or_404(form.other.data)
+    try:
+        services.link_translation(item, other)
+    except services.KnowledgeError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(_("The two resources are now linked as translations."), "success")
+    return redirect(url_for("knowledge.resource", resource_id=item.id))
+
+
+@bp.route("/resources/<int:resource_id>/visibility", methods=["POST"])
+@login_required
+def set_visibility(resource_id):
+    item = get_resource_or_404(resource_id)
+    if not permissions.can_moderate(item.space):
+        abort(404)
+    form = ModerationForm()
+    if form.validate_on_submit():
+        hidden = request.form.get("action") == "hide"
+        services.set_hidden(item, hidden, current_user)
+        db.session.commit()
+        flash(_("The resource is now hidden from the space's members.") if hidden
+              else _("The resource is visible again."), "success")
+    return redirect(url_for("knowledge.resource", resource_id=item.id))
+
+
+@bp.route("/files/<int:version_id>/download")
+@login_required
+def download(version_id):
+    version = permissions.get_file_version_or_404(version_id)
+    # Images open in the browser (inline, still named); documents download.
+    response = send_file(uploads.stored_path(version), mimetype=version.mimetype,
+                         as_attachment=version.kind not in ("png", "jpeg"), download_name=version.filename,
+                         max_age=0, conditional=True)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
