@@ -68,6 +68,7 @@
       lastSeq += 1;
       apply(next);
     }
+    root.dataset.seq = lastSeq;
     if (Object.keys(pending).length && !gapTimer) {
       // An event is missing (two processes emitted out of order): ask for it after a moment.
       gapTimer = setTimeout(function () {
@@ -459,6 +460,7 @@
     socket.emit("join", {last_seq: lastSeq}, function (ack) {
       if (!ack || !ack.ok) { setStatus(ack ? ack.error : T.reconnecting, true); return; }
       joined = true;
+      root.dataset.joined = "true";
       root.classList.remove("is-offline");
       setStatus(T.connected, false);
       ack.events.forEach(receive);
@@ -470,6 +472,7 @@
 
   socket.on("disconnect", function (reason) {
     joined = false;
+    root.dataset.joined = "false";
     outbox.forEach(function (m) { m.inflight = false; });
     if (removed || root.dataset.status === "ended") { return; }
     root.classList.add("is-offline");
@@ -485,8 +488,7 @@
     setStatus(T.reconnecting, true);
   });
 
-  // Tests and the curious can read the state of the connection.
-  root.dataset.live = "true";
+  // data-joined and data-seq on #room tell tests (and the curious) where the connection is.
   window.sociallabRoom = {
     lastSeq: function () { return lastSeq; },
     joined: function () { return joined; },

@@ -24,7 +24,7 @@ def test_room_page_shows_current_state_without_javascript(client, auth, world, w
     auth.login(world.member.email)
     page = client.get(_room(world, workshop)).get_data(as_text=True)
     for text in ("Hello from Thiès", "What about hearings?", "Useful?", "<strong>three</strong>",
-                 "Refresh to see what is new"):
+                 "Actualiser pour voir les nouveautés"):
         assert text in page
     assert 'data-last-seq="4"' in page
 
@@ -128,7 +128,7 @@ def test_room_is_read_only_after_the_end(app, world, workshop):
     try:
         room.send_chat(workshop, world.member, "too late")
     except room.RoomError as error:
-        assert "ended" in error.message
+        assert "terminée" in error.message
     else:
         raise AssertionError("chat accepted after the end")
     assert make_workshop(world).status == Workshop.LIVE

@@ -67,7 +67,7 @@ def test_locked_chat_refuses_members_but_not_facilitators(world, workshop, conne
     fred, amy = connect(world.facilitator, workshop), connect(world.member, workshop)
     assert fred.act("lock_chat", locked=True)["ok"]
     refused = amy.act("chat", body="hello")
-    assert not refused["ok"] and refused["code"] == 403 and "locked" in refused["error"]
+    assert not refused["ok"] and refused["code"] == 403 and "verrouillé" in refused["error"]  # in Aminata's language
     assert fred.act("chat", body="One moment please")["ok"]
     assert fred.act("lock_chat", locked=False)["ok"]
     assert amy.act("chat", body="hello")["ok"]
@@ -80,7 +80,7 @@ def test_chat_rate_limit_gives_a_clear_notice(app, world, workshop, connect):
         assert amy.act("chat", body=f"message {i}")["ok"]
     refused = amy.act("chat", body="one too many")
     assert not refused["ok"] and refused["code"] == 429
-    assert "too fast" in refused["error"] and "3 messages in 10 seconds" in refused["error"]
+    assert "trop vite" in refused["error"] and "3 messages au plus en 10 secondes" in refused["error"]
     # Someone else is not held back by Aminata's pace.
     assert connect(world.member2, workshop).act("chat", body="my turn")["ok"]
 
@@ -88,7 +88,7 @@ def test_chat_rate_limit_gives_a_clear_notice(app, world, workshop, connect):
 def test_oversized_and_empty_messages_are_refused(world, workshop, connect):
     amy = connect(world.member, workshop)
     too_long = amy.act("chat", body="x" * 2001)
-    assert not too_long["ok"] and "too long" in too_long["error"] and "2000" in too_long["error"]
+    assert not too_long["ok"] and "trop long" in too_long["error"] and "2000" in too_long["error"]
     assert not amy.act("chat", body="   ")["ok"]
     assert not amy.act("ask", body="q" * 501)["ok"]
     assert not amy.act("chat", body="fine", client_id="z" * 65)["ok"]
@@ -149,7 +149,7 @@ def test_actions_before_the_start_are_refused(world, connect):
     scheduled = make_workshop(world, live=False)
     amy = connect(world.member, scheduled)
     refused = amy.act("chat", body="too early")
-    assert not refused["ok"] and "not started" in refused["error"]
+    assert not refused["ok"] and "pas encore commencé" in refused["error"]
     fred = connect(world.facilitator, scheduled)
     assert fred.act("start")["ok"]
     assert amy.act("chat", body="now")["ok"]
