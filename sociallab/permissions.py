@@ -262,11 +262,118 @@ def can_moderate_forum(space, user=None):
 
 
 # Exposed to Jinja by sociallab.forums (template_helper is defined at the end of this module).
-FORUM_TEMPLATE_HELPERS = ("can_see_post", "can_start_thread", "can_post_in", "can_edit_post",
+FORUM_TEMPLATE_HELPERS = ("post_actions", "can_see_post", "can_start_thread", "can_post_in", "can_edit_post",
                           "can_delete_post", "can_flag_post", "can_moderate_post", "can_moderate_forum")
 
 
 # --- initiatives --------------------------------------------------------------------------
+
+def moderated_space_ids(user=None):
+    """Spaces the person curates: every readable space for admins and global moderators."""
+    user = _user(user)
+    if not is_signed_in(user):
+        return frozenset()
+    if user.is_admin or has_role(user, "moderator"):
+        return readable_space_ids(user)
+    return frozenset(s for role, s in _roles(user) if role == "moderator" and s is not None)
+
+
+def _organisation_id(user):
+    organisation = user.effective_organisation()
+    return organisation.id if organisation is not None and organisation.active else None
+
+
+def is_initiative_partner(initiative, user=None):
+    """A member of the lead or a co-lead organisation (a volunteer through their mandate)."""
+    user = _user(user)
+    if not is_signed_in(user):
+        return False
+    return _organisation_id(user) in initiative.organisation_ids and can_read_space(initiative.space, user)
+
+
+def can_read_initiative(initiative, user=None):
+    """Drafts: the partners (and the space's moderators once submitted); approved: the space;
+    a featured good practice: every signed-in person."""
+    user = _user(user)
+    if initiative is None or not is_signed_in(user):
+        return False
+    if user.is_admin or initiative.is_public_good_practice:
+        return True
+    if initiative.status in ("published", "archived"):
+        return can_read_space(initiative.space, user)
+    if is_initiative_partner(initiative, user):
+        return True
+    return initiative.submitted_at is not None and initiative.space_id in moderated_space_ids(user)
+
+
+def readable_initiatives_query(user=None):
+    """A select of the Initiative rows the person may read: lists, dashboards, CSV, search."""
+    from sociallab.initiatives.models import Initiative, InitiativeCoLead
+    user = _user(user)
+    query = db.select(Initiative)
+    if not is_signed_in(user):
+        return query.where(db.false())
+    if user.is_admin:
+        return query
+    spaces = readable_space_ids(user)
+    conditions = [
+        db.and_(Initiative.featured.is_(True), Initiative.status == "published"),
+        db.and_(Initiative.status.in_(("published", "archived")), Initiative.space_id.in_(spaces)),
+    ]
+    organisation_id = _organisation_id(user)
+    if organisation_id is not None:
+        co_led = db.select(InitiativeCoLead.initiative_id).where(
+            InitiativeCoLead.organisation_id == organisation_id)
+        conditions.append(db.and_(Initiative.space_id.in_(spaces), db.or_(
+            Initiative.lead_organisation_id == organisation_id, Initiative.id.in_(co_led))))
+    moderated = moderated_space_ids(user)
+    if moderated:
+        conditions.append(db.and_(Initiative.submitted_at.is_not(None), Initiative.space_id.in_(moderated)))
+    return query.where(db.or_(*conditions))
+
+
+def can_create_initiative(space, user=None):
+    """Partner members and volunteers of the space, and administrators."""
+    user = _user(user)
+    return is_signed_in(user) and space is not None and not space.archived and (
+        user.is_admin or (is_space_member(space, user) and _organisation_id(user) is not None))
+
+
+def can_edit_initiative(initiative, user=None):
+    """The partners and administrators, until it is archived."""
+    user = _user(user)
+    if initiative is None or initiative.status == "archived" or not is_signed_in(user):
+        return False
+    return user.is_admin or is_initiative_partner(initiative, user)
+
+
+def can_curate(initiative, user=None):
+    """Moderators of the initiative's space (and global moderators, administrators)."""
+    return initiative is not None and can_moderate(initiative.space, user)
+
+
+def can_change_stage(initiative, user=None):
+    return can_edit_initiative(initiative, user) or (
+        can_curate(initiative, user) and initiative.status != "archived")
+
+
+def can_view_review_queue(user=None):
+    return bool(moderated_space_ids(user))
+
+
+def get_initiative_or_404(initiative_id):
+    """Load an initiative; 404 for what the person may not read, so existence does not leak."""
+    from sociallab.initiatives.models import Initiative
+    initiative = db.session.get(Initiative, initiative_id)
+    if initiative is None or not can_read_initiative(initiative):
+        abort(404)
+    return initiative
+
+
+# Exposed to Jinja by sociallab.initiatives (template_helper is defined at the end of this module).
+INITIATIVE_TEMPLATE_HELPERS = ("can_read_initiative", "can_create_initiative", "can_edit_initiative",
+                               "can_curate", "can_change_stage", "can_view_review_queue")
+
 
 # --- knowledge ----------------------------------------------------------------------------
 

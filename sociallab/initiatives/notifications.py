@@ -1,0 +1,17 @@
+"""How the initiatives' notifications read (registered with the notifications package)."""
+from flask_babel import lazy_gettext as _l
+
+from sociallab.notifications.messages import register
+
+KINDS = {
+    "initiative.submitted": _l("%(actor)s submitted “%(title)s” for review."),
+    "initiative.request_changes": _l("%(actor)s asked for changes to “%(title)s”: %(comment)s"),
+    "initiative.approve": _l("“%(title)s” was approved by %(actor)s and is now published."),
+    "initiative.feature": _l("“%(title)s” is now featured as a good practice."),
+    "initiative.unfeature": _l("“%(title)s” was removed from the good practices."),
+    "initiative.archive": _l("“%(title)s” was archived by %(actor)s."),
+    "initiative.restore": _l("“%(title)s” was restored by %(actor)s."),
+}
+
+for _kind, _message in KINDS.items():
+    register(_kind, _message)

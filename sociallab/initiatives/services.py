@@ -1,0 +1,291 @@
+"""Create and edit initiatives, keep their journal, and find them (lists with filters)."""
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
+
+from sociallab.audit.services import record
+from sociallab.extensions import db
+from sociallab.i18n import utcnow
+from sociallab.initiatives import stages
+from sociallab.initiatives.models import (Initiative, InitiativeCoLead, JournalEntry, StageChange,
+                                          initiative_country, initiative_theme)
+from sociallab.permissions import is_admin, readable_initiatives_query
+from sociallab.spaces.models import Country, Organisation, Space, Theme
+
+PAGE_SIZE = 20
+AUDITED_FIELDS = ("title", "summary", "problem", "approach", "target_groups", "start_date", "end_date",
+                  "lang", "space_id", "lead_organisation_id")
+
+
+class InitiativeError(Exception):
+    """A refused change; `field` names the form field at fault, the message is translated."""
+
+    def __init__(self, message, field=None):
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass
+class InitiativeData:
+    """What the create and edit forms collect."""
+    title: str
+    summary: str
+    problem: str
+    approach: str
+    target_groups: str
+    lang: str
+    lead_organisation: Organisation
+    co_leads: list = field(default_factory=list)
+    themes: list = field(default_factory=list)
+    countries: list = field(default_factory=list)
+    start_date: date | None = None
+    end_date: date | None = None
+    stage: str = stages.IDEA
+
+
+# --- which space an initiative belongs in ---------------------------------------------------
+
+def involved_countries(data):
+    """The countries chosen plus those of every partner organisation, without duplicates."""
+    countries = {c.id: c for c in data.countries}
+    for organisation in [data.lead_organisation, *data.co_leads]:
+        countries.setdefault(organisation.country_id, organisation.country)
+    return sorted(countries.values(), key=lambda c: c.iso2)
+
+
+def space_covers(space, countries):
+    if space.kind == Space.INTERNATIONAL:
+        return True
+    if space.kind == Space.REGIONAL:
+        return all(c.region_id == space.region_id for c in countries)
+    return all(c.id == space.country_id for c in countries)
+
+
+def covering_space(countries):
+    """The narrowest space that covers every country: national, regional, else international."""
+    if len({c.id for c in countries}) == 1:
+        kind, condition = Space.NATIONAL, Space.country_id == countries[0].id
+    elif len({c.region_id for c in countries}) == 1:
+        kind, condition = Space.REGIONAL, Space.region_id == countries[0].region_id
+    else:
+        kind, condition = Space.INTERNATIONAL, db.true()
+    return db.session.scalar(db.select(Space).where(Space.kind == kind, condition, Space.archived.is_(False))
+                             .order_by(Space.id).limit(1))
+
+
+def check_initiative(space, data, actor):
+    """Refuse what cannot be saved, naming the field; the messages are for the form."""
+    if not data.title.strip():
+        raise InitiativeError(_("Give the initiative a title."), "title")
+    if data.lead_organisation in data.co_leads:
+        raise InitiativeError(_("The lead organisation cannot also be a co-lead."), "co_leads")
+    organisation = actor.effective_organisation()
+    partners = [data.lead_organisation, *data.co_leads]
+    if not is_admin(actor) and (organisation is None or organisation not in partners):
+        raise InitiativeError(_("Your organisation (%(name)s) must be the lead or a co-lead.",
+                                name=organisation.name if organisation else "—"), "lead_organisation")
+    if data.start_date and data.end_date and data.end_date < data.start_date:
+        raise InitiativeError(_("The end date comes before the start date."), "end_date")
+    countries = involved_countries(data)
+    if not space_covers(space, countries):
+        suggested = covering_space(countries)
+        raise InitiativeError(_(
+            "The partners and countries of this initiative (%(countries)s) are not all in %(space)s. "
+            "It belongs in the space that covers them all: %(suggested)s.",
+            countries=", ".join(c.name for c in countries), space=space.name,
+            suggested=suggested.name if suggested else "—"), "space")
+
+
+def _apply(initiative, data):
+    initiative.title = data.title.strip()
+    initiative.summary = data.summary.strip()
+    initiative.problem = data.problem.strip()
+    initiative.approach = data.approach.strip()
+    initiative.target_groups = data.target_groups.strip()
+    initiative.lang = data.lang
+    initiative.start_date = data.start_date
+    initiative.end_date = data.end_date
+    initiative.lead_organisation = data.lead_organisation
+    wanted = {o.id for o in data.co_leads}
+    initiative.co_leads = [c for c in initiative.co_leads if c.organisation_id in wanted]
+    have = {c.organisation_id for c in initiative.co_leads}
+    initiative.co_leads += [InitiativeCoLead(organisation=o) for o in data.co_leads if o.id not in have]
+    initiative.themes = list(data.themes)
+    initiative.countries = involved_countries(data)
+
+
+def _add_author(initiative, user):
+    if user not in initiative.authors:
+        initiative.authors.append(user)
+
+
+def create_initiative(space, actor, data):
+    """A new draft in `space`, at the stage the authors say it has reached; the caller commits."""
+    check_initiative(space, data, actor)
+    if data.stage not in stages.STAGES:
+        raise InitiativeError(_("Choose a stage from the list."), "stage")
+    now = utcnow()
+    initiative = Initiative(space=space, stage=data.stage, status=Initiative.DRAFT, created_by_id=actor.id,
+                            created_at=now, updated_at=now, last_activity_at=now)
+    _apply(initiative, data)
+    _add_author(initiative, actor)
+    db.session.add(initiative)
+    initiative.stage_changes.append(StageChange(from_stage=None, to_stage=data.stage, actor_id=actor.id,
+                                                comment="", created_at=now))
+    db.session.flush()
+    record(actor, "initiative.create", initiative, after={"title": initiative.title, "stage": data.stage},
+           space_id=space.id)
+    return initiative
+
+
+def update_initiative(initiative, actor, data, space=None):
+    """Save an edit (possibly moving it to another space that covers its partners)."""
+    space = space or initiative.space
+    check_initiative(space, data, actor)
+    before = {f: str(getattr(initiative, f)) for f in AUDITED_FIELDS}
+    initiative.space = space
+    _apply(initiative, data)
+    _add_author(initiative, actor)
+    initiative.updated_at = initiative.last_activity_at = utcnow()
+    db.session.flush()
+    after = {f: str(getattr(initiative, f)) for f in AUDITED_FIELDS}
+    changed = [f for f in AUDITED_FIELDS if before[f] != after[f]]
+    record(actor, "initiative.edit", initiative, before={f: before[f] for f in changed},
+           after={f: after[f] for f in changed}, space_id=space.id)
+    return initiative
+
+
+# --- journal --------------------------------------------------------------------------------
+
+def add_journal_entry(initiative, author, entry_date, tried, observed, adjusted, lang):
+    if not any(text.strip() for text in (tried, observed, adjusted)):
+        raise InitiativeError(_("Write at least what was tried, observed or adjusted."), "tried")
+    entry = JournalEntry(initiative=initiative, author_id=author.id, entry_date=entry_date,
+                         tried=tried.strip(), observed=observed.strip(), adjusted=adjusted.strip(), lang=lang)
+    db.session.add(entry)
+    _add_author(initiative, author)
+    initiative.last_activity_at = utcnow()
+    return entry
+
+
+# --- finding initiatives --------------------------------------------------------------------
+
+SORTS = {
+    "activity": (Initiative.last_activity_at.desc(), Initiative.id.desc()),
+    "title": (Initiative.title, Initiative.id),
+}
+
+
+@dataclass
+class Filters:
+    """The list's filters, read from the query string; unknown values are ignored."""
+    space: str = ""
+    country: str = ""
+    theme: str = ""
+    stage: str = ""
+    featured: bool = False
+    lang: str = ""
+    sort: str = "activity"
+
+    NAMES = ("space", "country", "theme", "stage", "featured", "lang", "sort")
+
+    @classmethod
+    def from_args(cls, args):
+        return cls(space=args.get("space", "")[:64], country=args.get("country", "")[:2].lower(),
+                   theme=args.get("theme", "")[:64], stage=args.get("stage", "") if args.get("stage") in stages.STAGES else "",
+                   featured=args.get("featured") == "1", lang=args.get("lang", "") if args.get("lang") in ("fr", "en", "es") else "",
+                   sort=args.get("sort") if args.get("sort") in SORTS else "activity")
+
+    def args(self, **changes):
+        """The query-string arguments with some changed (None or "" removes one)."""
+        values = {n: getattr(self, n) for n in self.NAMES}
+        values.update(changes)
+        values["featured"] = "1" if values["featured"] else ""
+        if values["sort"] == "activity":
+            values["sort"] = ""
+        return {k: v for k, v in values.items() if v}
+
+    @property
+    def active(self):
+        return bool(self.space or self.country or self.theme or self.stage or self.featured or self.lang)
+
+
+def filtered_query(user, filters):
+    """Readable initiatives narrowed by the filters (shared by the list and the CSV exports)."""
+    query = readable_initiatives_query(user)
+    if filters.space:
+        query = query.join(Space, Space.id == Initiative.space_id).where(Space.slug == filters.space)
+    if filters.country:
+        query = query.where(Initiative.id.in_(
+            db.select(initiative_country.c.initiative_id).join(Country, Country.id == initiative_country.c.country_id)
+            .where(Country.iso2 == filters.country)))
+    if filters.theme:
+        query = query.where(Initiative.id.in_(
+            db.select(initiative_theme.c.initiative_id).join(Theme, Theme.id == initiative_theme.c.theme_id)
+            .where(Theme.code == filters.theme)))
+    if filters.stage:
+        query = query.where(Initiative.stage == filters.stage)
+    if filters.featured:
+        query = query.where(Initiative.featured.is_(True), Initiative.status == Initiative.PUBLISHED)
+    if filters.lang:
+        query = query.where(Initiative.lang == filters.lang)
+    return query
+
+
+LIST_OPTIONS = (selectinload(Initiative.space), selectinload(Initiative.themes),
+                selectinload(Initiative.countries), selectinload(Initiative.lead_organisation),
+                selectinload(Initiative.co_leads).selectinload(InitiativeCoLead.organisation))
+
+
+@dataclass
+class Page:
+    items: list
+    total: int
+    page: int
+    pages: int
+
+
+def list_initiatives(user, filters, page=1):
+    query = filtered_query(user, filters)
+    total = db.session.scalar(db.select(db.func.count()).select_from(query.with_only_columns(Initiative.id).subquery()))
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(1, page), pages)
+    items = db.session.scalars(query.options(*LIST_OPTIONS).order_by(*SORTS[filters.sort])
+                               .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    return Page(items=items, total=total, page=page, pages=pages)
+
+
+def good_practices(user):
+    query = readable_initiatives_query(user).where(Initiative.featured.is_(True),
+                                                   Initiative.status == Initiative.PUBLISHED)
+    return db.session.scalars(query.options(*LIST_OPTIONS).order_by(Initiative.featured_at.desc())).all()
+
+
+def review_queue(space_ids):
+    """Initiatives waiting for a moderator in these spaces, oldest submission first."""
+    if not space_ids:
+        return []
+    return db.session.scalars(db.select(Initiative).where(
+        Initiative.status == Initiative.SUBMITTED, Initiative.space_id.in_(space_ids))
+        .options(*LIST_OPTIONS).order_by(Initiative.submitted_at)).all()
+
+
+def recent_in_space(user, space, limit=5):
+    query = readable_initiatives_query(user).where(Initiative.space_id == space.id)
+    return db.session.scalars(query.options(selectinload(Initiative.lead_organisation))
+                              .order_by(Initiative.last_activity_at.desc()).limit(limit)).all()
+
+
+def filter_choices():
+    """Countries and themes for the filter links, in the reader's language order."""
+    countries = db.session.scalars(db.select(Country).order_by(Country.iso2)).all()
+    themes = db.session.scalars(db.select(Theme).where(Theme.active.is_(True)).order_by(Theme.code)).all()
+    return sorted(countries, key=lambda c: c.name), sorted(themes, key=lambda t: t.label)
+
+
+def organisations_by_country():
+    organisations = db.session.scalars(db.select(Organisation).where(Organisation.active.is_(True))
+                                       .options(selectinload(Organisation.country))).all()
+    return sorted(organisations, key=lambda o: (o.country.name, o.name))

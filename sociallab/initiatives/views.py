@@ -1,0 +1,395 @@
+"""Initiative pages: list, create, read, edit, stages, curation, journal, indicators, dashboards, CSV."""
+import tempfile
+from datetime import date
+
+from flask import abort, flash, send_file, redirect, render_template, request, url_for
+from flask_babel import format_date, format_number, format_percent
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from sociallab.content import find_identifying_details
+from sociallab.extensions import db
+from sociallab.initiatives import bp, curation, export, indicators, rollups, services, stages
+from sociallab.initiatives.forms import (CurationForm, IndicatorForm, InitiativeForm, JournalForm, StageForm,
+                                         ValuesForm)
+from sociallab.initiatives.models import Indicator, IndicatorValue
+from sociallab.permissions import (can_change_stage, can_create_initiative, can_edit_initiative, can_read_space,
+                                   get_initiative_or_404, get_space_or_404, moderated_space_ids)
+from sociallab.spaces.models import Country, Organisation, Space, Theme
+from sociallab.spaces.services import spaces_for
+from sociallab.spaces.views import register_space_section
+
+register_space_section("initiatives/_space_section.html", order=20)
+
+
+# --- finding ------------------------------------------------------------------------------
+
+@bp.route("/initiatives")
+@login_required
+def index():
+    filters = services.Filters.from_args(request.args)
+    page = services.list_initiatives(current_user, filters, page=request.args.get("page", 1, type=int))
+    countries, themes = services.filter_choices()
+    return render_template("initiatives/index.html", page=page, filters=filters, countries=countries,
+                           themes=themes, spaces=spaces_for(current_user), stages=stages)
+
+
+@bp.route("/good-practices")
+@login_required
+def good_practices():
+    international = db.session.scalar(db.select(Space).where(Space.kind == Space.INTERNATIONAL))
+    return render_template("initiatives/good_practices.html", initiatives=services.good_practices(current_user),
+                           international=international, stages=stages)
+
+
+@bp.route("/initiatives/review")
+@login_required
+def review_queue():
+    space_ids = moderated_space_ids()
+    if not space_ids:
+        abort(404)
+    return render_template("initiatives/review_queue.html", initiatives=services.review_queue(space_ids),
+                           stages=stages)
+
+
+# --- creating and editing -----------------------------------------------------------------
+
+def _creatable_spaces(current=None):
+    spaces = [s for s in spaces_for(current_user) if can_create_initiative(s)]
+    if current is not None and current not in spaces:
+        spaces.insert(0, current)
+    return spaces
+
+
+def _prepare(form, spaces):
+    form.space.choices = [(s.id, s.name) for s in spaces]
+    organisations = services.organisations_by_country()
+    org_choices = [(o.id, f"{o.name} ({o.country.name})") for o in organisations]
+    form.lead_organisation.choices = org_choices
+    form.co_leads.choices = org_choices
+    form.countries.choices = [(c.id, c.name) for c in sorted(
+        db.session.scalars(db.select(Country)).all(), key=lambda c: c.name)]
+    form.themes.choices = [(t.id, t.label) for t in sorted(
+        db.session.scalars(db.select(Theme).where(Theme.active.is_(True))).all(), key=lambda t: t.label)]
+
+
+def _data(form):
+    by_id = lambda model, ids: db.session.scalars(db.select(model).where(model.id.in_(ids or []))).all()  # noqa: E731
+    return services.InitiativeData(
+        title=form.title.data or "", summary=form.summary.data or "", problem=form.problem.data or "",
+        approach=form.approach.data or "", target_groups=form.target_groups.data or "", lang=form.lang.data,
+        lead_organisation=db.session.get(Organisation, form.lead_organisation.data),
+        co_leads=by_id(Organisation, form.co_leads.data), themes=by_id(Theme, form.themes.data),
+        countries=by_id(Country, form.countries.data), start_date=form.start_date.data,
+        end_date=form.end_date.data, stage=form.stage.data if "stage" in form else stages.IDEA)
+
+
+def _attach_error(form, error):
+    target = getattr(form, error.field or "", None)
+    if target is not None:
+        target.errors = list(target.errors) + [str(error)]
+    else:
+        flash(str(error), "error")
+
+
+@bp.route("/spaces/<slug>/initiatives/new", methods=["GET", "POST"])
+@login_required
+def new(slug):
+    space = get_space_or_404(slug)
+    if not can_create_initiative(space):
+        abort(403)
+    spaces = _creatable_spaces()
+    form = InitiativeForm()
+    _prepare(form, spaces)
+    if request.method == "GET":
+        form.space.data = space.id
+        form.lang.data = current_user.language
+        organisation = current_user.effective_organisation()
+        form.lead_organisation.data = organisation.id if organisation else None
+    if form.validate_on_submit():
+        target = next(s for s in spaces if s.id == form.space.data)
+        try:
+            initiative = services.create_initiative(target, current_user, _data(form))
+        except services.InitiativeError as error:
+            _attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Your draft is saved. Only your organisations see it until you submit it for review."),
+                  "success")
+            return redirect(url_for("initiatives.detail", initiative_id=initiative.id))
+    return render_template("initiatives/form.html", form=form, space=space, initiative=None), \
+        400 if form.errors else 200
+
+
+@bp.route("/initiatives/<int:initiative_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(initiative_id):
+    initiative = get_initiative_or_404(initiative_id)
+    if not can_edit_initiative(initiative):
+        abort(403)
+    spaces = _creatable_spaces(current=initiative.space)
+    form = InitiativeForm(obj=initiative)
+    del form.stage  # the stage moves through the stage machine, with a comment
+    _prepare(form, spaces)
+    if request.method == "GET":
+        form.space.data = initiative.space_id
+        form.lead_organisation.data = initiative.lead_organisation_id
+        form.co_leads.data = [c.organisation_id for c in initiative.co_leads]
+        form.countries.data = [c.id for c in initiative.countries]
+        form.themes.data = [t.id for t in initiative.themes]
+    if form.validate_on_submit():
+        target = next(s for s in spaces if s.id == form.space.data)
+        try:
+            services.update_initiative(initiative, current_user, _data(form), space=target)
+        except services.InitiativeError as error:
+            _attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The initiative is saved."), "success")
+            return redirect(url_for("initiatives.detail", initiative_id=initiative.id))
+    return render_template("initiatives/form.html", form=form, space=initiative.space, initiative=initiative), \
+        400 if form.errors else 200
+
+
+# --- reading ------------------------------------------------------------------------------
+
+@bp.route("/initiatives/<int:initiative_id>")
+@login_required
+def detail(initiative_id):
+    initiative = get_initiative_or_404(initiative_id)
+    stage_form = StageForm()
+    stage_form.to_stage.choices = [(s, stages.STAGE_LABELS[s]) for s in stages.allowed_moves(initiative.stage)]
+    warnings = []
+    if can_edit_initiative(initiative) and initiative.status != initiative.PUBLISHED:
+        texts = [initiative.title, initiative.summary, initiative.problem, initiative.approach,
+                 initiative.target_groups] + [t for e in initiative.journal for t in (e.tried, e.observed, e.adjusted)]
+        warnings = [finding for text in texts for finding in find_identifying_details(text)]
+    return render_template(
+        "initiatives/detail.html", initiative=initiative, stage_form=stage_form, curation_form=CurationForm(),
+        acts=curation.available_acts(initiative, current_user), timeline=curation.timeline(initiative),
+        periods={i.id: indicators.periods(i) for i in initiative.indicators}, warnings=warnings,
+        show_discussion=initiative.thread is not None and can_read_space(initiative.space),
+        stages=stages, curation=curation, indicators_module=indicators)
+
+
+@bp.route("/initiatives/<int:initiative_id>/stage", methods=["POST"])
+@login_required
+def change_stage(initiative_id):
+    initiative = get_initiative_or_404(initiative_id)
+    if not can_change_stage(initiative):
+        abort(403)
+    form = StageForm()
+    form.to_stage.choices = [(s, s) for s in stages.STAGES]
+    if not form.validate_on_submit():
+        flash(_("Choose the new stage and say why in a comment."), "error")
+        return redirect(url_for("initiatives.detail", initiative_id=initiative.id, _anchor="stage"))
+    try:
+        stages.change_stage(initiative, form.to_stage.data, current_user, form.comment.data)
+    except stages.StageError as error:
+        flash(str(error), "error")
+        return redirect(url_for("initiatives.detail", initiative_id=initiative.id, _anchor="stage"))
+    db.session.commit()
+    flash(_("The initiative is now at the stage “%(stage)s”.", stage=stages.stage_label(initiative.stage)), "success")
+    return redirect(url_for("initiatives.detail", initiative_id=initiative.id))
+
+
+@bp.route("/initiatives/<int:initiative_id>/curate", methods=["POST"])
+@login_required
+def curate(initiative_id):
+    initiative = get_initiative_or_404(initiative_id)
+    form = CurationForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        curation.curate(initiative, form.action.data, current_user, form.comment.data)
+    except curation.CurationError as error:
+        if error.forbidden:
+            abort(403)
+        flash(str(error), "error")
+        return redirect(url_for("initiatives.detail", initiative_id=initiative.id, _anchor="curation"))
+    db.session.commit()
+    flash(str(curation.EVENT_LABELS[form.action.data]), "success")
+    if form.action.data in ("request_changes", "approve", "archive") and moderated_space_ids():
+        return redirect(url_for("initiatives.review_queue"))
+    return redirect(url_for("initiatives.detail", initiative_id=initiative.id))
+
+
+# --- journal and indicators ---------------------------------------------------------------
+
+def _editable(initiative_id):
+    initiative = get_initiative_or_404(initiative_id)
+    if not can_edit_initiative(initiative):
+        abort(403)
+    return initiative
+
+
+@bp.route("/initiatives/<int:initiative_id>/journal/new", methods=["GET", "POST"])
+@login_required
+def add_journal(initiative_id):
+    initiative = _editable(initiative_id)
+    form = JournalForm()
+    if request.method == "GET":
+        form.entry_date.data = date.today()
+        form.lang.data = initiative.lang
+    if form.validate_on_submit():
+        try:
+            entry = services.add_journal_entry(initiative, current_user, form.entry_date.data, form.tried.data,
+                                               form.observed.data, form.adjusted.data, form.lang.data)
+        except services.InitiativeError as error:
+            _attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The journal entry is saved."), "success")
+            return redirect(url_for("initiatives.detail", initiative_id=initiative.id, _anchor=f"journal-{entry.id}"))
+    return render_template("initiatives/journal_form.html", form=form, initiative=initiative), \
+        400 if form.errors else 200
+
+
+def _indicator_or_404(initiative, indicator_id):
+    indicator = db.session.get(Indicator, indicator_id)
+    if indicator is None or indicator.initiative_id != initiative.id:
+        abort(404)
+    return indicator
+
+
+@bp.route("/initiatives/<int:initiative_id>/indicators/new", methods=["GET", "POST"],
+          defaults={"indicator_id": None})
+@bp.route("/initiatives/<int:initiative_id>/indicators/<int:indicator_id>/edit", methods=["GET", "POST"])
+@login_required
+def indicator_form(initiative_id, indicator_id):
+    initiative = _editable(initiative_id)
+    indicator = _indicator_or_404(initiative, indicator_id) if indicator_id else None
+    form = IndicatorForm(obj=indicator)
+    if form.validate_on_submit():
+        try:
+            indicator = indicators.save_indicator(initiative, current_user, form.name.data, form.unit.data,
+                                                  form.description.data, form.measures.data, indicator)
+        except indicators.IndicatorError as error:
+            form.measures.errors = [str(error)]
+        else:
+            db.session.commit()
+            flash(_("The indicator is saved. Now enter its values."), "success")
+            return redirect(url_for("initiatives.indicator_values", initiative_id=initiative.id,
+                                    indicator_id=indicator.id))
+    return render_template("initiatives/indicator_form.html", form=form, initiative=initiative,
+                           indicator=indicator), 400 if form.errors else 200
+
+
+@bp.route("/initiatives/<int:initiative_id>/indicators/<int:indicator_id>/values", methods=["GET", "POST"])
+@login_required
+def indicator_values(initiative_id, indicator_id):
+    initiative = _editable(initiative_id)
+    indicator = _indicator_or_404(initiative, indicator_id)
+    form = ValuesForm()
+    typed, errors = {}, {}
+    if request.method == "GET":
+        period = request.args.get("period", "")
+        try:
+            form.period.data = date.fromisoformat(period) if period else None
+        except ValueError:
+            form.period.data = None
+        existing = {v.kind: v for v in indicator.values if v.period == form.period.data}
+        typed = {indicators.cell_name(k, c): getattr(v, c) for k, v in existing.items()
+                 for c in IndicatorValue.CELLS if getattr(v, c) is not None}
+    else:
+        typed = request.form
+        rows, errors = indicators.parse_grid(request.form)
+        if form.validate_on_submit() and not errors:
+            if all(r is None for r in rows.values()):
+                indicators.delete_period(indicator, form.period.data, current_user)
+                message = _("The values of this period are removed.")
+            else:
+                indicators.record_values(indicator, form.period.data, rows, current_user)
+                message = _("The values are saved.")
+            db.session.commit()
+            flash(message, "success")
+            return redirect(url_for("initiatives.detail", initiative_id=initiative.id, _anchor=f"indicator-{indicator.id}"))
+    status = 400 if (errors or form.errors) else 200
+    return render_template("initiatives/values_form.html", form=form, initiative=initiative, indicator=indicator,
+                           typed=typed, errors=errors, periods=indicators.periods(indicator),
+                           cells=IndicatorValue.CELLS, kinds=IndicatorValue.KINDS,
+                           labels=indicators.CELL_LABELS, kind_labels=indicators.KIND_LABELS), status
+
+
+# --- dashboards and exports ---------------------------------------------------------------
+
+@bp.route("/dashboard")
+@login_required
+def dashboard():
+    return render_template("initiatives/dashboard.html", data=rollups.dashboard(current_user), space=None,
+                           spaces=spaces_for(current_user))
+
+
+@bp.route("/spaces/<slug>/dashboard")
+@login_required
+def space_dashboard(slug):
+    space = get_space_or_404(slug)
+    return render_template("initiatives/dashboard.html", data=rollups.dashboard(current_user, space), space=space,
+                           spaces=spaces_for(current_user))
+
+
+def _csv_response(lines, name):
+    # Written out before the response starts (spilling to disk when large), so no database
+    # work runs while the body is sent, after the request's context has gone.
+    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
+    for line in lines:
+        spool.write(line.encode("utf-8"))
+    spool.seek(0)
+    response = send_file(spool, mimetype="text/csv", as_attachment=True,
+                         download_name=f"{name}-{date.today().isoformat()}.csv", max_age=0)
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/initiatives/export.csv")
+@login_required
+def export_initiatives():
+    query = services.filtered_query(current_user, services.Filters.from_args(request.args))
+    return _csv_response(export.initiatives_csv(query), "initiatives")
+
+
+@bp.route("/initiatives/indicator-values.csv")
+@login_required
+def export_values():
+    query = services.filtered_query(current_user, services.Filters.from_args(request.args))
+    return _csv_response(export.values_csv(query), "indicator-values")
+
+
+
+# --- template helpers of this domain ------------------------------------------------------
+
+@bp.app_template_global()
+def initiative_filter_url(filters, **changes):
+    return url_for("initiatives.index", **filters.args(**changes))
+
+
+@bp.app_template_global()
+def stage_label(stage):
+    return stages.stage_label(stage)
+
+
+@bp.app_template_global()
+def initiative_status_label(status):
+    return str(curation.STATUS_LABELS.get(status, status))
+
+
+@bp.app_template_filter("format_number")
+def format_number_filter(value):
+    return format_number(value or 0)
+
+
+@bp.app_template_filter("share")
+def share_filter(whole_percent):
+    """A whole percentage (already rounded by the roll-ups) in the reader's locale: "61 %"."""
+    return "—" if whole_percent is None else format_percent(whole_percent / 100)
+
+
+@bp.app_template_filter("format_day")
+def format_day_filter(value, format="medium"):
+    return format_date(value, format) if value else ""
+
+
+@bp.app_template_global()
+def recent_initiatives(space):
+    return services.recent_in_space(current_user, space)
