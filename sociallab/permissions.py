@@ -206,12 +206,54 @@ def get_post_or_404(post_id):
     return post
 
 
+def _post_actions(post, thread, user_id, reader, moderator):
+    """The one rule for what a person may do with a post, given facts about the thread.
+
+    "see" (hidden posts: moderators and the author only), "read_removed" (moderators read the
+    text of a deleted post), "quote", "edit", "delete", "flag", "hide", "history".
+    """
+    own = user_id is not None and post.author_id == user_id
+    if not reader or (post.is_hidden and not (moderator or own)):
+        return frozenset()
+    actions = {"see"}
+    if post.is_deleted:
+        if moderator:
+            actions.add("read_removed")
+        return frozenset(actions)
+    if user_id is None:
+        return frozenset(actions)
+    if post.is_public and (not thread.locked or moderator):
+        actions.add("quote")
+    if moderator or (own and not thread.locked):
+        actions.add("edit")
+    if own or moderator:
+        actions.add("delete")
+    if not own and post.is_public:
+        actions.add("flag")
+    if moderator:
+        actions.add("hide")
+        if post.edited_at is not None:
+            actions.add("history")
+    return frozenset(actions)
+
+
+def post_actions(thread, posts, user=None):
+    """{post id: actions} for a thread's posts, deciding the thread-wide facts once."""
+    user = _user(user)
+    signed_in = is_signed_in(user)
+    reader = signed_in and can_read_space(thread.space, user)
+    moderator = reader and can_moderate(thread.space, user)
+    user_id = user.id if signed_in else None
+    return {post.id: _post_actions(post, thread, user_id, reader, moderator) for post in posts}
+
+
+def _can(action, post, user):
+    return action in post_actions(post.thread, [post], user)[post.id]
+
+
 def can_see_post(post, user=None):
     """Hidden posts: moderators and the author only. Deleted posts show as removed to all."""
-    user = _user(user)
-    if not post.is_hidden:
-        return True
-    return is_signed_in(user) and (post.author_id == user.id or can_moderate(post.thread.space, user))
+    return _can("see", post, user)
 
 
 def can_start_thread(category, user=None):
@@ -230,25 +272,15 @@ def can_post_in(thread, user=None):
 
 def can_edit_post(post, user=None):
     """The author while the thread is open and the post not removed; moderators always."""
-    user = _user(user)
-    if not is_signed_in(user) or post.is_deleted:
-        return False
-    if can_moderate(post.thread.space, user):
-        return True
-    return post.author_id == user.id and not post.thread.locked
+    return _can("edit", post, user)
 
 
 def can_delete_post(post, user=None):
-    user = _user(user)
-    if not is_signed_in(user) or post.is_deleted:
-        return False
-    return post.author_id == user.id or can_moderate(post.thread.space, user)
+    return _can("delete", post, user)
 
 
 def can_flag_post(post, user=None):
-    user = _user(user)
-    return (is_signed_in(user) and post.author_id != user.id and post.is_public
-            and can_read_space(post.thread.space, user))
+    return _can("flag", post, user)
 
 
 def can_moderate_post(post, user=None):

@@ -1,6 +1,7 @@
 """Forum categories, threads, posts, their edit history, flags, watches and read marks."""
 from sqlalchemy import (Boolean, DateTime, ForeignKey, Index, Integer, String, Text,
                         UniqueConstraint)
+from markupsafe import Markup
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sociallab.extensions import db
@@ -98,6 +99,8 @@ class Post(SearchableMixin, db.Model):
     thread_id: Mapped[int] = mapped_column(ForeignKey("thread.id", ondelete="CASCADE"), index=True)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
     body: Mapped[str] = mapped_column(Text)
+    # The sanitised HTML of `body`, rendered once when it is written rather than on every view.
+    html: Mapped[str] = mapped_column(Text, default="")
     lang: Mapped[str] = mapped_column(String(2), default="fr")
     quoted_post_id: Mapped[int | None] = mapped_column(ForeignKey("post.id", ondelete="SET NULL"))
     created_at: Mapped[DateTime] = mapped_column(DateTime, default=utcnow)
@@ -111,6 +114,15 @@ class Post(SearchableMixin, db.Model):
     author = relationship("User", foreign_keys=[author_id])
     revisions = relationship("PostRevision", back_populates="post", order_by="PostRevision.id",
                              cascade="all, delete-orphan", passive_deletes=True)
+
+    def set_body(self, body):
+        from sociallab.content import render_markdown
+        self.body = body
+        self.html = str(render_markdown(body))
+
+    @property
+    def body_html(self):
+        return Markup(self.html)
 
     @property
     def is_hidden(self):

@@ -190,8 +190,9 @@ def quote_text(post):
 
 
 def _add_post(thread, author, body, lang, quoted=None):
-    post = Post(thread_id=thread.id, author_id=author.id, body=body.strip(), lang=lang,
+    post = Post(thread_id=thread.id, author_id=author.id, lang=lang,
                 quoted_post_id=quoted.id if quoted is not None else None)
+    post.set_body(body.strip())
     post.thread = thread
     post.author = author
     db.session.add(post)
@@ -239,7 +240,8 @@ def edit_post(post, editor, body, lang):
     db.session.add(PostRevision(post_id=post.id, body=post.body, lang=post.lang,
                                 written_at=post.edited_at or post.created_at, edited_by_id=editor.id))
     old_handles = set(extract_mentions(post.body))
-    post.body, post.lang, post.edited_at = body, lang, utcnow()
+    post.set_body(body)
+    post.lang, post.edited_at = lang, utcnow()
     if editor.id != post.author_id:
         record(editor, "forums.post.edit", post, space_id=post.thread.space_id)
     author = post.author or editor

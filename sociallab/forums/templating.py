@@ -1,10 +1,14 @@
 """What forum templates need beyond the view's context: rules and discussion helpers."""
 from flask import request
+from babel.dates import format_datetime
+from flask_babel import get_locale, get_timezone
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from sociallab import permissions
 from sociallab.forums import bp, services
 from sociallab.forums.forms import PostForm
+from sociallab.i18n import as_utc
 from sociallab.spaces.views import register_space_section
 
 for _name in permissions.FORUM_TEMPLATE_HELPERS:
@@ -27,6 +31,24 @@ def reply_form(posts, quote_id=None):
         form.body.data = services.quote_text(quoted)
         form.quote.data = str(quoted.id)
     return form
+
+
+@bp.app_template_global()
+def post_clock():
+    """Format post times in the reader's zone and locale, both resolved once for a whole list."""
+    locale, zone = get_locale(), get_timezone()
+
+    def clock(value):
+        return format_datetime(as_utc(value), "short", tzinfo=zone, locale=locale)
+    return clock
+
+
+@bp.app_template_global()
+def post_labels():
+    """The posts' action names, translated once per list (a hundred posts would look each up again)."""
+    return {"quote": _("Quote"), "edit": _("Edit"), "delete": _("Delete"), "flag": _("Flag"),
+            "history": _("History"), "hide": _("Hide"), "show": _("Show again"), "edited": _("edited"),
+            "zone": str(get_timezone())}
 
 
 bp.add_app_template_global(services.categories_of, "forum_categories")

@@ -251,7 +251,7 @@ def move_thread(thread_id):
 def post_fragment(post_id):
     """One post as HTML, for the live view: permissions are checked for the reader."""
     post = get_post_or_404(post_id)
-    return render_template("forums/_post.html", post=post, thread=post.thread, first_unread=None)
+    return render_template("forums/_posts.html", posts=[post], thread=post.thread, first_unread=None)
 
 
 @bp.route("/forums/posts/<int:post_id>/edit", methods=["GET", "POST"])

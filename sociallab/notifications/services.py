@@ -14,7 +14,7 @@ This works for every domain's kinds: messages come from `notifications.messages`
 import logging
 from datetime import timedelta
 
-from flask import current_app, has_request_context, render_template, request
+from flask import current_app, has_request_context, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import event
@@ -97,6 +97,12 @@ def _mail_item(notification):
             "kind": notification.kind, "data": dict(notification.data or {}), "url": notification.url}
 
 
+def _render_mail(template, **context):
+    # Not render_template: context processors would query the database (the bell count), which
+    # is not possible after a commit, and there may be no request or signed-in person at all.
+    return current_app.jinja_env.get_template(template).render(**context)
+
+
 def _text(item):
     return messages.render_kind(item["kind"], item["data"])
 
@@ -109,7 +115,7 @@ def _link(item):
 def send_immediate(item):
     with force_locale(item["language"]):
         text = _text(item)
-        body = render_template("notifications/mail/immediate.txt", name=item["name"], text=text,
+        body = _render_mail("notifications/mail/immediate.txt", name=item["name"], text=text,
                                link=_link(item), settings=_site_url() + "/account/profile")
         send_mail(item["email"], _("Sociallab: %(text)s", text=text)[:200], body)
 
@@ -170,7 +176,7 @@ def send_digests(now=None):
             continue
         with force_locale(user.language):
             lines = [(messages.render(n), _link({"url": n.url})) for n in claimed]
-            body = render_template("notifications/mail/digest.txt", name=user.name, lines=lines,
+            body = _render_mail("notifications/mail/digest.txt", name=user.name, lines=lines,
                                    link=_site_url() + "/notifications", settings=_site_url() + "/account/profile")
             subject = _("Sociallab: your daily digest (%(num)d new)", num=len(claimed))
         try:

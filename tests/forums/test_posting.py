@@ -44,7 +44,7 @@ def test_empty_reply_comes_back_with_a_message(client, auth, world, forum):
     auth.login(world.member2.email)
     response = reply_through_form(client, forum.thread, "   ")
     assert response.status_code == 400
-    assert "Write a message before sending." in response.get_data(as_text=True)
+    assert "Écrivez un message avant d’envoyer." in response.get_data(as_text=True)  # in French
 
 
 def test_too_long_reply_comes_back_with_the_text_kept(client, auth, world, forum):
@@ -53,7 +53,7 @@ def test_too_long_reply_comes_back_with_the_text_kept(client, auth, world, forum
     response = reply_through_form(client, forum.thread, text)
     html = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert "too long" in html
+    assert "Le message est trop long" in html
     assert "mot mot mot" in html
     assert db.session.scalar(db.select(db.func.count(Post.id))) == 1
 
@@ -110,7 +110,7 @@ def test_deleted_post_shows_as_removed_to_readers_and_in_full_to_moderators(clie
     auth.logout()
     auth.login(world.member.email)
     page = client.get(f"/forums/threads/{forum.thread.id}").get_data(as_text=True)
-    assert "This message was removed." in page or "Ce message a été retiré." in page
+    assert "Ce message a été retiré." in page
     assert "Message à retirer" not in page
     auth.logout()
     auth.login(world.moderator.email)

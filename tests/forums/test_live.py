@@ -1,0 +1,59 @@
+"""Live replies over Socket.IO: authenticated connect, one room per thread, readers only."""
+import pytest
+
+from sociallab.extensions import db, socketio
+from sociallab.forums import events, services
+from tests.access_tables import ROLES
+from tests.access_tables.forums import SOCKET_RECEIVES
+from tests.conftest import Auth
+
+
+def connect(app, person):
+    client = app.test_client()
+    if person is not None:
+        Auth(client).login(person.email)
+    return socketio.test_client(app, flask_test_client=client, namespace=events.NAMESPACE)
+
+
+def test_signed_out_connection_is_refused(app, world):
+    sio = connect(app, None)
+    assert not sio.is_connected(events.NAMESPACE)
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r != "anonymous"])
+def test_reply_is_pushed_only_to_readers_of_the_space(app, world, forum, role):
+    person = world.roles[role]
+    sio = connect(app, person)
+    if not sio.is_connected(events.NAMESPACE):
+        assert not SOCKET_RECEIVES[role]
+        return
+    ack = sio.emit("join", {"thread": forum.thread.id}, namespace=events.NAMESPACE, callback=True)
+    assert ack == {"ok": SOCKET_RECEIVES[role]}
+    published = services.reply(forum.thread, world.member2, "En direct", "fr")
+    db.session.commit()
+    with app.test_request_context():
+        events.broadcast_post(published.post)
+    received = [m for m in sio.get_received(events.NAMESPACE) if m["name"] == "post"]
+    if SOCKET_RECEIVES[role]:
+        assert received and received[0]["args"][0]["post"] == published.post.id
+    else:
+        assert received == []
+    sio.disconnect(namespace=events.NAMESPACE)
+
+
+def test_rooms_are_isolated_per_thread(app, world, forum):
+    other, _ = services.create_thread(forum.category, "Autre fil", "Texte", world.member, "fr")
+    db.session.commit()
+    sio = connect(app, world.member)
+    sio.emit("join", {"thread": other.id}, namespace=events.NAMESPACE, callback=True)
+    published = services.reply(forum.thread, world.member2, "Ailleurs", "fr")
+    db.session.commit()
+    with app.test_request_context():
+        events.broadcast_post(published.post)
+    assert [m for m in sio.get_received(events.NAMESPACE) if m["name"] == "post"] == []
+
+
+def test_join_with_a_bad_thread_id_is_refused(app, world):
+    sio = connect(app, world.member)
+    for bad in (None, "1", {"thread": "x"}, {"thread": 999999}):
+        assert sio.emit("join", bad, namespace=events.NAMESPACE, callback=True) == {"ok": False}

@@ -1,0 +1,96 @@
+"""Mentions, watching, unread marks and the notifications they produce."""
+from sociallab.content import extract_mentions
+from sociallab.extensions import db
+from sociallab.forums import services
+from sociallab.notifications.models import Notification
+from tests.conftest import post_form
+from tests.forums.conftest import reply_through_form
+
+
+def kinds_for(user):
+    return db.session.scalars(db.select(Notification.kind).where(Notification.user_id == user.id)
+                              .order_by(Notification.id)).all()
+
+
+def test_extract_mentions_ignores_code_quotes_and_emails():
+    text = "Hi @amina.s and @Bob! mail x@y.org `@code`\n\n```\n@fenced\n```\n> @quoted\n@amina.s again"
+    assert extract_mentions(text) == ["amina.s", "bob"]
+
+
+def test_mentioning_a_member_of_the_space_notifies_them(client, auth, world, forum):
+    auth.login(world.member2.email)
+    reply_through_form(client, forum.thread, f"Qu'en penses-tu @{world.member.handle} ?")
+    assert "forums.mention" in kinds_for(world.member)
+
+
+def test_mentioning_someone_outside_the_space_notifies_nobody_and_tells_the_author(client, auth, world, forum):
+    auth.login(world.member2.email)
+    response = reply_through_form(client, forum.thread, f"Et toi @{world.other_member.handle} ? et @personne")
+    assert kinds_for(world.other_member) == []
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert f"@{world.other_member.handle}" in page and "@personne" in page
+    assert "flash-warning" in page
+
+
+def test_watching_a_thread_notifies_replies_but_not_ones_own(world, forum):
+    services.watch(world.member2, thread=forum.thread)
+    services.reply(forum.thread, world.member2, "Ma propre réponse", "fr")
+    db.session.commit()
+    assert kinds_for(world.member2) == []
+    services.reply(forum.thread, world.volunteer_in, "Réponse d'une volontaire", "fr")
+    db.session.commit()
+    assert kinds_for(world.member2) == ["forums.reply"]
+    assert kinds_for(world.member) == ["forums.reply", "forums.reply"]  # the author watches their thread
+
+
+def test_watching_a_category_notifies_new_threads(client, auth, world, forum):
+    auth.login(world.member2.email)
+    post_form(client, f"/forums/categories/{forum.category.id}/watch", {"watch": "1"},
+              page=f"/forums/categories/{forum.category.id}")
+    services.create_thread(forum.category, "Nouveau sujet", "Texte", world.member, "fr")
+    db.session.commit()
+    assert kinds_for(world.member2) == ["forums.new_thread"]
+
+
+def test_unwatching_stops_notifications(client, auth, world, forum):
+    auth.login(world.member.email)
+    post_form(client, f"/forums/threads/{forum.thread.id}/watch", {"watch": "0"},
+              page=f"/forums/threads/{forum.thread.id}")
+    services.reply(forum.thread, world.member2, "Réponse", "fr")
+    db.session.commit()
+    assert kinds_for(world.member) == []
+
+
+def test_thread_list_marks_unread_threads_until_opened(client, auth, world, forum):
+    auth.login(world.member2.email)
+    listing = client.get(f"/forums/categories/{forum.category.id}").get_data(as_text=True)
+    assert 'class="unread"' in listing
+    client.get(f"/forums/threads/{forum.thread.id}")
+    assert 'class="unread"' not in client.get(f"/forums/categories/{forum.category.id}").get_data(as_text=True)
+    services.reply(forum.thread, world.member, "Du nouveau", "fr")
+    db.session.commit()
+    assert 'class="unread"' in client.get(f"/forums/categories/{forum.category.id}").get_data(as_text=True)
+
+
+def test_thread_page_marks_where_the_unread_posts_start(client, auth, world, forum):
+    auth.login(world.member2.email)
+    client.get(f"/forums/threads/{forum.thread.id}")
+    new = services.reply(forum.thread, world.member, "Du nouveau", "fr").post
+    db.session.commit()
+    page = client.get(f"/forums/threads/{forum.thread.id}").get_data(as_text=True)
+    assert page.index('id="unread"') < page.index(f'id="post-{new.id}"')
+    assert page.index(f'id="post-{forum.first.id}"') < page.index('id="unread"')
+
+
+def test_threads_list_pinned_first_then_latest_activity_25_per_page(client, auth, world, forum):
+    threads = [services.create_thread(forum.category, f"Sujet {i}", "Texte", world.member, "fr")[0]
+               for i in range(30)]
+    services.set_thread_state(forum.thread, world.moderator, pinned=True)
+    services.reply(threads[3], world.member2, "Relance", "fr")
+    db.session.commit()
+    auth.login(world.member2.email)
+    page1 = client.get(f"/forums/categories/{forum.category.id}").get_data(as_text=True)
+    assert page1.index("Écoute des enfants") < page1.index("Sujet 3") < page1.index("Sujet 29")
+    assert page1.count('class="title"') == 25
+    page2 = client.get(f"/forums/categories/{forum.category.id}?page=2").get_data(as_text=True)
+    assert page2.count('class="title"') == 6
