@@ -16,7 +16,7 @@ worker_class = "gevent"
 # One worker per process: Socket.IO's HTTP long-polling must reach the process that holds the
 # session. Scale with more processes (each its own port) behind a sticky load balancer.
 workers = 1
-worker_connections = int(os.environ.get("GUNICORN_WORKER_CONNECTIONS", 4000))
+worker_connections = int(os.environ.get("GUNICORN_WORKER_CONNECTIONS", "4000"))
 timeout = 60
 graceful_timeout = 20
 keepalive = 5

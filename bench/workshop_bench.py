@@ -35,7 +35,7 @@ SECRET = "bench-secret-key-not-for-production"
 def reference_app():
     """A WSGI app that only relays `chat` to everyone in one room (gunicorn factory)."""
     import socketio
-    sio = socketio.Server(async_mode="gevent", cors_allowed_origins=None)
+    sio = socketio.Server(async_mode=os.environ.get("SOCKETIO_ASYNC_MODE", "gevent"), cors_allowed_origins=None)
     counter = {"seq": 0}
 
     @sio.on("connect", namespace=NS)
@@ -84,8 +84,9 @@ def prepare(workdir, people):
         users = [User(email=f"bench{i}@example.org", handle=f"bench{i}", name=f"Bench {i}", password_hash=None,
                       organisation_id=organisation.id, language="en", timezone="UTC") for i in range(people)]
         db.session.add_all(users)
-        from sociallab.i18n import utcnow
         from datetime import timedelta
+
+        from sociallab.i18n import utcnow
         workshop = Workshop(space_id=space.id, title="Benchmark", lang="en", starts_at=utcnow(),
                             ends_at=utcnow() + timedelta(hours=2), status=Workshop.LIVE, facilitators=[facilitator])
         db.session.add(workshop)
@@ -104,10 +105,12 @@ def free_port():
         return s.getsockname()[1]
 
 
-def start_server(target, port, workdir, extra=()):
-    env = dict(os.environ, SOCKETIO_ASYNC_MODE="gevent", GUNICORN_BIND=f"127.0.0.1:{port}")
+def start_server(target, port, workdir, mode):
+    """gunicorn with our configuration; `threading` swaps in the threaded worker to compare."""
+    env = dict(os.environ, SOCKETIO_ASYNC_MODE=mode, GUNICORN_BIND=f"127.0.0.1:{port}")
+    extra = ["--worker-class", "gthread", "--threads", "1000"] if mode == "threading" else []
     command = [str(ROOT / ".venv/bin/gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), *extra, target]
-    log = open(workdir / f"server-{port}.log", "w")
+    log = open(workdir / f"server-{port}.log", "w")  # noqa: SIM115 — the server writes to it until stopped
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.time() + 30
     while time.time() < deadline:
@@ -268,6 +271,8 @@ def main():
     parser.add_argument("--k", default="10,50,200")
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--rate", type=float, default=20)
+    parser.add_argument("--mode", choices=("gevent", "threading"), default="gevent",
+                        help="Socket.IO async mode (gevent is what gunicorn.conf.py runs)")
     args = parser.parse_args()
     ks = [int(k) for k in args.k.split(",")]
     workdir = Path(tempfile.mkdtemp(prefix="workshop-bench-"))
@@ -275,7 +280,7 @@ def main():
         workshop_id, cookies, cookie_name = prepare(workdir, sum(ks))
         results = {}
         port = free_port()
-        server = start_server("wsgi:app", port, workdir)
+        server = start_server("wsgi:app", port, workdir, args.mode)
         try:
             offset = 0
             for k in ks:
@@ -286,7 +291,7 @@ def main():
         finally:
             stop_server(server)
         ref_port = free_port()
-        reference = start_server("bench.workshop_bench:reference_app()", ref_port, workdir)
+        reference = start_server("bench.workshop_bench:reference_app()", ref_port, workdir, args.mode)
         try:
             for k in ks:
                 ref = asyncio.run(measure(f"http://127.0.0.1:{ref_port}", cookies[:k], cookie_name, workshop_id,
@@ -303,6 +308,7 @@ def main():
                   f"lost={r['ref_lost']} cpu_us_per_delivery={r['ref_cpu_us_per_delivery']:.1f}")
         k = max(ks)
         r = results[k]
+        print(f"mode={args.mode} ({os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f})")
         print(f"RESULT k={k} p50_ms={r['p50_ms']:.1f} p95_ms={r['p95_ms']:.1f} ref_p95_ms={r['ref_p95_ms']:.1f} "
               f"lost={r['lost']} server_cpu_us_per_delivery={r['cpu_us_per_delivery']:.1f}")
     finally:

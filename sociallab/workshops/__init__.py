@@ -8,4 +8,4 @@ bp = Blueprint("workshops", __name__)
 for _rule in ("can_view_workshop", "can_run_workshop", "can_enter_room"):
     permissions.template_helper(getattr(permissions, _rule))
 
-from sociallab.workshops import commands, events, models, views  # noqa: E402,F401
+from sociallab.workshops import commands, events, models, views  # noqa: F401

@@ -124,7 +124,7 @@ def _action_handler(action):
         workshop = _connected_workshop()
         _authorise(workshop)
         event = room.perform(workshop, current_user, action, data if isinstance(data, dict) else {})
-        return {"ok": True, "seq": event.seq if event is not None else None}
+        return {"ok": True, "seq": event.sent["seq"] if event is not None else None}
     handler.__name__ = f"on_{action}"
     return handler
 

@@ -1,8 +1,22 @@
 """The form a facilitator fills in to schedule a workshop."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms import (
+    DateTimeLocalField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    URL,
+    DataRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from sociallab.accounts.forms import TimezoneField
 from sociallab.i18n import LANGUAGE_NAMES

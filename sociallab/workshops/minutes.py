@@ -1,8 +1,7 @@
 """The minutes of an ended session, written in the workshop's language and kept in the knowledge base."""
 from flask import url_for
-from flask_babel import force_locale, format_datetime
+from flask_babel import force_locale, format_datetime, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from sqlalchemy import func
 from sqlalchemy.orm import selectinload
 

@@ -1,6 +1,17 @@
 """Workshops, registrations and everything said in a workshop's live room."""
-from sqlalchemy import (JSON, Boolean, Column, DateTime, ForeignKey, Index, Integer, String, Table, Text,
-                        UniqueConstraint)
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sociallab.extensions import db
@@ -78,6 +89,7 @@ class RoomEvent(db.Model):
     data: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[DateTime] = mapped_column(DateTime, default=utcnow)
     __table_args__ = (UniqueConstraint("workshop_id", "seq"),)
+    sent = None  # the payload as broadcast, kept past the commit (room._commit_and_broadcast)
 
     def payload(self):
         return {"seq": self.seq, "kind": self.kind, "data": self.data,

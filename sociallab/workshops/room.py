@@ -17,8 +17,20 @@ from sociallab import permissions
 from sociallab.audit.services import record as audit
 from sociallab.extensions import db, socketio
 from sociallab.i18n import utcnow
-from sociallab.workshops.models import (Attendance, ChatMessage, Poll, PollOption, PollVote, Presence,
-                                        Question, QuestionVote, RaisedHand, RoomEvent, RoomRemoval, Workshop)
+from sociallab.workshops.models import (
+    Attendance,
+    ChatMessage,
+    Poll,
+    PollOption,
+    PollVote,
+    Presence,
+    Question,
+    QuestionVote,
+    RaisedHand,
+    RoomEvent,
+    RoomRemoval,
+    Workshop,
+)
 
 NAMESPACE = "/workshops"
 
@@ -125,15 +137,20 @@ def check_chat_rate(workshop, user):
 
 # --- events ---------------------------------------------------------------------------------
 
-def _append_event(workshop, kind, actor, **data):
-    """Number the event with the room's next sequence number inside the current transaction.
+def _next_seq(workshop):
+    """The room's next sequence number, taken inside the current transaction.
 
     The UPDATE … RETURNING takes the workshop row's write lock, so two processes never hand
     out the same number; the unique (workshop_id, seq) constraint is the backstop.
     """
-    seq = db.session.execute(
+    return db.session.execute(
         update(Workshop).where(Workshop.id == workshop.id).values(last_seq=Workshop.last_seq + 1)
         .returning(Workshop.last_seq).execution_options(synchronize_session=False)).scalar_one()
+
+
+def _append_event(workshop, kind, actor, seq=None, **data):
+    """Store an event of the room under its sequence number (a new one unless given)."""
+    seq = seq if seq is not None else _next_seq(workshop)
     event = RoomEvent(workshop_id=workshop.id, seq=seq, kind=kind,
                       actor_id=actor.id if actor is not None else None, data=data, created_at=utcnow())
     db.session.add(event)
@@ -141,14 +158,23 @@ def _append_event(workshop, kind, actor, **data):
 
 
 def _commit_and_broadcast(*events):
-    db.session.commit()
+    """Commit, then send each event to the room; returns the last one.
+
+    The payload is taken before the commit expires the objects (reading them afterwards would
+    cost a query each) and kept on the event as `sent`.
+    """
+    targets = []
     for event in events:
-        broadcast(event)
+        event.sent = event.payload()
+        targets.append((event.workshop_id, event.sent))
+    db.session.commit()
+    for workshop_id, payload in targets:
+        broadcast(workshop_id, payload)
     return events[-1] if events else None
 
 
-def broadcast(event):
-    socketio.emit("room_event", event.payload(), namespace=NAMESPACE, to=room_name(event.workshop_id))
+def broadcast(workshop_id, payload):
+    socketio.emit("room_event", payload, namespace=NAMESPACE, to=room_name(workshop_id))
 
 
 def events_since(workshop, last_seq):
@@ -213,9 +239,9 @@ def send_chat(workshop, user, body, client_id=None):
         raise Forbidden(_("The facilitators have locked the chat."))
     body = check_text(body, MAX_CHAT, _("The message"))
     check_chat_rate(workshop, user)
-    event = _append_event(workshop, "chat.message", user, author=_person(user), body=body, client_id=client_id)
+    seq = _next_seq(workshop)
     message = ChatMessage(workshop_id=workshop.id, author_id=user.id, body=body, client_id=client_id,
-                          created_at=event.created_at, event_seq=event.seq)
+                          created_at=utcnow(), event_seq=seq)
     db.session.add(message)
     try:
         db.session.flush()
@@ -224,14 +250,17 @@ def send_chat(workshop, user, body, client_id=None):
         # (workshop, author, client id) keeps the first; answer with its event.
         db.session.rollback()
         return _chat_event_for(workshop, user, client_id)
-    event.data = {**event.data, "id": message.id}
+    event = _append_event(workshop, "chat.message", user, seq=seq, id=message.id, author=_person(user),
+                          body=body, client_id=client_id)
     return _commit_and_broadcast(event)
 
 
 def _chat_event_for(workshop, user, client_id):
-    return db.session.scalar(db.select(RoomEvent).join(ChatMessage, db.and_(
+    event = db.session.scalar(db.select(RoomEvent).join(ChatMessage, db.and_(
         ChatMessage.workshop_id == RoomEvent.workshop_id, ChatMessage.event_seq == RoomEvent.seq)).where(
         ChatMessage.workshop_id == workshop.id, ChatMessage.author_id == user.id, ChatMessage.client_id == client_id))
+    event.sent = event.payload()
+    return event
 
 
 def remove_message(workshop, user, message_id):
@@ -386,6 +415,15 @@ def poll_counts(poll):
     counts = dict(db.session.execute(db.select(PollVote.option_id, func.count(PollVote.id))
                                      .where(PollVote.poll_id == poll.id).group_by(PollVote.option_id)).all())
     return {str(o.id): counts.get(o.id, 0) for o in poll.options}
+
+
+def poll_counts_of(workshop, polls):
+    """poll_counts for every poll of the room in one query (the room page shows them all)."""
+    rows = db.session.execute(db.select(PollVote.poll_id, PollVote.option_id, func.count(PollVote.id))
+                              .join(Poll).where(Poll.workshop_id == workshop.id)
+                              .group_by(PollVote.poll_id, PollVote.option_id)).all()
+    counts = {(poll_id, option_id): n for poll_id, option_id, n in rows}
+    return {p.id: {str(o.id): counts.get((p.id, o.id), 0) for o in p.options} for p in polls}
 
 
 def poll_voters(poll):

@@ -1,5 +1,5 @@
 """Scheduling workshops, registration, reminders and calendar files."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import url_for
@@ -32,11 +32,11 @@ class WorkshopError(Exception):
 
 def local_to_utc(value, zone):
     """A naive date-time typed in `zone` as the naive UTC value we store."""
-    return value.replace(tzinfo=ZoneInfo(zone)).astimezone(timezone.utc).replace(tzinfo=None)
+    return value.replace(tzinfo=ZoneInfo(zone)).astimezone(UTC).replace(tzinfo=None)
 
 
 def utc_to_local(value, zone):
-    return value.replace(tzinfo=timezone.utc).astimezone(ZoneInfo(zone)).replace(tzinfo=None)
+    return value.replace(tzinfo=UTC).astimezone(ZoneInfo(zone)).replace(tzinfo=None)
 
 
 def facilitator_candidates(space):

@@ -28,11 +28,11 @@ def index(slug):
 
 
 def _form_fields(form, zone):
-    return dict(title=form.title.data.strip(), description=form.description.data or "",
-                agenda=form.agenda.data or "", lang=form.lang.data,
-                starts_at=services.local_to_utc(form.starts_at.data, zone),
-                ends_at=services.local_to_utc(form.ends_at.data, zone),
-                video_url=(form.video_url.data or "").strip(), capacity=form.capacity.data)
+    return {"title": form.title.data.strip(), "description": form.description.data or "",
+            "agenda": form.agenda.data or "", "lang": form.lang.data,
+            "starts_at": services.local_to_utc(form.starts_at.data, zone),
+            "ends_at": services.local_to_utc(form.ends_at.data, zone),
+            "video_url": (form.video_url.data or "").strip(), "capacity": form.capacity.data}
 
 
 def _workshop_form(space, workshop=None):
@@ -143,7 +143,7 @@ def _render_room(workshop, status=200, kept=None, error=None):
         "workshops/room.html", space=workshop.space, workshop=workshop, chat=chat,
         questions=room.questions(workshop), voted=room.voted_question_ids(workshop, current_user),
         polls=polls, my_choices=room.my_poll_choices(workshop, current_user),
-        counts={p.id: room.poll_counts(p) for p in polls},
+        counts=room.poll_counts_of(workshop, polls),
         hands=room.raised_hands(workshop), present=room.present_people(workshop),
         facilitator=permissions.can_run_workshop(workshop), kept=kept or {}, error=error,
         max_chat=room.MAX_CHAT, max_question=room.MAX_QUESTION), status

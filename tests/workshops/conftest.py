@@ -13,9 +13,9 @@ NS = "/workshops"
 
 
 def make_workshop(world, live=True, **fields):
-    values = dict(title="Child-friendly hearings", description="How to **listen**.",
-                  agenda="1. Welcome\n2. Practice", lang="fr", starts_at=utcnow() - timedelta(minutes=5),
-                  ends_at=utcnow() + timedelta(hours=1), video_url="", capacity=None)
+    values = {"title": "Child-friendly hearings", "description": "How to **listen**.",
+              "agenda": "1. Welcome\n2. Practice", "lang": "fr", "starts_at": utcnow() - timedelta(minutes=5),
+              "ends_at": utcnow() + timedelta(hours=1), "video_url": "", "capacity": None}
     values.update(fields)
     workshop = services.schedule_workshop(world.sn_space, world.facilitator, **values)
     if live:

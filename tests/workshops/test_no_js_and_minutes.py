@@ -132,3 +132,23 @@ def test_room_is_read_only_after_the_end(app, world, workshop):
     else:
         raise AssertionError("chat accepted after the end")
     assert make_workshop(world).status == Workshop.LIVE
+
+
+def test_room_page_query_count_does_not_grow_with_its_content(client, auth, world, workshop):
+    from tests.querycount import count_queries
+    auth.login(world.member.email)
+    url = _room(world, workshop)
+    room.send_chat(workshop, world.member2, "first")
+    room.ask_question(workshop, world.member2, "first?")
+    room.open_poll(workshop, world.facilitator, "First poll", ["a", "b"])
+    room.raise_hand(workshop, world.member2)
+    with count_queries() as few:
+        client.get(url)
+    for i in range(5):
+        room.send_chat(workshop, world.facilitator, f"more {i}")
+        room.ask_question(workshop, world.facilitator, f"more {i}?")
+        room.open_poll(workshop, world.facilitator, f"Poll {i}", ["x", "y", "z"])
+    room.raise_hand(workshop, world.facilitator)
+    with count_queries() as many:
+        client.get(url)
+    assert len(many) == len(few)

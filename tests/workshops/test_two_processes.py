@@ -69,7 +69,7 @@ def two_servers(tmp_path):
         # A database of our own, so the shared test database is left alone.
         name = "sociallab_workshops_two_processes"
         subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", name], check=False)
-        if subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", name]).returncode != 0:
+        if subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", name], check=False).returncode != 0:
             skip_or_fail("cannot create a PostgreSQL database")
         db_url = db_url.rsplit("/", 1)[0] + "/" + name
     else:
@@ -81,7 +81,7 @@ def two_servers(tmp_path):
     workshop_id, cookies = int(prepared[0]), prepared[1:]
     ports, processes = [_free_port(), _free_port()], []
     for port in ports:
-        log = open(tmp_path / f"server-{port}.log", "w")
+        log = open(tmp_path / f"server-{port}.log", "w")  # noqa: SIM115 — the server writes to it until stopped
         processes.append(subprocess.Popen(
             [str(ROOT / ".venv/bin/gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), "wsgi:app"], cwd=ROOT,
             env=dict(env, GUNICORN_BIND=f"127.0.0.1:{port}"), stdout=log, stderr=subprocess.STDOUT))
