@@ -12,3 +12,4 @@ register("forums.flag_hidden", _l("The message you flagged in “%(title)s” wa
 register("forums.flag_dismissed", _l("A moderator reviewed the message you flagged in “%(title)s” and kept it"))
 register("forums.flag_locked", _l("After your flag, a moderator locked the thread “%(title)s”"))
 register("forums.flag_warned", _l("After your flag, a moderator warned the author in “%(title)s”"))
+register("forums.flagged", _l("A message was flagged in “%(title)s”: the review queue is waiting"))

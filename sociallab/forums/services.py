@@ -315,7 +315,18 @@ def flag_post(post, flagger, reason, note=""):
     flag = Flag(post_id=post.id, space_id=post.thread.space_id, flagger_id=flagger.id, reason=reason,
                 note=(note or "").strip())
     db.session.add(flag)
+    _notify_space_moderators(post.thread)
     return flag
+
+
+def _notify_space_moderators(thread):
+    """Tell the moderators named for this space (not the global ones) that the queue has work."""
+    from sociallab.accounts.models import SpaceRole
+    url = f"/spaces/{thread.space.slug}/forums/review"
+    moderators = db.session.scalars(db.select(User).join(SpaceRole, SpaceRole.user_id == User.id).where(
+        SpaceRole.space_id == thread.space_id, SpaceRole.role == SpaceRole.MODERATOR)).all()
+    for moderator in moderators:
+        notify(moderator, "forums.flagged", url=url, space=thread.space, title=thread.title)
 
 
 def open_flags(space):

@@ -22,6 +22,8 @@ def test_flag_lands_in_the_review_queue_with_the_post_in_context(client, auth, w
     auth.login(world.moderator.email)
     queue = client.get("/spaces/country-sn/forums/review").get_data(as_text=True)
     assert "Contenu douteux" in queue and "Ton agressif" in queue and "Écoute des enfants" in queue
+    assert db.session.scalar(db.select(Notification.kind).where(Notification.user_id == world.moderator.id)) \
+        == "forums.flagged"
 
 
 def test_people_cannot_flag_their_own_post(client, auth, world, forum):
