@@ -113,6 +113,9 @@ def seed(app, count):
         db.session.execute(db.insert(Indicator), indicators)
         for start in range(0, len(values), 20000):
             db.session.execute(db.insert(IndicatorValue), values[start:start + 20000])
+        # The `latest` flags are set above; the per-initiative sums come from the service itself.
+        from sociallab.initiatives.indicators import refresh_figures
+        refresh_figures()
         db.session.commit()
         return len(values)
 

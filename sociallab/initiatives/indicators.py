@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from sociallab.audit.services import record
 from sociallab.extensions import db
 from sociallab.i18n import utcnow
-from sociallab.initiatives.models import Indicator, IndicatorValue
+from sociallab.initiatives.models import Indicator, IndicatorValue, InitiativeFigure
 
 CELL_LABELS = {
     "total": _l("Total"), "girls": _l("Girls"), "boys": _l("Boys"), "women": _l("Women"), "men": _l("Men"),
@@ -107,6 +107,7 @@ def save_indicator(initiative, actor, name, unit, description, measures, indicat
     indicator.description, indicator.measures = description.strip(), measures
     initiative.last_activity_at = utcnow()
     db.session.flush()
+    refresh_figures([initiative.id])
     record(actor, "indicator.create" if created else "indicator.edit", indicator,
            after={"name": indicator.name, "measures": measures, "initiative_id": initiative.id},
            space_id=initiative.space_id)
@@ -132,6 +133,7 @@ def record_values(indicator, period, rows, actor):
         value.recorded_by_id, value.recorded_at = actor.id, now
     db.session.flush()
     refresh_latest(indicator)
+    refresh_figures([indicator.initiative_id])
     indicator.initiative.last_activity_at = now
     record(actor, "indicator.values", indicator, after={
         "period": period.isoformat(),
@@ -143,6 +145,7 @@ def delete_period(indicator, period, actor):
     db.session.execute(db.delete(IndicatorValue).where(IndicatorValue.indicator_id == indicator.id,
                                                        IndicatorValue.period == period))
     refresh_latest(indicator)
+    refresh_figures([indicator.initiative_id])
     record(actor, "indicator.values_deleted", indicator, before={"period": period.isoformat()},
            space_id=indicator.initiative.space_id)
 
@@ -157,6 +160,22 @@ def refresh_latest(indicator):
         db.session.execute(db.update(IndicatorValue).where(
             IndicatorValue.indicator_id == indicator.id, IndicatorValue.kind == IndicatorValue.ACTUAL,
             IndicatorValue.period == latest_period).values(latest=True))
+
+
+def refresh_figures(initiative_ids=None):
+    """Recompute InitiativeFigure by SQL for these initiatives (all when None)."""
+    delete = db.delete(InitiativeFigure)
+    source = (db.select(Indicator.initiative_id, Indicator.measures,
+                        *[db.func.coalesce(db.func.sum(getattr(IndicatorValue, c)), 0) for c in InitiativeFigure.CELLS])
+              .join(Indicator, Indicator.id == IndicatorValue.indicator_id)
+              .where(IndicatorValue.latest.is_(True), Indicator.measures.in_((Indicator.REACHED, Indicator.TRAINED)))
+              .group_by(Indicator.initiative_id, Indicator.measures))
+    if initiative_ids is not None:
+        delete = delete.where(InitiativeFigure.initiative_id.in_(initiative_ids))
+        source = source.where(Indicator.initiative_id.in_(initiative_ids))
+    db.session.execute(delete)
+    db.session.execute(db.insert(InitiativeFigure).from_select(("initiative_id", "measures") + InitiativeFigure.CELLS,
+                                                               source))
 
 
 def periods(indicator):

@@ -241,3 +241,23 @@ class IndicatorValue(db.Model):
         UniqueConstraint("indicator_id", "period", "kind"),
         Index("ix_indicator_value_latest", "latest", "indicator_id"),
     )
+
+
+class InitiativeFigure(db.Model):
+    """People reached (or trained) by an initiative: its indicators' latest actual values, summed.
+
+    Kept by the indicators service on every change of values or indicators, so dashboards add
+    up one row per initiative rather than joining every indicator and period.
+    """
+    initiative_id: Mapped[int] = mapped_column(ForeignKey("initiative.id", ondelete="CASCADE"), primary_key=True)
+    measures: Mapped[str] = mapped_column(String(16), primary_key=True)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    girls: Mapped[int] = mapped_column(Integer, default=0)
+    boys: Mapped[int] = mapped_column(Integer, default=0)
+    women: Mapped[int] = mapped_column(Integer, default=0)
+    men: Mapped[int] = mapped_column(Integer, default=0)
+    unspecified: Mapped[int] = mapped_column(Integer, default=0)
+    children: Mapped[int] = mapped_column(Integer, default=0)
+    adults: Mapped[int] = mapped_column(Integer, default=0)
+
+    CELLS = ("total", "girls", "boys", "women", "men", "unspecified", "children", "adults")

@@ -2,7 +2,8 @@
 
 Only approved initiatives (published, featured or archived) count: their figures have been
 reviewed by a moderator. People reached or trained add up, per indicator, the actual value of
-its latest period (flagged `latest` by the indicators service). An initiative in several
+its latest period: the indicators service keeps those sums per initiative (InitiativeFigure),
+so each figure here is one aggregate query over one row per initiative. An initiative in several
 countries counts in each of them, so the per-country rows may add up to more than the total.
 """
 from dataclasses import dataclass, field
@@ -10,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from sociallab.extensions import db
 from sociallab.initiatives import stages
-from sociallab.initiatives.models import (Indicator, IndicatorValue, Initiative, InitiativeCoLead,
+from sociallab.initiatives.models import (Indicator, Initiative, InitiativeCoLead, InitiativeFigure,
                                           initiative_country, initiative_theme)
 from sociallab.permissions import readable_initiatives_query
 from sociallab.spaces.models import Country, Region, Space, Theme
@@ -91,39 +92,23 @@ def counted_ids(user, space=None):
             .with_only_columns(Initiative.id))
 
 
-def _sum(column):
-    return db.func.coalesce(db.func.sum(db.func.coalesce(column, 0)), 0)
-
-
 def _people_by_measure(ids):
     rows = db.session.execute(
-        db.select(Indicator.measures, *[_sum(getattr(IndicatorValue, c)) for c in BREAKDOWN])
-        .join(Indicator, Indicator.id == IndicatorValue.indicator_id)
-        .where(IndicatorValue.latest.is_(True), Indicator.initiative_id.in_(ids),
-               Indicator.measures.in_((Indicator.REACHED, Indicator.TRAINED)))
-        .group_by(Indicator.measures)).all()
-    found = {row[0]: People(*[int(v) for v in row[1:]]) for row in rows}
+        db.select(InitiativeFigure.measures, *[db.func.sum(getattr(InitiativeFigure, c)) for c in BREAKDOWN])
+        .where(InitiativeFigure.initiative_id.in_(ids)).group_by(InitiativeFigure.measures)).all()
+    found = {row[0]: People(*[int(v or 0) for v in row[1:]]) for row in rows}
     return found.get(Indicator.REACHED, People()), found.get(Indicator.TRAINED, People())
-
-
-def _reached_per_initiative():
-    """People reached per initiative (latest actual of each "reached" indicator), as a subquery."""
-    return (db.select(Indicator.initiative_id.label("initiative_id"),
-                      _sum(IndicatorValue.total).label("reached"), _sum(IndicatorValue.children).label("children"))
-            .join(Indicator, Indicator.id == IndicatorValue.indicator_id)
-            .where(IndicatorValue.latest.is_(True), Indicator.measures == Indicator.REACHED)
-            .group_by(Indicator.initiative_id).subquery())
 
 
 def _rows_by(pairs, ids):
     """Per key: initiatives, people reached and children among them, for (initiative_id, key) pairs."""
     pairs = pairs.where(pairs.selected_columns[0].in_(ids)).distinct().subquery()
-    reached = _reached_per_initiative()
+    figure = InitiativeFigure
     result = db.session.execute(
         db.select(pairs.c.key, db.func.count(pairs.c.initiative_id),
-                  db.func.coalesce(db.func.sum(reached.c.reached), 0),
-                  db.func.coalesce(db.func.sum(reached.c.children), 0))
-        .select_from(pairs).outerjoin(reached, reached.c.initiative_id == pairs.c.initiative_id)
+                  db.func.coalesce(db.func.sum(figure.total), 0), db.func.coalesce(db.func.sum(figure.children), 0))
+        .select_from(pairs).outerjoin(figure, db.and_(figure.initiative_id == pairs.c.initiative_id,
+                                                     figure.measures == Indicator.REACHED))
         .group_by(pairs.c.key)).all()
     return {key: (int(n), int(people), int(children)) for key, n, people, children in result}
 

@@ -3,7 +3,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from sociallab.audit.services import record
 from sociallab.extensions import db
@@ -234,8 +234,9 @@ def filtered_query(user, filters):
     return query
 
 
-LIST_OPTIONS = (selectinload(Initiative.space), selectinload(Initiative.themes),
-                selectinload(Initiative.countries), selectinload(Initiative.lead_organisation),
+# Many-to-one relations ride along in the main query; collections come in one query each.
+LIST_OPTIONS = (joinedload(Initiative.space), joinedload(Initiative.lead_organisation),
+                selectinload(Initiative.themes), selectinload(Initiative.countries),
                 selectinload(Initiative.co_leads).selectinload(InitiativeCoLead.organisation))
 
 

@@ -2,7 +2,7 @@
 import tempfile
 from datetime import date
 
-from flask import abort, flash, send_file, redirect, render_template, request, url_for
+from flask import abort, flash, g, send_file, redirect, render_template, request, url_for
 from flask_babel import format_date, format_number, format_percent
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -376,7 +376,12 @@ def initiative_status_label(status):
 
 @bp.app_template_filter("format_number")
 def format_number_filter(value):
-    return format_number(value or 0)
+    # A dashboard shows each figure several times (chart, text alternative, table): format once.
+    cache = g.setdefault("_formatted_numbers", {})
+    value = value or 0
+    if value not in cache:
+        cache[value] = format_number(value)
+    return cache[value]
 
 
 @bp.app_template_filter("share")
