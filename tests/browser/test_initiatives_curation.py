@@ -31,6 +31,7 @@ def test_member_and_moderator_take_an_initiative_to_good_practices(live_server, 
     page.fill("#target_groups", "Enfants en contact avec la loi")
     page.get_by_label("Droit à une justice adaptée aux enfants").check()
     page.select_option("#stage", "pilot")
+    live_server.screenshot(page, "initiatives-form")
     page.get_by_role("button", name="Enregistrer").click()
     page.wait_for_load_state()
     assert page.get_by_role("heading", name=TITLE).is_visible()
@@ -88,6 +89,8 @@ def test_member_and_moderator_take_an_initiative_to_good_practices(live_server, 
     live_server.screenshot(page, "initiatives-detail-featured")
     assert page.get_by_text("Mise en avant comme bonne pratique").first.is_visible()  # in the timeline
 
+    page.goto(f"{live_server.url}/initiatives?country=sn")
+    live_server.screenshot(page, "initiatives-list")
     page.goto(f"{live_server.url}/good-practices")
     assert page.get_by_role("link", name=TITLE).is_visible()
     live_server.screenshot(page, "initiatives-good-practices")

@@ -113,3 +113,19 @@ def test_numbers_are_localised(client, auth, world, programme):
     auth.login(world.member.email)  # reads French
     page = client.get("/dashboard").get_data(as_text=True)
     assert "68\u00a0%" in page or "68\u202f%" in page
+
+
+def test_figures_follow_an_indicator_that_stops_counting_people_and_a_removed_period(world, initiative_factory):
+    from sociallab.extensions import db
+    from sociallab.initiatives import indicators
+    initiative = initiative_factory(status=Initiative.PUBLISHED)
+    heard = add_indicator(initiative, world.member, "Children heard")
+    add_values(heard, Q1, world.member, actual=dict(total=10))
+    add_values(heard, Q2, world.member, actual=dict(total=25))
+    assert rollups.dashboard(world.member).reached.total == 25
+    indicators.delete_period(heard, Q2, world.member)
+    db.session.commit()
+    assert rollups.dashboard(world.member).reached.total == 10  # back to the Q1 actual
+    indicators.save_indicator(initiative, world.member, "Children heard", "", "", "other", heard)
+    db.session.commit()
+    assert rollups.dashboard(world.member).reached.total == 0
