@@ -57,11 +57,11 @@ def make_app():
     """The application plus the reference page (gunicorn calls this factory in each worker)."""
     sys.path.insert(0, str(ROOT))
     from flask import render_template_string
+    from sqlalchemy.orm import joinedload
 
     from sociallab import create_app
     from sociallab.extensions import db
     from sociallab.forums.models import Post, Thread
-    from sqlalchemy.orm import joinedload
 
     app = create_app(_bench_config())
 
@@ -91,7 +91,7 @@ def prepare(workdir):
     app = create_app(_bench_config())
     with app.app_context():
         db.create_all()
-        countries, organisations = seed_structure()
+        _countries, organisations = seed_structure()
         from sociallab.spaces.models import Space
         space = db.session.scalar(db.select(Space).where(Space.slug == "country-sn"))
         authors = [create_user(f"author{i}@bench.example.org", f"Auteur {i:02d} Sénégal", PASSWORD,

@@ -11,23 +11,23 @@ DISCUSSIONS = {
         ("Community of practice", "Questions and experiences shared by every partner of the Lab.", "en", [
             ("How do you collect children's views safely?", "en", [
                 ("member.sn@example.org",
-                 "We are preparing consultations with children in two districts. **How do you make sure a "
-                 "child can speak without being identified later?** Any checklist is welcome."),
+                 ("We are preparing consultations with children in two districts. **How do you make sure a "
+                  "child can speak without being identified later?** Any checklist is welcome.")),
                 ("member.pe@example.org",
-                 "En Perú usamos seudónimos desde la primera nota y nunca anotamos el colegio. "
-                 "También pedimos el asentimiento del niño, no solo el consentimiento de los padres."),
+                 ("En Perú usamos seudónimos desde la primera nota y nunca anotamos el colegio. "
+                  "También pedimos el asentimiento del niño, no solo el consentimiento de los padres.")),
                 ("moderator@example.org",
-                 "> nunca anotamos el colegio\n\nGood practice. See also the Lab's safeguarding guide:\n\n"
-                 "1. pseudonyms from the first note\n2. no school, street or village names\n"
-                 "3. photos only from behind, with no landmark"),
+                 ("> nunca anotamos el colegio\n\nGood practice. See also the Lab's safeguarding guide:\n\n"
+                  "1. pseudonyms from the first note\n2. no school, street or village names\n"
+                  "3. photos only from behind, with no landmark")),
             ]),
         ]),
         ("Annonces du Laboratoire", "Les nouvelles du Laboratoire social.", "fr", [
             ("Bienvenue dans les forums du Laboratoire social", "fr", [
                 ("admin@example.org",
-                 "Bienvenue ! Ces forums servent à **échanger entre partenaires**. Écrivez dans votre langue "
-                 "(français, anglais ou espagnol) et indiquez-la sous le message. Mentionnez une personne avec "
-                 "@ suivi de son identifiant."),
+                 ("Bienvenue ! Ces forums servent à **échanger entre partenaires**. Écrivez dans votre langue "
+                  "(français, anglais ou espagnol) et indiquez-la sous le message. Mentionnez une personne avec "
+                  "@ suivi de son identifiant.")),
             ]),
         ]),
     ],
@@ -35,8 +35,8 @@ DISCUSSIONS = {
         ("Justice adaptée aux enfants", "Auditions, accompagnement et orientation des enfants.", "fr", [
             ("Salles d'audition adaptées : vos retours", "fr", [
                 ("member.sn@example.org",
-                 "Nous avons aménagé une salle d'audition au commissariat de notre quartier. Quels "
-                 "aménagements ont le plus changé la parole des enfants chez vous ?"),
+                 ("Nous avons aménagé une salle d'audition au commissariat de notre quartier. Quels "
+                  "aménagements ont le plus changé la parole des enfants chez vous ?")),
                 ("moderator@example.org",
                  "Merci pour ce fil. Pensez à partager vos photos **sans aucun enfant ni repère** du lieu."),
             ]),
@@ -46,9 +46,9 @@ DISCUSSIONS = {
         ("Participación infantil", "Consejos consultivos, consultas y escucha activa.", "es", [
             ("Consejos consultivos de niñas y niños", "es", [
                 ("member.pe@example.org",
-                 "¿Alguien ha evaluado el impacto de los consejos consultivos municipales? "
-                 "Buscamos indicadores sencillos:\n\n| indicador | línea de base |\n|---|---|\n"
-                 "| propuestas adoptadas | 0 |\n| participantes (niñas / niños) | 12 / 10 |"),
+                 ("¿Alguien ha evaluado el impacto de los consejos consultivos municipales? "
+                  "Buscamos indicadores sencillos:\n\n| indicador | línea de base |\n|---|---|\n"
+                  "| propuestas adoptadas | 0 |\n| participantes (niñas / niños) | 12 / 10 |")),
             ]),
         ]),
     ],
@@ -56,8 +56,8 @@ DISCUSSIONS = {
         ("Intercambio regional", "Experiencias entre Colombia, Costa Rica, Honduras y Perú.", "es", [
             ("Protocolos de atención a víctimas", "es", [
                 ("member.co@example.org",
-                 "Compartimos nuestro protocolo de atención a niñas y niños víctimas. ¿Qué adaptaciones "
-                 "hicieron en Honduras?"),
+                 ("Compartimos nuestro protocolo de atención a niñas y niños víctimas. ¿Qué adaptaciones "
+                  "hicieron en Honduras?")),
                 ("member.hn@example.org",
                  "En Honduras añadimos una entrevista única grabada para evitar la revictimización."),
             ]),

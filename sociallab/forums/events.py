@@ -1,6 +1,5 @@
 """Live replies: a Socket.IO namespace with one room per thread, joined only by its readers."""
 from flask import url_for
-from flask_login import current_user
 from flask_socketio import join_room
 
 from sociallab import permissions

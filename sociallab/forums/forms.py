@@ -1,11 +1,23 @@
 """Forms for categories, threads, posts, flags and moderation."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from sociallab.forums.models import (BODY_MAX, CATEGORY_DESCRIPTION_MAX, CATEGORY_TITLE_MAX,
-                                     FLAG_NOTE_MAX, TITLE_MAX)
+from sociallab.forums.models import (
+    BODY_MAX,
+    CATEGORY_DESCRIPTION_MAX,
+    CATEGORY_TITLE_MAX,
+    FLAG_NOTE_MAX,
+    TITLE_MAX,
+)
 from sociallab.i18n import LANGUAGE_NAMES
 
 

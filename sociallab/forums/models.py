@@ -1,7 +1,15 @@
 """Forum categories, threads, posts, their edit history, flags, watches and read marks."""
-from sqlalchemy import (Boolean, DateTime, ForeignKey, Index, Integer, String, Text,
-                        UniqueConstraint)
 from markupsafe import Markup
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sociallab.extensions import db

@@ -34,8 +34,17 @@ from sociallab.accounts.models import User
 from sociallab.audit.services import record, snapshot
 from sociallab.content import extract_mentions
 from sociallab.extensions import db
-from sociallab.forums.models import (BODY_MAX, TITLE_MAX, Category, Flag, Post, PostRevision, Thread,
-                                     ThreadRead, Watch)
+from sociallab.forums.models import (
+    BODY_MAX,
+    TITLE_MAX,
+    Category,
+    Flag,
+    Post,
+    PostRevision,
+    Thread,
+    ThreadRead,
+    Watch,
+)
 from sociallab.i18n import utcnow
 from sociallab.notifications.services import notify
 

@@ -1,6 +1,6 @@
 """What forum templates need beyond the view's context: rules and discussion helpers."""
-from flask import request
 from babel.dates import format_datetime
+from flask import request
 from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user

@@ -7,12 +7,23 @@ from sociallab import permissions
 from sociallab.content import find_identifying_details, render_markdown
 from sociallab.extensions import db
 from sociallab.forums import bp, events, services
-from sociallab.forums.forms import (CategoryForm, ConfirmForm, FlagForm, MoveThreadForm, PostForm,
-                                    ResolveFlagForm, ThreadForm)
+from sociallab.forums.forms import (
+    CategoryForm,
+    ConfirmForm,
+    FlagForm,
+    MoveThreadForm,
+    PostForm,
+    ResolveFlagForm,
+    ThreadForm,
+)
 from sociallab.forums.models import Flag, Post
 from sociallab.forums.templating import reply_form
-from sociallab.permissions import (get_category_or_404, get_post_or_404, get_space_or_404,
-                                   get_thread_or_404)
+from sociallab.permissions import (
+    get_category_or_404,
+    get_post_or_404,
+    get_space_or_404,
+    get_thread_or_404,
+)
 
 
 def _require(allowed):
@@ -140,7 +151,7 @@ def new_thread(category_id):
     if outcome is not None:
         return _compose(outcome, form, category=category, space=category.space, mode="thread")
     try:
-        thread, published = services.create_thread(category, form.title.data, form.body.data,
+        _thread, published = services.create_thread(category, form.title.data, form.body.data,
                                                    current_user, form.lang.data)
     except services.ForumError as error:
         flash(str(error), "error")

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("notifications", __name__)
 
-from sociallab.notifications import commands, views  # noqa: E402,F401
+from sociallab.notifications import commands, views  # noqa: F401

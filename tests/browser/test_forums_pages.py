@@ -4,7 +4,7 @@ from tests.browser.conftest import axe_violations, sign_in
 
 def _paths(live_server):
     from sociallab.extensions import db
-    from sociallab.forums.models import Category, Post, Thread
+    from sociallab.forums.models import Post, Thread
     with live_server.app.app_context():
         thread = db.session.scalar(db.select(Thread).where(Thread.title == "Salles d'audition adaptées : vos retours"))
         post = db.session.scalar(db.select(Post).where(Post.thread_id == thread.id).order_by(Post.id))
