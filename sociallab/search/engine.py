@@ -105,8 +105,6 @@ def to_fields(document):
         stored_title=title,
         stored_body=body[:MAX_STORED_CHARS],
         digest=_digest(document),
-        title=title,
-        body=body,
     )
     if created is not None:
         fields["created"] = created
@@ -131,7 +129,7 @@ class SearchEngine:
         self._stale = False
         self._checked_at = 0.0
         self._parser = None
-        self._spelling_parser = None
+        self._spelling_parsers = None
 
     # -- opening -------------------------------------------------------------------------
 
@@ -243,21 +241,22 @@ class SearchEngine:
             return {fields["id"]: fields.get("digest") for fields in searcher.all_stored_fields()}
 
     def _parsers(self):
+        """The query parser and, per language, a one-field parser used for suggestions."""
         if self._parser is None:
             schema = self.ix.schema
-            parser = qparser.MultifieldParser(text_fields(), schema, group=qparser.AndGroup)
-            # People type words, phrases in quotes and -exclusions; field names and wildcards
-            # in a search box are more often accidents than intentions.
-            parser.remove_plugin_class(qparser.FieldsPlugin)
-            parser.remove_plugin_class(qparser.WildcardPlugin)
-            parser.remove_plugin_class(qparser.BoostPlugin)
-            parser.add_plugin(qparser.PlusMinusPlugin())
-            spelling = qparser.QueryParser("body", schema, group=qparser.AndGroup)
-            for plugin in (qparser.FieldsPlugin, qparser.WildcardPlugin, qparser.BoostPlugin):
-                spelling.remove_plugin_class(plugin)
-            spelling.add_plugin(qparser.PlusMinusPlugin())
-            self._parser, self._spelling_parser = parser, spelling
-        return self._parser, self._spelling_parser
+
+            def configure(parser):
+                # People type words, phrases in quotes and -exclusions; field names and wildcards
+                # in a search box are more often accidents than intentions.
+                for plugin in (qparser.FieldsPlugin, qparser.WildcardPlugin, qparser.BoostPlugin):
+                    parser.remove_plugin_class(plugin)
+                parser.add_plugin(qparser.PlusMinusPlugin())
+                return parser
+            self._spelling_parsers = {lang: configure(qparser.QueryParser(f"body_{lang}", schema,
+                                                                          group=qparser.AndGroup))
+                                      for lang in LANGUAGES}
+            self._parser = configure(qparser.MultifieldParser(text_fields(), schema, group=qparser.AndGroup))
+        return self._parser, self._spelling_parsers
 
     def parse(self, text):
         """The Whoosh query for what a person typed; QueryError when it cannot be understood."""
@@ -305,27 +304,58 @@ class SearchEngine:
             results.hits.append(_hit(hit))
 
     def _suggest(self, searcher, text, allowed, found):
-        """A corrected query that finds more of what this person may read, else None."""
+        """A corrected query that finds more of what this person may read, else None.
+
+        Corrections come from the index's stemmed terms, tried with each language's analyzer;
+        the readable word shown for a corrected stem is taken from the text of an item the
+        person may read, so nothing from elsewhere is ever suggested.
+        """
         _parser, spelling = self._parsers()
-        try:
-            parsed = spelling.parse(text)
-            reader = searcher.reader()
-            # Short words are too often right already ("en", "and") to be worth correcting.
-            unknown = [(f, t) for f, t in parsed.iter_all_terms()
-                       if len(t) >= 4 and not reader.frequency(f, t)]
-            if not unknown:
-                return None
-            corrected = searcher.correct_query(parsed, text, terms=unknown, maxdist=2)
-        except Exception:  # a suggestion is a nicety; never let it break the results
+        best = None
+        for lang, parser in spelling.items():
+            try:
+                suggestion = self._suggest_in(searcher, parser, f"body_{lang}", text, allowed)
+            except Exception:  # a suggestion is a nicety; never let it break the results
+                log.exception("spelling suggestion failed for %r", text)
+                continue
+            if suggestion and suggestion[1] > found and (best is None or suggestion[1] > best[1]):
+                best = suggestion
+        return best[0] if best else None
+
+    def _suggest_in(self, searcher, parser, fieldname, text, allowed):
+        parsed = parser.parse(text)
+        reader = searcher.reader()
+        # Short words are too often right already ("en", "and") to be worth correcting.
+        unknown = [(f, t) for f, t in parsed.iter_all_terms()
+                   if f == fieldname and len(t) >= 4 and not reader.frequency(f, t)]
+        if not unknown:
             return None
-        if not corrected.string or corrected.string.strip().lower() == text.lower():
+        corrected = searcher.correct_query(parsed, text, terms=unknown, maxdist=2)
+        changes = {old: new for (_f, old), (_g, new) in zip(parsed.iter_all_terms(), corrected.query.iter_all_terms())
+                   if old != new}
+        if not changes:
             return None
-        try:
-            again = searcher.search(wq.And([self.parse(corrected.string), allowed]), limit=1)
-        except QueryError:
+        results = searcher.search(wq.And([corrected.query, allowed]), limit=1)
+        if results.is_empty():
             return None
-        # Only words from items the person may read are ever suggested.
-        return corrected.string if len(again) > found else None
+        analyzer = searcher.schema[fieldname].analyzer
+        stored = results[0].fields()
+        sample = f"{stored.get('stored_title', '')} {stored.get('stored_body', '')}"
+        readable = {}
+        for token in analyzer(sample, keeporiginal=True, removestops=True):
+            if token.text in changes.values() and token.text not in readable:
+                readable[token.text] = token.original.lower()
+        pieces, last = [], 0
+        for token in analyzer(text, keeporiginal=True, chars=True, removestops=True):
+            replacement = readable.get(changes.get(token.text))
+            if replacement is None:
+                if token.text in changes:
+                    return None  # a correction we cannot show in readable words
+                continue
+            pieces += [text[last:token.startchar], replacement]
+            last = token.endchar
+        suggestion = "".join(pieces) + text[last:]
+        return (suggestion, len(results)) if suggestion.strip().lower() != text.strip().lower() else None
 
 
 def _has_error(q):
@@ -378,14 +408,15 @@ def _hit(hit):
     stored_body = fields.get("stored_body") or ""
     title = fields.get("stored_title") or ""
     snippet = ""
-    for fieldname in ([f"body_{lang}"] if lang in LANGUAGES else []) + ["body"]:
+    languages = [lang] if lang in LANGUAGES else list(LANGUAGES)
+    for fieldname in (f"body_{code}" for code in languages):
         snippet = SNIPPETS.highlight_hit(hit, fieldname, text=stored_body, top=2)
         if snippet:
             break
     if not snippet:
         snippet = escape(stored_body[:220] + ("…" if len(stored_body) > 220 else ""))
     highlighted_title = ""
-    for fieldname in ([f"title_{lang}"] if lang in LANGUAGES else []) + ["title"]:
+    for fieldname in (f"title_{code}" for code in languages):
         highlighted_title = TITLES.highlight_hit(hit, fieldname, text=title, top=1) if title else ""
         if highlighted_title:
             break

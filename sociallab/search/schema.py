@@ -1,4 +1,4 @@
-"""The Whoosh schema: per-language stemmed fields, accent-folded fields, facets and the audience."""
+"""The Whoosh schema: per-language stemmed and accent-folded text, facet columns and the audience."""
 from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.support.charset import accent_map
@@ -6,11 +6,6 @@ from whoosh.support.charset import accent_map
 LANGUAGES = ("fr", "en", "es")
 # Words split at apostrophes and hyphens, so "l'audition" is found by "audition".
 TOKENS = r"\w+(?:\.?\w+)*"
-
-
-def folded_analyzer():
-    """Lower case and accents folded, no stemming: matches any language, word for word."""
-    return RegexTokenizer(TOKENS) | LowercaseFilter() | CharsetFilter(accent_map)
 
 
 def stemming_analyzer(lang):
@@ -24,6 +19,13 @@ def stemming_analyzer(lang):
 
 
 def build_schema():
+    """Each item's text goes into the fields of its own language only.
+
+    A query is analysed by all three languages' analyzers (one field each), so "enfants" meets
+    French items through French stemming and "hearings" English ones through English stemming.
+    There is no separate unstemmed copy of the text: it would double indexing time, and
+    suggestions recover readable words from the stored text instead (see engine._suggest).
+    """
     fields = dict(
         id=ID(stored=True, unique=True),
         # Facet fields are columns, so counting them reads no postings.
@@ -43,8 +45,6 @@ def build_schema():
         stored_body=STORED,
         # A fingerprint of the document, so check-index can tell a stale entry from a fresh one.
         digest=STORED,
-        title=TEXT(analyzer=folded_analyzer(), field_boost=2.0),
-        body=TEXT(analyzer=folded_analyzer()),
     )
     for lang in LANGUAGES:
         fields[f"title_{lang}"] = TEXT(analyzer=stemming_analyzer(lang), field_boost=2.0)
@@ -53,5 +53,5 @@ def build_schema():
 
 
 def text_fields():
-    """The fields a query searches: every language's stemmed fields and the folded ones."""
-    return ["title", "body"] + [f"{kind}_{code}" for code in LANGUAGES for kind in ("title", "body")]
+    """The fields a query searches: titles and bodies in every language."""
+    return [f"{kind}_{code}" for code in LANGUAGES for kind in ("title", "body")]

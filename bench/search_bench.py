@@ -1,0 +1,217 @@
+"""Search benchmark: build the index of a multilingual corpus and query it as a signed-in member.
+
+    .venv/bin/python bench/search_bench.py [--docs 50000] [--queries 300] [--procs 2] [--seed 7]
+
+Generates a reproducible corpus (French, English and Spanish texts about children's rights, in
+the 15 spaces of the Lab, with themes, countries, types and dates; the same seed gives the same
+corpus), builds the index through the project's own code (SearchEngine.rebuild, the path of
+`flask sociallab reindex`), then runs `queries` queries of 1–3 terms — some phrases and
+exclusions — as a Senegal partner member, through SearchEngine.search: permission filter,
+facet counts over every match, highlighted snippets and titles, exactly as the search page does.
+In the same run it loads the same documents into SQLite FTS5 (unicode61, diacritics removed) and
+runs the same terms there with a space filter, bm25 ranking, LIMIT 20 and snippet(), as a
+reference. The last line is
+
+    RESULT docs=… build_docs_per_s=… p50_ms=… p95_ms=… fts5_p50_ms=… ratio_p50=…
+"""
+import argparse
+import os
+import random
+import shutil
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+WORDS = {
+    "fr": ("enfant enfants victime victimes témoin témoins audition auditions filmée filmées enquête enquêtes "
+           "police gendarmerie justice juge juges tribunal mineur mineurs protection violence violences "
+           "signalement signalements écoute famille familles école écoles éducation formation formations "
+           "partenaire partenaires expérience expériences pratique pratiques évaluation ajustement pilote "
+           "participation opinion droits droit fille filles garçon garçons communauté communautés "
+           "travailleur social sociaux accompagnement médiation déjudiciarisation réinsertion centre "
+           "accueil confidentialité consentement parole parcours procédure procédures plainte plaintes "
+           "atelier ateliers outil outils guide rapport collecte données indicateur indicateurs").split(),
+    "en": ("child children victim victims witness witnesses hearing hearings recorded interview interviews "
+           "police officer officers justice judge judges court juvenile juveniles protection violence "
+           "report reporting listening family families school schools education training trainings "
+           "partner partners experiment experiments practice practices evaluation adjustment pilot "
+           "participation views rights right girl girls boy boys community communities social worker "
+           "workers support mediation diversion reintegration centre shelter confidentiality consent "
+           "voice pathway procedure procedures complaint complaints workshop workshops tool tools guide "
+           "data collection indicator indicators").split(),
+    "es": ("niño niños niña niñas víctima víctimas testigo testigos audiencia audiencias grabada entrevista "
+           "entrevistas policía policías justicia juez jueces tribunal menor menores protección violencia "
+           "denuncia denuncias escucha familia familias escuela escuelas educación formación formaciones "
+           "socio socios experiencia experiencias práctica prácticas evaluación ajuste piloto participación "
+           "opinión derechos derecho comunidad comunidades trabajador trabajadora social sociales "
+           "acompañamiento mediación reinserción centro acogida confidencialidad consentimiento voz "
+           "ruta procedimiento procedimientos queja quejas taller talleres herramienta herramientas guía "
+           "informe datos recolección indicador indicadores").split(),
+}
+TYPES = ("thread", "post", "post", "post", "initiative", "journal", "resource", "minutes")
+THEMES = ("protection-violence", "child-friendly-justice", "right-to-be-heard", "participation",
+          "gender-equality", "justice-for-children", "child-labour", "sgbv")
+
+
+def corpus(n, spaces, seed):
+    """`n` documents as SearchableMixin.search_document() returns them; same seed, same corpus."""
+    rng = random.Random(seed)
+    start = datetime(2020, 1, 1)
+    space_ids = [s for s, _kind, _country in spaces]
+    for i in range(n):
+        space_id, _kind, country = spaces[rng.randrange(len(spaces))]
+        lang = rng.choice(("fr", "fr", "en", "es", "es"))
+        words = WORDS[lang]
+        title = " ".join(rng.choice(words) for _ in range(rng.randint(3, 8))).capitalize()
+        sentences = []
+        for _ in range(rng.randint(2, 12)):
+            sentences.append(" ".join(rng.choice(words) for _ in range(rng.randint(6, 18))).capitalize() + ".")
+        status = rng.random()
+        if status < 0.9:
+            audience = [f"space:{space_id}", f"mod:{space_id}", f"user:{rng.randint(1000, 1400)}"]
+        elif status < 0.95:  # a draft shared by an organisation
+            audience = [f"org:{rng.randint(1, 29)}:space:{space_id}", f"mod:{space_id}"]
+        else:  # hidden: moderators only
+            audience = [f"mod:{space_id}"]
+        yield {
+            "id": f"{TYPES[i % len(TYPES)]}:{i}",
+            "type": TYPES[i % len(TYPES)],
+            "title": title,
+            "body": " ".join(sentences),
+            "lang": lang,
+            "space_id": space_id,
+            "countries": [country] if country else [rng.choice(("sn", "pe", "co", "tg", "mg"))],
+            "themes": rng.sample(THEMES, rng.randint(0, 2)),
+            "created_at": start + timedelta(minutes=rng.randrange(60 * 24 * 365 * 6)),
+            "url": f"/item/{i}",
+            "audience": audience,
+        }
+    assert space_ids
+
+
+def queries(n, seed):
+    rng = random.Random(seed + 1)
+    out = []
+    for _ in range(n):
+        lang = rng.choice(("fr", "en", "es"))
+        terms = [rng.choice(WORDS[lang]) for _ in range(rng.randint(1, 3))]
+        kind = rng.random()
+        if kind < 0.1 and len(terms) > 1:
+            out.append((f'"{terms[0]} {terms[1]}"', terms[:2], []))
+        elif kind < 0.2 and len(terms) > 1:
+            out.append((" ".join(terms[:-1]) + f" -{terms[-1]}", terms[:-1], [terms[-1]]))
+        else:
+            out.append((" ".join(terms), terms, []))
+    return out
+
+
+def member_context():
+    """The Lab's spaces and the audience tokens of a Senegal partner member, from the real rules."""
+    import config
+    from sociallab import create_app
+    from sociallab.accounts.services import create_user
+    from sociallab.extensions import db
+
+    class BenchConfig(config.TestConfig):
+        SQLALCHEMY_DATABASE_URI = "sqlite://"
+
+    app = create_app(BenchConfig)
+    with app.app_context(), app.test_request_context():
+        from sociallab.demo import seed_structure
+        from sociallab.permissions import audience_tokens_for_user
+        from sociallab.spaces.models import Space
+        db.create_all()
+        countries, organisations = seed_structure()
+        member = create_user("bench.member@example.org", "Bench Member", "bench-password-123",
+                             organisation=organisations["sn"][0], language="fr")
+        db.session.commit()
+        spaces = [(s.id, s.kind, s.country.iso2 if s.country else None)
+                  for s in db.session.scalars(db.select(Space).order_by(Space.id))]
+        tokens = audience_tokens_for_user(member)
+    return spaces, tokens
+
+
+def percentile(values, p):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def run_fts5(docs, planned, readable_spaces, reps):
+    connection = sqlite3.connect(":memory:")
+    connection.execute("CREATE VIRTUAL TABLE docs USING fts5(doc_id UNINDEXED, space UNINDEXED, title, body, "
+                       "tokenize='unicode61 remove_diacritics 2')")
+    connection.executemany("INSERT INTO docs VALUES (?, ?, ?, ?)",
+                           ((d["id"], d["space_id"], d["title"], d["body"]) for d in docs))
+    connection.commit()
+    placeholders = ",".join("?" * len(readable_spaces))
+    sql = (f"SELECT doc_id, snippet(docs, 3, '<mark>', '</mark>', '…', 24) FROM docs WHERE docs MATCH ? "
+           f"AND space IN ({placeholders}) ORDER BY bm25(docs) LIMIT 20")
+    timings = []
+    for _ in range(reps):
+        for _text, terms, excluded in planned:
+            expression = " ".join(f'"{t}"' for t in terms)
+            if excluded:
+                expression += " NOT " + " NOT ".join(f'"{t}"' for t in excluded)
+            started = time.perf_counter()
+            connection.execute(sql, [expression, *readable_spaces]).fetchall()
+            timings.append((time.perf_counter() - started) * 1000)
+    connection.close()
+    return timings
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--docs", type=int, default=50000)
+    parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--procs", type=int, default=min(2, os.cpu_count() or 1))
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+
+    from sociallab.search.engine import SearchEngine
+
+    spaces, tokens = member_context()
+    readable_spaces = sorted(int(t.split(":")[1]) for t in tokens if t.startswith("space:"))
+    docs = list(corpus(args.docs, spaces, args.seed))
+    planned = queries(args.queries, args.seed)
+    workdir = tempfile.mkdtemp(prefix="sociallab-search-bench-")
+    try:
+        engine = SearchEngine(os.path.join(workdir, "index"))
+        started = time.perf_counter()
+        written = engine.rebuild(iter(docs), procs=args.procs)
+        build_s = time.perf_counter() - started
+        assert written == args.docs
+        print(f"built {written} documents in {build_s:.1f} s with {args.procs} process(es)")
+
+        # A first pass opens the shared searcher and warms the caches, as a running server has.
+        for text, _terms, _excluded in planned[:20]:
+            engine.search(tokens, text)
+        timings, totals, leaks = [], [], 0
+        for text, _terms, _excluded in planned:
+            started = time.perf_counter()
+            results = engine.search(tokens, text)
+            timings.append((time.perf_counter() - started) * 1000)
+            totals.append(results.total)
+            leaks += sum(1 for hit in results.hits if hit.space_id not in readable_spaces)
+        assert leaks == 0, f"{leaks} results from unreadable spaces"
+        print(f"queries: {len(timings)}, median hits {statistics.median(totals):.0f}, max {max(totals)}")
+
+        fts5 = run_fts5(docs, planned, readable_spaces, reps=1)
+        p50, p95, fts5_p50 = percentile(timings, 50), percentile(timings, 95), percentile(fts5, 50)
+        print(f"whoosh p50 {p50:.2f} ms p95 {p95:.2f} ms; fts5 p50 {fts5_p50:.2f} ms p95 "
+              f"{percentile(fts5, 95):.2f} ms")
+        engine.close()
+        print(f"RESULT docs={args.docs} build_docs_per_s={args.docs / build_s:.0f} p50_ms={p50:.1f} "
+              f"p95_ms={p95:.1f} fts5_p50_ms={fts5_p50:.2f} ratio_p50={p50 / fts5_p50:.1f}")
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
