@@ -94,6 +94,7 @@ def curate(initiative, act_name, actor, comment=""):
     if act.comment_required and not comment:
         raise CurationError(_("Tell the authors what to change in a comment."))
     before = {"status": initiative.status, "featured": initiative.featured}
+    initiative.journal  # noqa: B018  loaded now, so search re-indexes the entries with the new audience
     now = utcnow()
     initiative.status = act.to_status
     if act.featured is not None:

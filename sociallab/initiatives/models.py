@@ -3,6 +3,8 @@ from datetime import date
 
 from sqlalchemy import (Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, String, Table, Text,
                         UniqueConstraint)
+from sqlalchemy import inspect
+from sqlalchemy.orm.base import NO_VALUE
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sociallab.extensions import db
@@ -107,6 +109,9 @@ class Initiative(SearchableMixin, db.Model):
         if self.status in (self.DRAFT, self.CHANGES_REQUESTED, self.SUBMITTED):
             audience = audience_tokens_for_item(self.space_id, "organisations",
                                                 organisation_ids=sorted(self.organisation_ids))
+            if self.submitted_at is None:
+                # Moderators see a draft only once it has been submitted (permissions.can_read_initiative).
+                audience = [t for t in audience if not t.startswith("mod:")]
         else:
             audience = audience_tokens_for_item(self.space_id, "members",
                                                 everyone=self.is_public_good_practice)
@@ -117,6 +122,15 @@ class Initiative(SearchableMixin, db.Model):
             "countries": [c.iso2 for c in self.countries], "themes": [t.code for t in self.themes],
             "created_at": self.created_at, "url": self.path, "audience": audience,
         }
+
+    def search_dependents(self):
+        """Journal entries share the initiative's audience: re-index them when it changes.
+
+        Called inside a flush, where loading a relationship would corrupt the identity map; the
+        services that change the audience (curation, editing) load the journal beforehand.
+        """
+        loaded = inspect(self).attrs.journal.loaded_value
+        return [] if loaded is NO_VALUE else list(loaded)
 
     def __repr__(self):
         return f"<Initiative {self.id} {self.title!r}>"
@@ -129,6 +143,9 @@ class InitiativeCoLead(db.Model):
 
     initiative = relationship("Initiative", back_populates="co_leads")
     organisation = relationship("Organisation")
+
+    def search_dependents(self):
+        return [self.initiative]
 
 
 class StageChange(db.Model):

@@ -145,6 +145,7 @@ def update_initiative(initiative, actor, data, space=None):
     space = space or initiative.space
     check_initiative(space, data, actor)
     before = {f: str(getattr(initiative, f)) for f in AUDITED_FIELDS}
+    initiative.journal  # noqa: B018  loaded now, so search re-indexes the entries (space, partners)
     initiative.space = space
     _apply(initiative, data)
     _add_author(initiative, actor)
