@@ -58,6 +58,7 @@ def on_connect(auth=None):
         raise ConnectionRefusedError("not a participant of this room")
     # The socket's own session (Flask-SocketIO keeps one per connection) binds it to the room.
     session["workshop_id"] = workshop.id
+    session["access_until"] = time.monotonic() + ACCESS_RECHECK
     return True
 
 

@@ -1,8 +1,8 @@
 """Scheduling workshops, registration, reminders and calendar files."""
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import url_for
+from flask import current_app, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
@@ -74,11 +74,12 @@ def update_workshop(workshop, user, facilitators=(), **fields):
     if workshop.is_ended:
         raise WorkshopError(_("An ended workshop can no longer be changed."))
     before = {k: str(getattr(workshop, k)) for k in FIELDS}
+    old_start = workshop.starts_at
     for key in FIELDS:
         setattr(workshop, key, fields[key])
     if facilitators:
         workshop.facilitators = list({p.id: p for p in facilitators}.values())
-    if workshop.starts_at != datetime.fromisoformat(before["starts_at"]):
+    if workshop.starts_at != old_start:
         # A new date deserves a new reminder.
         db.session.execute(db.update(Registration).where(Registration.workshop_id == workshop.id)
                            .values(reminded_at=None))
@@ -159,14 +160,16 @@ def send_reminders(now=None):
         .options(selectinload(Registration.user), selectinload(Registration.workshop)
                  .selectinload(Workshop.space))).all()
     sent = 0
-    for registration in due:
-        workshop, user = registration.workshop, registration.user
-        # Someone who has since lost access to the space is not reminded of its workshops.
-        if permissions.can_view_workshop(workshop, user):
-            notify(user, REMINDER, url=detail_url(workshop), space=workshop.space, title=workshop.title,
-                   starts_at=workshop.starts_at.isoformat())
-            sent += 1
-        registration.reminded_at = now
+    # Run from cron there is no request; url_for still builds the relative paths notifications use.
+    with current_app.test_request_context("/"):
+        for registration in due:
+            workshop, user = registration.workshop, registration.user
+            # Someone who has since lost access to the space is not reminded of its workshops.
+            if permissions.can_view_workshop(workshop, user):
+                notify(user, REMINDER, url=detail_url(workshop), space=workshop.space, title=workshop.title,
+                       starts_at=workshop.starts_at.isoformat())
+                sent += 1
+            registration.reminded_at = now
     db.session.commit()
     return sent
 
