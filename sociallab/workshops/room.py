@@ -536,6 +536,8 @@ def end_session(workshop, user, include_chat=False):
     workshop.status, workshop.ended_at = Workshop.ENDED, utcnow()
     db.session.execute(db.delete(RaisedHand).where(RaisedHand.workshop_id == workshop.id,
                                                    RaisedHand.lowered_at.is_(None)))
+    # Nobody stays in an ended room (and rows left by a crashed server process go with it).
+    db.session.execute(db.delete(Presence).where(Presence.workshop_id == workshop.id))
     db.session.flush()
     minutes.store_minutes(workshop, include_chat=bool(include_chat))
     audit(user, "workshop.ended", workshop, after={"include_chat": bool(include_chat)},

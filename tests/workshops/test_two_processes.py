@@ -6,6 +6,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -132,6 +133,8 @@ async def _talk_across(ports, workshop_id, cookies):
 
 def test_message_sent_through_one_process_reaches_a_client_of_the_other(two_servers):
     ports, workshop_id, cookies = two_servers
-    ack, event = asyncio.run(_talk_across(ports, workshop_id, cookies))
+    # A thread of its own: Playwright's tests leave an event loop running in this one.
+    with ThreadPoolExecutor(1) as pool:
+        ack, event = pool.submit(asyncio.run, _talk_across(ports, workshop_id, cookies)).result()
     assert event["data"]["body"] == "Bonjour depuis le second processus"
     assert event["seq"] == ack["seq"]
