@@ -52,7 +52,7 @@ def on_connect(auth=None):
         raise ConnectionRefusedError("foreign origin")
     if not permissions.is_signed_in():
         raise ConnectionRefusedError("sign in first")
-    workshop_id = room._as_id((auth or {}).get("workshop_id") if isinstance(auth, dict) else None)
+    workshop_id = room.parse_id((auth or {}).get("workshop_id") if isinstance(auth, dict) else None)
     workshop = db.session.get(Workshop, workshop_id) if workshop_id else None
     if workshop is None or not permissions.can_enter_room(workshop):
         raise ConnectionRefusedError("not a participant of this room")

@@ -265,7 +265,7 @@ def _chat_event_for(workshop, user, client_id):
 
 def remove_message(workshop, user, message_id):
     check_facilitator(workshop, user)
-    message = db.session.get(ChatMessage, _as_id(message_id))
+    message = db.session.get(ChatMessage, parse_id(message_id))
     if message is None or message.workshop_id != workshop.id or message.removed_at is not None:
         raise RoomError(_("This message is no longer in the chat."))
     message.removed_at = utcnow()
@@ -306,7 +306,7 @@ def ask_question(workshop, user, body, client_id=None):
 
 
 def _question(workshop, question_id):
-    question = db.session.get(Question, _as_id(question_id))
+    question = db.session.get(Question, parse_id(question_id))
     if question is None or question.workshop_id != workshop.id:
         raise RoomError(_("This question is not in this room."))
     return question
@@ -372,7 +372,7 @@ def open_poll(workshop, user, question, options, multiple=False):
 
 
 def _poll(workshop, poll_id):
-    poll = db.session.get(Poll, _as_id(poll_id))
+    poll = db.session.get(Poll, parse_id(poll_id))
     if poll is None or poll.workshop_id != workshop.id:
         raise RoomError(_("This poll is not in this room."))
     return poll
@@ -387,7 +387,7 @@ def vote_poll(workshop, user, poll_id, option_ids):
         raise RoomError(_("This poll is closed."))
     if not isinstance(option_ids, (list, tuple)):
         option_ids = [option_ids]
-    chosen = {_as_id(o) for o in option_ids} - {None}
+    chosen = {parse_id(o) for o in option_ids} - {None}
     valid = {o.id for o in poll.options}
     if not chosen or not chosen <= valid:
         raise RoomError(_("Choose one of the options."))
@@ -479,7 +479,7 @@ def raise_hand(workshop, user):
 def lower_hand(workshop, user, user_id=None):
     """The person lowers their own hand; a facilitator may lower anyone's."""
     check_participant(workshop, user)
-    target = user.id if user_id in (None, "") else _as_id(user_id)
+    target = user.id if user_id in (None, "") else parse_id(user_id)
     if target != user.id:
         check_facilitator(workshop, user)
     hand = _open_hand(workshop, target)
@@ -500,7 +500,7 @@ def update_notes(workshop, user, text, base_version):
     if len(text) > MAX_NOTES:
         raise RoomError(_("The notes are too long (%(length)d characters; at most %(limit)d).",
                           length=len(text), limit=MAX_NOTES))
-    version = _as_id(base_version)
+    version = parse_id(base_version)
     saved = db.session.execute(
         update(Workshop).where(Workshop.id == workshop.id, Workshop.notes_version == version)
         .values(notes=text, notes_version=Workshop.notes_version + 1)
@@ -549,7 +549,7 @@ def end_session(workshop, user, include_chat=False):
 def remove_participant(workshop, user, user_id):
     """Remove a person for the rest of the session; their open connections are closed."""
     check_facilitator(workshop, user)
-    target = _as_id(user_id)
+    target = parse_id(user_id)
     from sociallab.accounts.models import User
     person = db.session.get(User, target) if target else None
     if person is None or person.id == user.id:
@@ -578,7 +578,8 @@ def remove_participant(workshop, user, user_id):
     return event
 
 
-def _as_id(value):
+def parse_id(value):
+    """An id from a form or a socket payload, or None."""
     try:
         return int(value)
     except (TypeError, ValueError):
