@@ -18,6 +18,7 @@ from sociallab.forums.forms import (
 )
 from sociallab.forums.models import Flag, Post
 from sociallab.forums.templating import reply_form
+from sociallab.notifications.services import mark_read_for_page
 from sociallab.permissions import (
     get_category_or_404,
     get_post_or_404,
@@ -172,7 +173,9 @@ def thread(thread_id):
     watching, mark = services.thread_page_state(current_user, thread)
     posts = services.thread_posts(thread)
     if thread.last_post_id and thread.last_post_id > mark:
+        # Only when there is something new: notifications about this thread concern new posts.
         services.mark_read(current_user, thread, thread.last_post_id)
+        mark_read_for_page(current_user, thread.url)
         db.session.commit()
     first_unread = next((p.id for p in posts if p.id > mark), None) if mark else None
     return render_template("forums/thread.html", thread=thread, space=thread.space, posts=posts,

@@ -76,6 +76,14 @@ def mark_all_read(user):
         Notification.user_id == user.id, Notification.read_at.is_(None)).values(read_at=utcnow()))
 
 
+def mark_read_for_page(user, path):
+    """Mark read what points to this page (or an anchor in it): the person has now seen it."""
+    db.session.execute(db.update(Notification).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None),
+        db.or_(Notification.url == path, Notification.url.startswith(path + "#", autoescape=True)))
+        .values(read_at=utcnow()))
+
+
 def safe_target(notification):
     """The notification's local path, never another host."""
     url = notification.url or ""

@@ -94,3 +94,15 @@ def test_threads_list_pinned_first_then_latest_activity_25_per_page(client, auth
     assert page1.count('class="title"') == 25
     page2 = client.get(f"/forums/categories/{forum.category.id}?page=2").get_data(as_text=True)
     assert page2.count('class="title"') == 6
+
+
+def test_opening_the_thread_marks_its_notifications_read(client, auth, world, forum):
+    services.reply(forum.thread, world.member2, f"@{world.member.handle} regarde", "fr")
+    other = services.create_discussion(world.sn_space, "Ailleurs", world.member, "fr", "/spaces/country-sn")
+    services.reply(other, world.member2, "Autre part", "fr")
+    db.session.commit()
+    auth.login(world.member.email)
+    client.get(f"/forums/threads/{forum.thread.id}")
+    unread = db.session.scalars(db.select(Notification.url).where(Notification.user_id == world.member.id,
+                                                                  Notification.read_at.is_(None))).all()
+    assert unread == [other.url + f"#post-{other.last_post_id}"]
