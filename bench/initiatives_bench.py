@@ -46,8 +46,14 @@ def seed(app, count):
     from sociallab.accounts.services import create_user
     from sociallab.demo import seed_structure
     from sociallab.extensions import db
-    from sociallab.initiatives.models import (Indicator, IndicatorValue, Initiative, InitiativeCoLead,
-                                              initiative_country, initiative_theme)
+    from sociallab.initiatives.models import (
+        Indicator,
+        IndicatorValue,
+        Initiative,
+        InitiativeCoLead,
+        initiative_country,
+        initiative_theme,
+    )
     from sociallab.initiatives.stages import STAGES
     from sociallab.spaces.models import Space, Theme
 
@@ -75,15 +81,15 @@ def seed(app, count):
                 pool = orgs
             lead, *others = rng.sample(pool, min(len(pool), rng.choice((1, 1, 2, 3))))
             status = rng.choice(STATUSES)
-            initiatives.append(dict(
-                id=n, space_id=space.id, title=f"Initiative {n:05d}", summary="Résumé de l'initiative.",
-                problem="", approach="", target_groups="", lang=rng.choice(("fr", "fr", "es", "en")),
-                stage=rng.choice(STAGES), status=status, featured=status == "published" and n % 9 == 0,
-                lead_organisation_id=lead.id, created_at=now, updated_at=now,
-                last_activity_at=now - timedelta(minutes=n), submitted_at=None if status == "draft" else now))
-            co_leads += [dict(initiative_id=n, organisation_id=o.id) for o in others]
-            in_country += [dict(initiative_id=n, country_id=c) for c in {lead.country_id, *(o.country_id for o in others)}]
-            in_theme += [dict(initiative_id=n, theme_id=t.id) for t in rng.sample(themes, 2)]
+            initiatives.append({
+                "id": n, "space_id": space.id, "title": f"Initiative {n:05d}", "summary": "Résumé de l'initiative.",
+                "problem": "", "approach": "", "target_groups": "", "lang": rng.choice(("fr", "fr", "es", "en")),
+                "stage": rng.choice(STAGES), "status": status, "featured": status == "published" and n % 9 == 0,
+                "lead_organisation_id": lead.id, "created_at": now, "updated_at": now,
+                "last_activity_at": now - timedelta(minutes=n), "submitted_at": None if status == "draft" else now})
+            co_leads += [{"initiative_id": n, "organisation_id": o.id} for o in others]
+            in_country += [{"initiative_id": n, "country_id": c} for c in {lead.country_id, *(o.country_id for o in others)}]
+            in_theme += [{"initiative_id": n, "theme_id": t.id} for t in rng.sample(themes, 2)]
         db.session.execute(db.insert(Initiative), initiatives)
         db.session.execute(db.insert(InitiativeCoLead), co_leads)
         db.session.execute(initiative_country.insert(), in_country)
@@ -92,17 +98,17 @@ def seed(app, count):
         for n in range(1, count + 1):
             for k in range(4):
                 indicator_id = (n - 1) * 4 + k + 1
-                indicators.append(dict(id=indicator_id, initiative_id=n, name=f"Indicateur {k}", unit="personnes",
-                                       description="", measures=("reached", "reached", "trained", "other")[k],
-                                       position=k))
+                indicators.append({"id": indicator_id, "initiative_id": n, "name": f"Indicateur {k}", "unit": "personnes",
+                                       "description": "", "measures": ("reached", "reached", "trained", "other")[k],
+                                       "position": k})
                 total = 0
                 for p, period in enumerate(PERIODS):
                     total += rng.randint(5, 60)
                     girls, boys = total * 3 // 10, total * 3 // 10
                     women, men = total // 5, total - girls - boys - total // 5
-                    row = dict(indicator_id=indicator_id, period=period, total=total, girls=girls, boys=boys,
-                               women=women, men=men, unspecified=0, children=girls + boys, adults=women + men,
-                               recorded_at=now)
+                    row = {"indicator_id": indicator_id, "period": period, "total": total, "girls": girls, "boys": boys,
+                               "women": women, "men": men, "unspecified": 0, "children": girls + boys, "adults": women + men,
+                               "recorded_at": now}
                     values.append(dict(row, kind="actual", latest=p == len(PERIODS) - 1))
                     if p == 0:
                         values.append(dict(row, kind="baseline", latest=False, total=0, girls=0, boys=0, women=0,
@@ -140,8 +146,9 @@ def timed(client, url, runs):
 
 
 def dashboard_queries(app, client):
-    from sociallab.extensions import db
     from sqlalchemy import event
+
+    from sociallab.extensions import db
     statements = []
 
     def before(conn, cursor, statement, *args):

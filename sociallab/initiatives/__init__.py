@@ -8,4 +8,4 @@ bp = Blueprint("initiatives", __name__)
 for _name in permissions.INITIATIVE_TEMPLATE_HELPERS:
     permissions.template_helper(getattr(permissions, _name))
 
-from sociallab.initiatives import models, notifications, views  # noqa: E402,F401
+from sociallab.initiatives import models, notifications, views  # noqa: F401

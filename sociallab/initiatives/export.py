@@ -9,7 +9,12 @@ import io
 from sqlalchemy.orm import selectinload
 
 from sociallab.extensions import db
-from sociallab.initiatives.models import Indicator, IndicatorValue, Initiative, InitiativeCoLead
+from sociallab.initiatives.models import (
+    Indicator,
+    IndicatorValue,
+    Initiative,
+    InitiativeCoLead,
+)
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BATCH = 500

@@ -1,11 +1,22 @@
 """Initiatives, their stage history, curation events, journal and indicators."""
 from datetime import date
 
-from sqlalchemy import (Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, String, Table, Text,
-                        UniqueConstraint)
-from sqlalchemy import inspect
-from sqlalchemy.orm.base import NO_VALUE
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    inspect,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm.base import NO_VALUE
 
 from sociallab.extensions import db
 from sociallab.forums import models as forum_models  # noqa: F401  (the comments live in a forums Thread)

@@ -11,8 +11,14 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from sociallab.extensions import db
 from sociallab.initiatives import stages
-from sociallab.initiatives.models import (Indicator, Initiative, InitiativeCoLead, InitiativeFigure,
-                                          initiative_country, initiative_theme)
+from sociallab.initiatives.models import (
+    Indicator,
+    Initiative,
+    InitiativeCoLead,
+    InitiativeFigure,
+    initiative_country,
+    initiative_theme,
+)
 from sociallab.permissions import readable_initiatives_query
 from sociallab.spaces.models import Country, Region, Space, Theme
 
@@ -123,7 +129,7 @@ def dashboard(user, space=None):
     """Every figure of the dashboard, in a fixed number of aggregate queries."""
     ids = counted_ids(user, space)
     result = Dashboard()
-    by_stage = dict()
+    by_stage = {}
     for stage, count, featured in db.session.execute(
             db.select(Initiative.stage, db.func.count(Initiative.id),
                       db.func.sum(db.case((Initiative.featured.is_(True), 1), else_=0)))

@@ -9,8 +9,14 @@ from sociallab.audit.services import record
 from sociallab.extensions import db
 from sociallab.i18n import utcnow
 from sociallab.initiatives import stages
-from sociallab.initiatives.models import (Initiative, InitiativeCoLead, JournalEntry, StageChange,
-                                          initiative_country, initiative_theme)
+from sociallab.initiatives.models import (
+    Initiative,
+    InitiativeCoLead,
+    JournalEntry,
+    StageChange,
+    initiative_country,
+    initiative_theme,
+)
 from sociallab.permissions import is_admin, readable_initiatives_query
 from sociallab.spaces.models import Country, Organisation, Space, Theme
 

@@ -2,19 +2,49 @@
 import tempfile
 from datetime import date
 
-from flask import abort, flash, g, send_file, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import format_date, format_number, format_percent
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from sociallab.content import find_identifying_details
 from sociallab.extensions import db
-from sociallab.initiatives import bp, curation, export, indicators, rollups, services, stages
-from sociallab.initiatives.forms import (CurationForm, IndicatorForm, InitiativeForm, JournalForm, StageForm,
-                                         ValuesForm)
+from sociallab.initiatives import (
+    bp,
+    curation,
+    export,
+    indicators,
+    rollups,
+    services,
+    stages,
+)
+from sociallab.initiatives.forms import (
+    CurationForm,
+    IndicatorForm,
+    InitiativeForm,
+    JournalForm,
+    StageForm,
+    ValuesForm,
+)
 from sociallab.initiatives.models import Indicator, IndicatorValue
-from sociallab.permissions import (can_change_stage, can_create_initiative, can_edit_initiative, can_read_space,
-                                   get_initiative_or_404, get_space_or_404, moderated_space_ids)
+from sociallab.permissions import (
+    can_change_stage,
+    can_create_initiative,
+    can_edit_initiative,
+    can_read_space,
+    get_initiative_or_404,
+    get_space_or_404,
+    moderated_space_ids,
+)
 from sociallab.spaces.models import Country, Organisation, Space, Theme
 from sociallab.spaces.services import spaces_for
 from sociallab.spaces.views import register_space_section
@@ -74,7 +104,7 @@ def _prepare(form, spaces):
 
 
 def _data(form):
-    by_id = lambda model, ids: db.session.scalars(db.select(model).where(model.id.in_(ids or []))).all()  # noqa: E731
+    by_id = lambda model, ids: db.session.scalars(db.select(model).where(model.id.in_(ids or []))).all()
     return services.InitiativeData(
         title=form.title.data or "", summary=form.summary.data or "", problem=form.problem.data or "",
         approach=form.approach.data or "", target_groups=form.target_groups.data or "", lang=form.lang.data,
@@ -331,7 +361,7 @@ def space_dashboard(slug):
 def _csv_response(lines, name):
     # Written out before the response starts (spilling to disk when large), so no database
     # work runs while the body is sent, after the request's context has gone.
-    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
+    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115  send_file closes it
     for line in lines:
         spool.write(line.encode("utf-8"))
     spool.seek(0)

@@ -1,12 +1,12 @@
 """Access rows for initiatives: lists, pages, forms, curation, dashboards and CSV exports."""
 from sociallab.extensions import db
+from sociallab.i18n import utcnow
 from sociallab.initiatives import indicators, services
 from sociallab.initiatives.models import Initiative
-from sociallab.i18n import utcnow
 from tests.access_tables import LOGIN, Row, expect, signed_in_only, space_members
 
 # Partners of the Senegal organisation (the member and the volunteer in mandate) and admins.
-PARTNERS = dict(member=200, volunteer_in=200, admin=200)
+PARTNERS = {"member": 200, "volunteer_in": 200, "admin": 200}
 
 
 def _initiative(world, title, status):

@@ -53,9 +53,9 @@ def test_values_csv_has_one_row_per_initiative_indicator_period_and_breakdown(cl
                                                                               initiative_factory):
     initiative = initiative_factory(title="Hearing room", status=Initiative.PUBLISHED)
     indicator = add_indicator(initiative, world.member, "-Children heard")
-    add_values(indicator, date(2025, 3, 31), world.member, actual=dict(total=10, girls=4, boys=6),
-               target=dict(total=50))
-    add_values(indicator, date(2025, 6, 30), world.member, actual=dict(total=30))
+    add_values(indicator, date(2025, 3, 31), world.member, actual={"total": 10, "girls": 4, "boys": 6},
+               target={"total": 50})
+    add_values(indicator, date(2025, 6, 30), world.member, actual={"total": 30})
     auth.login(world.member2.email)
     rows = _rows(client.get("/initiatives/indicator-values.csv"))
     assert rows[0] == ["initiative_id", "initiative_title", "indicator_id", "indicator", "unit", "counts",
@@ -84,7 +84,7 @@ def test_the_export_is_complete_beyond_one_batch(client, auth, world, initiative
     monkeypatch.setattr(export, "BATCH", 2)
     for n in range(5):
         item = initiative_factory(title=f"Item {n}", status="published")
-        add_values(add_indicator(item, world.member), date(2025, 3, 31), world.member, actual=dict(total=n + 1))
+        add_values(add_indicator(item, world.member), date(2025, 3, 31), world.member, actual={"total": n + 1})
     auth.login(world.member.email)
     assert len(_rows(client.get("/initiatives/export.csv"))) == 6
     values = _rows(client.get("/initiatives/indicator-values.csv"))

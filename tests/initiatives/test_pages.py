@@ -2,7 +2,12 @@
 from datetime import date
 
 from sociallab.extensions import db
-from sociallab.initiatives.models import Indicator, IndicatorValue, Initiative, JournalEntry
+from sociallab.initiatives.models import (
+    Indicator,
+    IndicatorValue,
+    Initiative,
+    JournalEntry,
+)
 from tests.conftest import post_form
 from tests.initiatives.conftest import add_indicator, theme
 from tests.querycount import count_queries
@@ -130,9 +135,9 @@ def test_the_latest_actual_follows_the_most_recent_period(world, initiative_fact
     from tests.initiatives.conftest import add_values
     initiative = initiative_factory()
     indicator = add_indicator(initiative, world.member)
-    add_values(indicator, date(2025, 6, 30), world.member, actual=dict(total=10))
-    add_values(indicator, date(2025, 3, 31), world.member, actual=dict(total=5), target=dict(total=50))
-    add_values(indicator, date(2025, 9, 30), world.member, target=dict(total=60))
+    add_values(indicator, date(2025, 6, 30), world.member, actual={"total": 10})
+    add_values(indicator, date(2025, 3, 31), world.member, actual={"total": 5}, target={"total": 50})
+    add_values(indicator, date(2025, 9, 30), world.member, target={"total": 60})
     latest = db.session.scalars(db.select(IndicatorValue).where(IndicatorValue.latest.is_(True))).all()
     assert [(v.period, v.total) for v in latest] == [(date(2025, 6, 30), 10)]
 

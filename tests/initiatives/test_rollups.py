@@ -17,30 +17,30 @@ def programme(world, initiative_factory):
                             themes=["child-friendly-justice"])
     heard = add_indicator(sn, world.member, "Children heard")
     # Q3's actual is the latest: 400 (girls 150, boys 130, women 70, men 40, unspecified 10).
-    add_values(heard, Q1, world.member, actual=dict(total=100, girls=40, boys=60), target=dict(total=500))
-    add_values(heard, Q3, world.member, actual=dict(total=400, girls=150, boys=130, women=70, men=40, unspecified=10))
-    add_values(heard, Q2, world.member, actual=dict(total=250))
+    add_values(heard, Q1, world.member, actual={"total": 100, "girls": 40, "boys": 60}, target={"total": 500})
+    add_values(heard, Q3, world.member, actual={"total": 400, "girls": 150, "boys": 130, "women": 70, "men": 40, "unspecified": 10})
+    add_values(heard, Q2, world.member, actual={"total": 250})
     other = add_indicator(sn, world.member, "Hearings held", measures="other")
-    add_values(other, Q3, world.member, actual=dict(total=9999))
+    add_values(other, Q3, world.member, actual={"total": 9999})
 
     regional = initiative_factory(title="Training", space=world.ssa_space, status=Initiative.PUBLISHED,
                                   stage="scaled", featured=True, co_leads=[world.organisations["tg"][0]],
                                   themes=["child-friendly-justice", "participation"])
     trained = add_indicator(regional, world.member, "Professionals trained", measures="trained")
-    add_values(trained, Q2, world.member, actual=dict(total=120, women=55, men=65))
+    add_values(trained, Q2, world.member, actual={"total": 120, "women": 55, "men": 65})
     reached = add_indicator(regional, world.member, "Children reached")
     # Age groups typed directly with sex unknown: 60 children, 20 adults, 20 of unknown age.
-    add_values(reached, Q2, world.member, actual=dict(total=100, children=60, adults=20))
+    add_values(reached, Q2, world.member, actual={"total": 100, "children": 60, "adults": 20})
 
     archived = initiative_factory(title="Old", status=Initiative.ARCHIVED, stage="stopped")
     old = add_indicator(archived, world.member)
-    add_values(old, Q1, world.member, actual=dict(total=3, girls=1, boys=2))
+    add_values(old, Q1, world.member, actual={"total": 3, "girls": 1, "boys": 2})
 
     draft = initiative_factory(title="Draft", stage="idea")
-    add_values(add_indicator(draft, world.member), Q1, world.member, actual=dict(total=1000))
+    add_values(add_indicator(draft, world.member), Q1, world.member, actual={"total": 1000})
     peru = initiative_factory(title="Peru", space=world.pe_space, author=world.other_member,
                               status=Initiative.PUBLISHED, stage="design")
-    add_values(add_indicator(peru, world.other_member), Q1, world.other_member, actual=dict(total=7, girls=7))
+    add_values(add_indicator(peru, world.other_member), Q1, world.other_member, actual={"total": 7, "girls": 7})
     return sn, regional, archived, draft, peru
 
 
@@ -48,7 +48,7 @@ def test_the_senegal_member_sees_the_figures_of_what_they_can_read(world, progra
     data = rollups.dashboard(world.member)
     # sn, regional, archived: the draft is not approved, Peru is not readable.
     assert data.initiatives == 3 and data.featured == 1
-    assert dict((s, n) for s, _l, n in data.by_stage) == {
+    assert {s: n for s, _l, n in data.by_stage} == {
         "idea": 0, "design": 0, "pilot": 1, "evaluation": 0, "adjustment": 0, "capitalised": 0, "scaled": 1,
         "stopped": 1}
     assert data.partners == 2  # sn_org leads all three, the Togo partner co-leads one
@@ -73,7 +73,7 @@ def test_figures_by_country_region_and_theme(world, programme):
     assert by_region == {"ssa": (3, 503, 343)}  # counted once per region, not per country
     by_theme = {r.key.code: (r.initiatives, r.reached) for r in data.by_theme}
     assert by_theme == {"child-friendly-justice": (2, 500), "participation": (1, 100)}
-    assert [r.key.iso2 for r in data.by_country][0] == "sn"  # most people reached first
+    assert next(r.key.iso2 for r in data.by_country) == "sn"  # most people reached first
 
 
 def test_the_administrator_sees_the_whole_platform(world, programme):
@@ -120,8 +120,8 @@ def test_figures_follow_an_indicator_that_stops_counting_people_and_a_removed_pe
     from sociallab.initiatives import indicators
     initiative = initiative_factory(status=Initiative.PUBLISHED)
     heard = add_indicator(initiative, world.member, "Children heard")
-    add_values(heard, Q1, world.member, actual=dict(total=10))
-    add_values(heard, Q2, world.member, actual=dict(total=25))
+    add_values(heard, Q1, world.member, actual={"total": 10})
+    add_values(heard, Q2, world.member, actual={"total": 25})
     assert rollups.dashboard(world.member).reached.total == 25
     indicators.delete_period(heard, Q2, world.member)
     db.session.commit()

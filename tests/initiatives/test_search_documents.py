@@ -34,7 +34,7 @@ def test_a_journal_entry_leaves_search_for_other_countries_when_its_good_practic
     initiative = initiative_factory(status=Initiative.PUBLISHED)
     services.add_journal_entry(initiative, world.member, date(2025, 4, 1), "Salle xylophonique testée", "", "", "fr")
     db.session.commit()
-    found = lambda: [h for h in search.query(world.other_member, "xylophonique").hits]  # noqa: E731
+    found = lambda: [h for h in search.query(world.other_member, "xylophonique").hits]
     assert found() == []
     curation.curate(initiative, "feature", world.moderator)
     db.session.commit()

@@ -20,7 +20,7 @@ def test_the_table_names_every_stage_and_only_stages():
 
 def test_the_forward_path_from_idea_to_scaled_is_possible():
     path = ["idea", "design", "pilot", "evaluation", "adjustment", "capitalised", "scaled"]
-    assert all(b in stages.TRANSITIONS[a] for a, b in zip(path, path[1:]))
+    assert all(b in stages.TRANSITIONS[a] for a, b in itertools.pairwise(path))
 
 
 @pytest.mark.parametrize("from_stage,to_stage", ALLOWED)

@@ -1,7 +1,11 @@
 """Who reads an initiative: drafts stay with their organisations, published ones with the space."""
 from sociallab.extensions import db
 from sociallab.initiatives.models import Initiative
-from sociallab.permissions import can_edit_initiative, can_read_initiative, readable_initiatives_query
+from sociallab.permissions import (
+    can_edit_initiative,
+    can_read_initiative,
+    readable_initiatives_query,
+)
 from tests.conftest import Auth
 
 
