@@ -30,30 +30,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 WORDS = {
-    "fr": ("enfant enfants victime victimes témoin témoins audition auditions filmée filmées enquête enquêtes "
-           "police gendarmerie justice juge juges tribunal mineur mineurs protection violence violences "
-           "signalement signalements écoute famille familles école écoles éducation formation formations "
-           "partenaire partenaires expérience expériences pratique pratiques évaluation ajustement pilote "
-           "participation opinion droits droit fille filles garçon garçons communauté communautés "
-           "travailleur social sociaux accompagnement médiation déjudiciarisation réinsertion centre "
-           "accueil confidentialité consentement parole parcours procédure procédures plainte plaintes "
-           "atelier ateliers outil outils guide rapport collecte données indicateur indicateurs").split(),
-    "en": ("child children victim victims witness witnesses hearing hearings recorded interview interviews "
-           "police officer officers justice judge judges court juvenile juveniles protection violence "
-           "report reporting listening family families school schools education training trainings "
-           "partner partners experiment experiments practice practices evaluation adjustment pilot "
-           "participation views rights right girl girls boy boys community communities social worker "
-           "workers support mediation diversion reintegration centre shelter confidentiality consent "
-           "voice pathway procedure procedures complaint complaints workshop workshops tool tools guide "
-           "data collection indicator indicators").split(),
-    "es": ("niño niños niña niñas víctima víctimas testigo testigos audiencia audiencias grabada entrevista "
-           "entrevistas policía policías justicia juez jueces tribunal menor menores protección violencia "
-           "denuncia denuncias escucha familia familias escuela escuelas educación formación formaciones "
-           "socio socios experiencia experiencias práctica prácticas evaluación ajuste piloto participación "
-           "opinión derechos derecho comunidad comunidades trabajador trabajadora social sociales "
-           "acompañamiento mediación reinserción centro acogida confidencialidad consentimiento voz "
-           "ruta procedimiento procedimientos queja quejas taller talleres herramienta herramientas guía "
-           "informe datos recolección indicador indicadores").split(),
+    "fr": ["enfant", "enfants", "victime", "victimes", "témoin", "témoins", "audition", "auditions", "filmée", "filmées", "enquête", "enquêtes", "police", "gendarmerie", "justice", "juge", "juges", "tribunal", "mineur", "mineurs", "protection", "violence", "violences", "signalement", "signalements", "écoute", "famille", "familles", "école", "écoles", "éducation", "formation", "formations", "partenaire", "partenaires", "expérience", "expériences", "pratique", "pratiques", "évaluation", "ajustement", "pilote", "participation", "opinion", "droits", "droit", "fille", "filles", "garçon", "garçons", "communauté", "communautés", "travailleur", "social", "sociaux", "accompagnement", "médiation", "déjudiciarisation", "réinsertion", "centre", "accueil", "confidentialité", "consentement", "parole", "parcours", "procédure", "procédures", "plainte", "plaintes", "atelier", "ateliers", "outil", "outils", "guide", "rapport", "collecte", "données", "indicateur", "indicateurs"],
+    "en": ["child", "children", "victim", "victims", "witness", "witnesses", "hearing", "hearings", "recorded", "interview", "interviews", "police", "officer", "officers", "justice", "judge", "judges", "court", "juvenile", "juveniles", "protection", "violence", "report", "reporting", "listening", "family", "families", "school", "schools", "education", "training", "trainings", "partner", "partners", "experiment", "experiments", "practice", "practices", "evaluation", "adjustment", "pilot", "participation", "views", "rights", "right", "girl", "girls", "boy", "boys", "community", "communities", "social", "worker", "workers", "support", "mediation", "diversion", "reintegration", "centre", "shelter", "confidentiality", "consent", "voice", "pathway", "procedure", "procedures", "complaint", "complaints", "workshop", "workshops", "tool", "tools", "guide", "data", "collection", "indicator", "indicators"],
+    "es": ["niño", "niños", "niña", "niñas", "víctima", "víctimas", "testigo", "testigos", "audiencia", "audiencias", "grabada", "entrevista", "entrevistas", "policía", "policías", "justicia", "juez", "jueces", "tribunal", "menor", "menores", "protección", "violencia", "denuncia", "denuncias", "escucha", "familia", "familias", "escuela", "escuelas", "educación", "formación", "formaciones", "socio", "socios", "experiencia", "experiencias", "práctica", "prácticas", "evaluación", "ajuste", "piloto", "participación", "opinión", "derechos", "derecho", "comunidad", "comunidades", "trabajador", "trabajadora", "social", "sociales", "acompañamiento", "mediación", "reinserción", "centro", "acogida", "confidencialidad", "consentimiento", "voz", "ruta", "procedimiento", "procedimientos", "queja", "quejas", "taller", "talleres", "herramienta", "herramientas", "guía", "informe", "datos", "recolección", "indicador", "indicadores"],
 }
 TYPES = ("thread", "post", "post", "post", "initiative", "journal", "resource", "minutes")
 THEMES = ("protection-violence", "child-friendly-justice", "right-to-be-heard", "participation",
@@ -128,7 +107,7 @@ def member_context():
         from sociallab.permissions import audience_tokens_for_user
         from sociallab.spaces.models import Space
         db.create_all()
-        countries, organisations = seed_structure()
+        _countries, organisations = seed_structure()
         member = create_user("bench.member@example.org", "Bench Member", "bench-password-123",
                              organisation=organisations["sn"][0], language="fr")
         db.session.commit()
@@ -140,7 +119,7 @@ def member_context():
 
 def percentile(values, p):
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def run_fts5(docs, planned, readable_spaces, reps):

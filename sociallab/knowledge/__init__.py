@@ -11,4 +11,4 @@ for _name in permissions.KNOWLEDGE_TEMPLATE_HELPERS:
 
 register_space_section("knowledge/_space_section.html", order=30)
 
-from sociallab.knowledge import models, views  # noqa: E402,F401
+from sociallab.knowledge import models, views  # noqa: F401

@@ -1,7 +1,16 @@
 """Resources of a space's library, their translations, attachments and file versions."""
 import uuid
 
-from sqlalchemy import Column, DateTime, ForeignKey, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    Column,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sociallab.extensions import db
@@ -71,6 +80,12 @@ class Resource(SearchableMixin, db.Model):
 
     def search_id(self):
         return f"resource:{self.id}"
+
+    @classmethod
+    def search_load_options(cls):
+        from sqlalchemy.orm import selectinload
+        return (selectinload(cls.themes), selectinload(cls.countries),
+                selectinload(cls.attachments).selectinload(Attachment.versions))
 
     def search_document(self):
         from sociallab.permissions import resource_audience

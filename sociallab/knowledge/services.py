@@ -82,10 +82,9 @@ def update_resource(resource, type, title, summary, body, lang, themes=(), count
     resource.type, resource.title = type, title.strip()[:200]
     resource.summary, resource.body, resource.lang = (summary or "").strip(), body or "", lang
     resource.themes, resource.countries = _themes(themes), _countries(countries)
-    if status is not None and status in (Resource.PUBLISHED, Resource.DRAFT):
-        # Hiding is a moderator's decision (set_hidden); editing keeps a hidden resource hidden.
-        if resource.status != Resource.HIDDEN:
-            resource.status = status
+    # Hiding is a moderator's decision (set_hidden); editing keeps a hidden resource hidden.
+    if status in (Resource.PUBLISHED, Resource.DRAFT) and resource.status != Resource.HIDDEN:
+        resource.status = status
     resource.updated_at = utcnow()
     db.session.flush()
     return resource

@@ -154,7 +154,7 @@ def extract_text(kind, data, timeout=EXTRACT_TIMEOUT_S):
     def work():
         try:
             result["text"] = _extract(kind, data)
-        except Exception:  # a damaged file is still a valid attachment, only unsearchable
+        except Exception:  # noqa: BLE001 — a damaged file is still a valid attachment, only unsearchable
             result["text"] = ""
 
     worker = threading.Thread(target=work, daemon=True)

@@ -6,8 +6,14 @@ from flask_login import current_user, login_required
 from sociallab import permissions
 from sociallab.extensions import db
 from sociallab.knowledge import bp, services, uploads
-from sociallab.knowledge.forms import (LinkTranslationForm, ModerationForm, ResourceForm, UploadForm,
-                                       TYPE_LABELS, STATUS_LABELS)
+from sociallab.knowledge.forms import (
+    STATUS_LABELS,
+    TYPE_LABELS,
+    LinkTranslationForm,
+    ModerationForm,
+    ResourceForm,
+    UploadForm,
+)
 from sociallab.knowledge.library import library_page
 from sociallab.knowledge.models import Attachment, Resource
 from sociallab.permissions import get_resource_or_404, get_space_or_404

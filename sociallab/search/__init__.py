@@ -55,4 +55,4 @@ def query(user, text, filters=None, page=1):
             "and a minus sign to leave a word out, for example: audition \"child-friendly\" -police."))
 
 
-from sociallab.search import commands, hooks, views  # noqa: E402,F401
+from sociallab.search import commands, hooks, views  # noqa: F401

@@ -5,14 +5,21 @@ import logging
 import os
 import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time as dtime
+from datetime import date, datetime
+from datetime import time as dtime
 
 from markupsafe import Markup, escape
 from whoosh import index as whoosh_index
 from whoosh import qparser, sorting
 from whoosh import query as wq
-from whoosh.highlight import ContextFragmenter, Highlighter, HtmlFormatter, WholeFragmenter
+from whoosh.highlight import (
+    ContextFragmenter,
+    Highlighter,
+    HtmlFormatter,
+    WholeFragmenter,
+)
 
 from sociallab.search.schema import LANGUAGES, build_schema, text_fields
 from sociallab.search.text import plain_text
@@ -29,6 +36,8 @@ MAX_STORED_CHARS = 6_000
 WRITE_TIMEOUT_S = 60.0
 # How often a searcher looks for commits made by other processes (our own refresh at once).
 FOREIGN_CHANGES_CHECK_S = 1.0
+
+FILTER_CACHE_SIZE = 256
 
 FACETS = ("space", "countries", "themes", "type", "lang", "year")
 # Filter names in URLs → index field.
@@ -90,27 +99,26 @@ def to_fields(document):
     created = document.get("created_at")
     countries = sorted({c.lower() for c in document.get("countries") or ()})
     themes = sorted(set(document.get("themes") or ()))
-    fields = dict(
-        id=document["id"],
-        type=document["type"],
-        space=str(document.get("space_id") or ""),
-        lang=lang,
-        year=str(created.year) if created else "",
-        countries=",".join(countries),
-        themes=",".join(themes),
-        countries_facet=",".join(countries),
-        themes_facet=",".join(themes),
-        audience=",".join(document.get("audience") or ()),
-        url=document.get("url") or "",
-        stored_title=title,
-        stored_body=body[:MAX_STORED_CHARS],
-        digest=_digest(document),
-    )
+    fields = {
+        "id": document["id"],
+        "type": document["type"],
+        "space": str(document.get("space_id") or ""),
+        "lang": lang,
+        "year": str(created.year) if created else "",
+        "countries": ",".join(countries),
+        "themes": ",".join(themes),
+        "countries_facet": ",".join(countries),
+        "themes_facet": ",".join(themes),
+        "audience": ",".join(document.get("audience") or ()),
+        "url": document.get("url") or "",
+        "stored_title": title,
+        "stored_body": body[:MAX_STORED_CHARS],
+        "digest": _digest(document),
+    }
     if created is not None:
         fields["created"] = created
     if lang in LANGUAGES:
-        fields[f"title_{lang}"] = title
-        fields[f"body_{lang}"] = body
+        fields[f"body_{lang}"] = f"{title}\n{title}\n{body}"
     return fields
 
 
@@ -126,6 +134,9 @@ class SearchEngine:
         # One writer per process; Whoosh's lock file serialises writers across processes.
         self._write_lock = threading.Lock()
         self._searcher = None
+        # Permission and facet filters as document sets, per person's tokens and chosen values,
+        # valid for the current searcher only (a person's next queries skip the audience postings).
+        self._filter_sets = OrderedDict()
         self._stale = False
         self._checked_at = 0.0
         self._parser = None
@@ -191,7 +202,7 @@ class SearchEngine:
         Several processes analyse text in parallel when procs > 1 (each writes its own segment).
         """
         with self._write_lock:
-            kwargs = dict(procs=procs, multisegment=True, limitmb=256) if procs > 1 else dict(limitmb=256)
+            kwargs = {"procs": procs, "multisegment": True, "limitmb": 256} if procs > 1 else {"limitmb": 256}
             writer = self.ix.writer(timeout=WRITE_TIMEOUT_S, **kwargs)
             count = 0
             try:
@@ -223,6 +234,7 @@ class SearchEngine:
         now = time.monotonic()
         if self._searcher is None:
             self._searcher = self.ix.searcher()
+            self._filter_sets.clear()
             self._checked_at, self._stale = now, False
         elif self._stale or now - self._checked_at > FOREIGN_CHANGES_CHECK_S:
             self._stale, self._checked_at = False, now
@@ -231,6 +243,7 @@ class SearchEngine:
                 # change, with their old deletion lists, so an updated or removed document
                 # would still be found in its old form.
                 old, self._searcher = self._searcher, self.ix.searcher()
+                self._filter_sets.clear()
                 old.close()
         return self._searcher
 
@@ -272,7 +285,7 @@ class SearchEngine:
     def search(self, tokens, text, filters=None, page=1, pagelen=PAGE_SIZE):
         """Search as a person holding the audience `tokens`; nothing outside them is counted."""
         text = (text or "").strip()
-        results = SearchResults(text=text, page=max(1, page))
+        results = SearchResults(text=text, page=max(1, page), facets={name: [] for name in FACETS})
         if not text:
             return results
         if len(text) > MAX_QUERY_LENGTH:
@@ -280,22 +293,39 @@ class SearchEngine:
         if not tokens:
             return results
         user_query = self.parse(text)
-        allowed = _restriction(tokens, filters or {})
+        filters = filters or {}
+        allowed = _restriction(tokens, filters)
         with self._search_lock:
             searcher = self._current_searcher()
-            self._run(searcher, user_query, allowed, results, pagelen)
+            allowed_docs = self._allowed_docs(searcher, tokens, filters, allowed)
+            # Whoosh reads an empty filter set as "no filter": nothing readable means no search.
+            if not allowed_docs:
+                return results
+            self._run(searcher, user_query, allowed_docs, results, pagelen)
             if results.total < 3:
                 results.suggestion = self._suggest(searcher, text, allowed, results.total)
         return results
 
-    def _run(self, searcher, user_query, allowed, results, pagelen):
+    def _allowed_docs(self, searcher, tokens, filters, allowed):
+        """The documents this person may find under the chosen filters, as a cached set."""
+        key = (tuple(tokens), repr(sorted(filters.items(), key=lambda item: item[0])))
+        docs = self._filter_sets.get(key)
+        if docs is None:
+            docs = searcher._query_to_comb(allowed)
+            self._filter_sets[key] = docs
+            if len(self._filter_sets) > FILTER_CACHE_SIZE:
+                self._filter_sets.popitem(last=False)
+        else:
+            self._filter_sets.move_to_end(key)
+        return docs
+
+    def _run(self, searcher, user_query, allowed_docs, results, pagelen):
         facets = sorting.Facets()
         for name in FACETS:
             column = f"{name}_facet" if name in ("countries", "themes") else name
             facets.add_field(column)
-        combined = wq.And([user_query, allowed])
-        page = searcher.search_page(combined, results.page, pagelen=pagelen, groupedby=facets,
-                                    maptype=sorting.Count)
+        page = searcher.search_page(user_query, results.page, pagelen=pagelen, filter=allowed_docs,
+                                    groupedby=facets, maptype=sorting.Count)
         results.total = page.total
         results.pages = (page.total + pagelen - 1) // pagelen
         results.page = page.pagenum
@@ -416,7 +446,7 @@ def _hit(hit):
     if not snippet:
         snippet = escape(stored_body[:220] + ("…" if len(stored_body) > 220 else ""))
     highlighted_title = ""
-    for fieldname in (f"title_{code}" for code in languages):
+    for fieldname in (f"body_{code}" for code in languages):
         highlighted_title = TITLES.highlight_hit(hit, fieldname, text=title, top=1) if title else ""
         if highlighted_title:
             break

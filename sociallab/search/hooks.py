@@ -18,18 +18,26 @@ log = logging.getLogger(__name__)
 
 PENDING = "search_pending"   # {object: None}: searchable objects changed in this transaction
 REMOVED = "search_removed"   # search ids deleted in this transaction
+SOURCES = "search_sources"   # {object: None}: changed objects whose search_dependents() count
 READY = "search_ready"       # (documents, removals) built before commit, written after
 
 
 def _note(session, obj):
+    """Remember a changed object: searchable ones are re-indexed, and any object's
+    search_dependents() are asked for just before the commit, where loading is safe."""
     if isinstance(obj, SearchableMixin):
         # Keyed by the object itself: new objects get their identity key only after this event.
         session.info.setdefault(PENDING, {})[obj] = None
-    dependents = getattr(obj, "search_dependents", None)
-    if dependents is not None:
-        for dependent in dependents() or ():
-            if dependent is not None and dependent is not obj:
-                _note(session, dependent)
+    if hasattr(obj, "search_dependents"):
+        session.info.setdefault(SOURCES, {})[obj] = None
+
+
+def _dependents(obj):
+    try:
+        return [d for d in (obj.search_dependents() or ()) if d is not None and d is not obj]
+    except Exception:  # noqa: BLE001 — an unloadable relation of a deleted row: nothing to follow
+        log.debug("search_dependents failed for %r", obj, exc_info=True)
+        return []
 
 
 @event.listens_for(Session, "after_flush")
@@ -40,17 +48,23 @@ def _after_flush(session, flush_context):
         if isinstance(obj, SearchableMixin) and inspect(obj).identity is not None:
             session.info.setdefault(PENDING, {}).pop(obj, None)
             session.info.setdefault(REMOVED, set()).add(obj.search_id())
-        dependents = getattr(obj, "search_dependents", None)
-        if dependents is not None:
-            for dependent in dependents() or ():
-                if dependent is not None and not inspect(dependent).deleted:
-                    _note(session, dependent)
+        session.info.get(SOURCES, {}).pop(obj, None)
+        # A deleted row's dependents are asked for now, while its loaded relations still hold.
+        for dependent in _dependents(obj) if hasattr(obj, "search_dependents") else ():
+            if isinstance(dependent, SearchableMixin) and not inspect(dependent).deleted:
+                session.info.setdefault(PENDING, {})[dependent] = None
 
 
 @event.listens_for(Session, "before_commit")
 def _before_commit(session):
     # Flush now (commit would anyway) so that changes not yet flushed are noted too.
     session.flush()
+    for source in list(session.info.pop(SOURCES, {})):
+        state = inspect(source)
+        if not (state.deleted or state.was_deleted or state.detached or state.transient):
+            for dependent in _dependents(source):
+                if isinstance(dependent, SearchableMixin):
+                    session.info.setdefault(PENDING, {})[dependent] = None
     if not session.info.get(PENDING) and not session.info.get(REMOVED):
         return
     pending = session.info.pop(PENDING, {})
@@ -89,5 +103,5 @@ def _after_commit(session):
 @event.listens_for(Session, "after_soft_rollback")
 def _after_rollback(session, previous_transaction):
     if previous_transaction.parent is None:
-        for key in (PENDING, REMOVED, READY):
+        for key in (PENDING, REMOVED, SOURCES, READY):
             session.info.pop(key, None)

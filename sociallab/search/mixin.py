@@ -21,7 +21,15 @@ class SearchableMixin:
         audience    permissions.audience_tokens_for_item(...): who may find it
 
     The search package registers SQLAlchemy session hooks that (re)index these objects after
-    commit and remove deleted ones.
+    commit and remove deleted ones (documents are built just before the commit, after a flush,
+    so search_document() may load relationships).
+
+    Optional, on any model (searchable or not):
+        search_dependents()    searchable objects whose document this object shapes (a
+                               resource for its attachment, posts for their thread); they are
+                               re-indexed with it. Called before the commit, where loading is safe.
+        search_load_options()  (classmethod) loader options used by `flask sociallab reindex`
+                               and `check-index`, so that rebuilding does not query per row.
     """
 
     search_type = None

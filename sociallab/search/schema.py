@@ -1,5 +1,11 @@
 """The Whoosh schema: per-language stemmed and accent-folded text, facet columns and the audience."""
-from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+from whoosh.analysis import (
+    CharsetFilter,
+    LowercaseFilter,
+    RegexTokenizer,
+    StemFilter,
+    StopFilter,
+)
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.support.charset import accent_map
 
@@ -26,32 +32,33 @@ def build_schema():
     There is no separate unstemmed copy of the text: it would double indexing time, and
     suggestions recover readable words from the stored text instead (see engine._suggest).
     """
-    fields = dict(
-        id=ID(stored=True, unique=True),
+    fields = {
+        "id": ID(stored=True, unique=True),
         # Facet fields are columns, so counting them reads no postings.
-        type=ID(stored=True, sortable=True),
-        space=ID(stored=True, sortable=True),
-        lang=ID(stored=True, sortable=True),
-        year=ID(sortable=True),
-        countries=KEYWORD(stored=True, commas=True),
-        themes=KEYWORD(stored=True, commas=True),
+        "type": ID(stored=True, sortable=True),
+        "space": ID(stored=True, sortable=True),
+        "lang": ID(stored=True, sortable=True),
+        "year": ID(sortable=True),
+        "countries": KEYWORD(stored=True, commas=True),
+        "themes": KEYWORD(stored=True, commas=True),
         # The same lists joined in one column value; counts are split per value after grouping.
-        countries_facet=ID(sortable=True),
-        themes_facet=ID(sortable=True),
-        audience=KEYWORD(commas=True),
-        created=DATETIME(stored=True, sortable=True),
-        url=STORED,
-        stored_title=STORED,
-        stored_body=STORED,
+        "countries_facet": ID(sortable=True),
+        "themes_facet": ID(sortable=True),
+        "audience": KEYWORD(commas=True),
+        "created": DATETIME(stored=True, sortable=True),
+        "url": STORED,
+        "stored_title": STORED,
+        "stored_body": STORED,
         # A fingerprint of the document, so check-index can tell a stale entry from a fresh one.
-        digest=STORED,
-    )
+        "digest": STORED,
+    }
     for lang in LANGUAGES:
-        fields[f"title_{lang}"] = TEXT(analyzer=stemming_analyzer(lang), field_boost=2.0)
+        # Title and body in one field: a query term is then an OR of three posting lists, not
+        # six, which halves the time of a search. The title is written twice to weigh more.
         fields[f"body_{lang}"] = TEXT(analyzer=stemming_analyzer(lang))
     return Schema(**fields)
 
 
 def text_fields():
-    """The fields a query searches: titles and bodies in every language."""
-    return [f"{kind}_{code}" for code in LANGUAGES for kind in ("title", "body")]
+    """The fields a query searches: one per language."""
+    return [f"body_{code}" for code in LANGUAGES]

@@ -5,7 +5,6 @@ import os
 
 from PIL import Image
 
-from sociallab import search
 from sociallab.extensions import db
 from sociallab.knowledge.models import FileVersion
 from tests.conftest import csrf_token_from
@@ -171,8 +170,9 @@ def test_a_new_version_replaces_the_searchable_text(find, client, auth, world):
 
 
 def test_extraction_is_bounded_in_time(app):
-    from sociallab.knowledge import uploads
     import time
+
+    from sociallab.knowledge import uploads
     slow = uploads._extract
 
     def stuck(kind, data):

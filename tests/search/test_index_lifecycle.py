@@ -44,7 +44,7 @@ def test_forty_simultaneous_saves_are_all_searchable(tmp_path):
     with app.app_context():
         db.create_all()
         from sociallab.demo import seed_structure
-        countries, organisations = seed_structure()
+        _countries, organisations = seed_structure()
         author = factories.user("writer@example.org", organisations["sn"][0])
         db.session.commit()
         space_id, author_id = factories.space("country-sn").id, author.id
@@ -65,7 +65,7 @@ def test_forty_simultaneous_saves_are_all_searchable(tmp_path):
                 create_resource(space, user, "guide", f"Fiche {n}", "", f"simultane numero{n}", "fr")
                 db.session.commit()
                 db.session.remove()
-        except Exception as error:  # reported below, with the thread that failed
+        except Exception as error:  # noqa: BLE001 — reported below, with the thread that failed
             errors.append((n, repr(error)))
 
     threads = [threading.Thread(target=save, args=(n,)) for n in range(40)]

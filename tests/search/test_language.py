@@ -132,5 +132,5 @@ def test_date_range_limits_results(find, world):
     assert find(world.member, "registre").total == 2
     results = find(world.member, "registre", **{"from": date(2022, 1, 1)})
     assert [h.title for h in results.hits] == ["Nouveau"]
-    assert find(world.member, "registre", **{"to": date(2021, 12, 31)}).total == 1
+    assert find(world.member, "registre", to=date(2021, 12, 31)).total == 1
     assert dict(find(world.member, "registre").facets["year"])["2021"] == 1
