@@ -257,9 +257,9 @@ def can_see_post(post, user=None):
 
 
 def can_start_thread(category, user=None):
+    """Every reader of the space, in a category that is not archived (archived ones are read-only)."""
     user = _user(user)
-    return (is_signed_in(user) and can_read_space(category.space, user)
-            and (not category.archived or can_moderate(category.space, user)))
+    return is_signed_in(user) and not category.archived and can_read_space(category.space, user)
 
 
 def can_post_in(thread, user=None):
