@@ -35,7 +35,7 @@ def _note(session, obj):
 def _dependents(obj):
     try:
         return [d for d in (obj.search_dependents() or ()) if d is not None and d is not obj]
-    except Exception:  # noqa: BLE001 — an unloadable relation of a deleted row: nothing to follow
+    except Exception:  # an unloadable relation of a deleted row: nothing to follow
         log.debug("search_dependents failed for %r", obj, exc_info=True)
         return []
 

@@ -42,3 +42,7 @@ def test_toolkit_page_switches_between_its_three_languages(live_server, page):
     page.wait_for_load_state()
     assert "Caja de herramientas" in page.locator("h1").inner_text()
     live_server.screenshot(page, "resource-toolkit-es")
+    page.goto(f"{live_server.url}/spaces/international/library")
+    assert page.locator("ul.resource-list li").count() >= 3
+    assert page.locator("p.also-in a[hreflang='es']").count() >= 1
+    live_server.screenshot(page, "library-international")
