@@ -7,7 +7,13 @@
   var live = document.getElementById("posts-live");
   var socket = window.io("/forums", { transports: ["websocket", "polling"] });
 
-  function join() { socket.emit("join", { thread: threadId }); }
+  // data-live tells that new replies will now appear by themselves (and lets tests wait for it).
+  function join() {
+    socket.emit("join", { thread: threadId }, function (ack) {
+      if (ack && ack.ok) { list.setAttribute("data-live", "on"); }
+    });
+  }
+  socket.on("disconnect", function () { list.removeAttribute("data-live"); });
   socket.on("connect", join);
 
   socket.on("post", function (data) {

@@ -20,13 +20,12 @@ def test_a_reply_appears_live_for_the_other_reader(live_server, browser):
     sign_in(reader, live_server, "moderator@example.org")
     sign_in(writer, live_server, "member.sn@example.org")
     reader.goto(url)
-    reader.wait_for_function("() => window.io !== undefined")
-    reader.wait_for_timeout(500)  # the socket joins the thread's room
+    reader.locator("#posts[data-live=on]").wait_for(timeout=15000)  # joined the thread's room
     writer.goto(url)
     writer.fill("#reply textarea[name=body]", "Une réponse **en direct** depuis Dakar")
     writer.click("#reply button[value=publish]")
     writer.wait_for_load_state()
-    reader.locator(".post", has_text="Une réponse en direct depuis Dakar").wait_for(timeout=10000)
+    reader.locator(".post", has_text="Une réponse en direct depuis Dakar").wait_for(timeout=15000)
     assert reader.locator(".post strong", has_text="en direct").count() == 1
     assert reader.locator(".post .prose[lang=fr]", has_text="depuis Dakar").count() == 1
     live_server.screenshot(reader, "forums-live-reply")
