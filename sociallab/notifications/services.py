@@ -17,6 +17,7 @@ from datetime import timedelta
 from flask import current_app, has_request_context, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import event
 
 from sociallab.extensions import db
@@ -186,7 +187,8 @@ def send_digests(now=None):
             lines = [(messages.render(n), _link({"url": n.url})) for n in claimed]
             body = _render_mail("notifications/mail/digest.txt", name=user.name, lines=lines,
                                    link=_site_url() + "/notifications", settings=_site_url() + "/account/profile")
-            subject = _("Sociallab: your daily digest (%(num)d new)", num=len(claimed))
+            subject = ngettext("Sociallab: your daily digest (%(num)d new item)",
+                               "Sociallab: your daily digest (%(num)d new items)", len(claimed))
         try:
             send_mail(user.email, subject, body)
             sent += 1
