@@ -341,10 +341,24 @@ class SearchEngine:
         person may read, so nothing from elsewhere is ever suggested.
         """
         _parser, spelling = self._parsers()
-        best = None
+        reader = searcher.reader()
+        candidates = []
         for lang, parser in spelling.items():
+            fieldname = f"body_{lang}"
             try:
-                suggestion = self._suggest_in(searcher, parser, f"body_{lang}", text, allowed)
+                parsed = parser.parse(text)
+            except Exception:  # noqa: BLE001 — the main parser understood it; this one may not
+                return None
+            # Short words are too often right already ("en", "and") to be worth correcting.
+            unknown = [(f, t) for f, t in parsed.iter_all_terms()
+                       if f == fieldname and len(t) >= 4 and not reader.frequency(f, t)]
+            if not unknown:
+                return None  # every word is known in this language: nothing is misspelled
+            candidates.append((lang, parser, parsed, unknown))
+        best = None
+        for lang, parser, parsed, unknown in candidates:
+            try:
+                suggestion = self._suggest_in(searcher, f"body_{lang}", parsed, unknown, text, allowed)
             except Exception:  # a suggestion is a nicety; never let it break the results
                 log.exception("spelling suggestion failed for %r", text)
                 continue
@@ -352,14 +366,7 @@ class SearchEngine:
                 best = suggestion
         return best[0] if best else None
 
-    def _suggest_in(self, searcher, parser, fieldname, text, allowed):
-        parsed = parser.parse(text)
-        reader = searcher.reader()
-        # Short words are too often right already ("en", "and") to be worth correcting.
-        unknown = [(f, t) for f, t in parsed.iter_all_terms()
-                   if f == fieldname and len(t) >= 4 and not reader.frequency(f, t)]
-        if not unknown:
-            return None
+    def _suggest_in(self, searcher, fieldname, parsed, unknown, text, allowed):
         corrected = searcher.correct_query(parsed, text, terms=unknown, maxdist=2)
         changes = {old: new for (_f, old), (_g, new) in zip(parsed.iter_all_terms(), corrected.query.iter_all_terms())
                    if old != new}
