@@ -53,6 +53,8 @@ class Thread(SearchableMixin, db.Model):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[DateTime] = mapped_column(DateTime, default=utcnow)
     last_post_at: Mapped[DateTime] = mapped_column(DateTime, default=utcnow)
+    # When the title or the first post (the thread's search text) last changed.
+    updated_at: Mapped[DateTime | None] = mapped_column(DateTime)
     post_count: Mapped[int] = mapped_column(Integer, default=0)
     # The newest visible post: a reader whose read mark is below it has something unread.
     last_post_id: Mapped[int] = mapped_column(Integer, default=0)

@@ -253,13 +253,23 @@ def edit_post(post, editor, body, lang):
     post.lang, post.edited_at = lang, utcnow()
     if editor.id != post.author_id:
         record(editor, "forums.post.edit", post, space_id=post.thread.space_id)
+    _touch_if_first(post)
     author = post.author or editor
     return _notify_mentions(post, author, extract_mentions(body), already=old_handles)
+
+
+def _touch_if_first(post):
+    """The thread's search document carries its first post: changing that post changes the
+    thread, so mark the thread changed and the search hooks re-index it at commit."""
+    first_id = db.session.scalar(db.select(db.func.min(Post.id)).where(Post.thread_id == post.thread_id))
+    if first_id == post.id:
+        post.thread.updated_at = utcnow()
 
 
 def delete_post(post, actor):
     """Mark a post removed: readers see that it was removed, moderators still see its text."""
     post.deleted_at, post.deleted_by_id = utcnow(), actor.id
+    _touch_if_first(post)
     if actor.id != post.author_id:
         record(actor, "forums.post.delete", post, space_id=post.thread.space_id)
     return post
@@ -272,6 +282,7 @@ def set_hidden(post, moderator, hidden=True):
         post.hidden_at, post.hidden_by_id = post.hidden_at or utcnow(), moderator.id
     else:
         post.hidden_at, post.hidden_by_id = None, None
+    _touch_if_first(post)
     record(moderator, "forums.post.hide" if hidden else "forums.post.unhide", post,
            before=before, after={"hidden": hidden}, space_id=post.thread.space_id)
     return post
