@@ -26,8 +26,9 @@ def test_search_in_spanish_narrow_with_a_facet_and_open_a_result(live_server, pa
     assert page.locator("aside.facets a[aria-current='true']").count() == 1
     live_server.screenshot(page, "search-results-es-narrowed")
 
-    title = hits.first.locator("h2 a").inner_text()
-    hits.first.locator("h2 a").click()
+    resource = hits.filter(has=page.locator(".tag", has_text="Recurso")).first
+    title = resource.locator("h2 a").inner_text()
+    resource.locator("h2 a").click()
     page.wait_for_load_state()
     assert page.locator("h1").inner_text() == title
     assert page.locator("h1").get_attribute("lang") == "es"
