@@ -11,16 +11,18 @@ _QUOTE = re.compile(r"^\s*>.*$", re.MULTILINE)
 MAX_MENTIONS = 20
 
 
-def extract_mentions(text, limit=MAX_MENTIONS):
+def extract_mentions(text, limit=MAX_MENTIONS, include_quotes=False):
     """The distinct handles mentioned in Markdown `text`, lowercased, in order of appearance.
 
     Mentions inside code and inside quoted passages (a quote repeats someone else's words, so it
-    must not notify again) are ignored; at most `limit` handles are returned.
+    must not notify again; `include_quotes` keeps them, for highlighting) are ignored; at most
+    `limit` handles are returned.
     """
     text = _FENCED.sub("", text or "")
     text = _INDENTED.sub("", text)
     text = _INLINE_CODE.sub("", text)
-    text = _QUOTE.sub("", text)
+    if not include_quotes:
+        text = _QUOTE.sub("", text)
     handles = []
     for match in _MENTION.finditer(text):
         handle = match.group(1).lower()
@@ -29,3 +31,30 @@ def extract_mentions(text, limit=MAX_MENTIONS):
             if len(handles) >= limit:
                 break
     return handles
+
+
+_TAG = re.compile(r"(<[^>]*>)")
+_VERBATIM = {"code", "pre", "a"}
+
+
+def highlight_mentions(html, handles):
+    """Wrap each @handle of `handles` (lowercase) in <span class="mention"> in sanitised HTML.
+
+    Only text outside code and links is touched; the handle characters need no escaping.
+    """
+    if not handles:
+        return html
+    out, verbatim = [], 0
+    for part in _TAG.split(html):
+        if part.startswith("<"):
+            name = part[1:].lstrip("/").split(" ", 1)[0].rstrip(">/").lower()
+            if name in _VERBATIM:
+                verbatim += -1 if part.startswith("</") else 1
+            out.append(part)
+        elif verbatim > 0 or "@" not in part:
+            out.append(part)
+        else:
+            out.append(_MENTION.sub(
+                lambda m: f'<span class="mention">{m.group(0)}</span>' if m.group(1).lower() in handles
+                else m.group(0), part))
+    return "".join(out)

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("forums", __name__)
 
-from sociallab.forums import events, kinds, models, templating, views  # noqa: F401
+from sociallab.forums import commands, events, kinds, models, templating, views  # noqa: F401

@@ -18,16 +18,39 @@ def connect(auth=None):
         raise ConnectionRefusedError("sign in first")
 
 
+MISSED_MAX = 50
+
+
 @socketio.on("join", namespace=NAMESPACE)
 def join(data):
-    """Join a thread's room; the acknowledgement says whether it was allowed."""
-    from sociallab.forums.models import Thread
-    thread_id = (data or {}).get("thread") if isinstance(data, dict) else None
+    """Join a thread's room; the acknowledgement says whether it was allowed.
+
+    A page sends `after`, the newest post it shows: on a first connection and on every
+    reconnection the acknowledgement lists the posts published since (`missed`, those this
+    reader may see), so a dropped connection loses nothing. Beyond MISSED_MAX, `more` tells
+    the page to offer a reload instead.
+    """
+    from sociallab.forums.models import Post, Thread
+    data = data if isinstance(data, dict) else {}
+    thread_id, after = data.get("thread"), data.get("after")
     thread = db.session.get(Thread, thread_id) if isinstance(thread_id, int) else None
     if thread is None or not permissions.is_signed_in() or not permissions.can_read_space(thread.space):
         return {"ok": False}
     join_room(room_for(thread.id))
-    return {"ok": True}
+    if not isinstance(after, int) or isinstance(after, bool) or after <= 0:
+        return {"ok": True, "missed": [], "more": False}
+    posts = db.session.scalars(db.select(Post).where(Post.thread_id == thread.id, Post.id > after,
+                                                     Post.deleted_at.is_(None))
+                               .order_by(Post.id).limit(MISSED_MAX + 1)).all()
+    more = len(posts) > MISSED_MAX
+    actions = permissions.post_actions(thread, posts[:MISSED_MAX])
+    missed = [_message(post) for post in posts[:MISSED_MAX] if "see" in actions[post.id]]
+    return {"ok": True, "missed": missed, "more": more}
+
+
+def _message(post):
+    return {"thread": post.thread_id, "post": post.id,
+            "url": url_for("forums.post_fragment", post_id=post.id)}
 
 
 def broadcast_post(post):
@@ -36,6 +59,4 @@ def broadcast_post(post):
     Only ids and the fragment's address travel: each page fetches the post over HTTP, where
     the reader's own permissions decide what they see.
     """
-    socketio.emit("post", {"thread": post.thread_id, "post": post.id,
-                           "url": url_for("forums.post_fragment", post_id=post.id)},
-                  namespace=NAMESPACE, to=room_for(post.thread_id))
+    socketio.emit("post", _message(post), namespace=NAMESPACE, to=room_for(post.thread_id))

@@ -125,10 +125,10 @@ class Post(SearchableMixin, db.Model):
     revisions = relationship("PostRevision", back_populates="post", order_by="PostRevision.id",
                              cascade="all, delete-orphan", passive_deletes=True)
 
-    def set_body(self, body):
-        from sociallab.content import render_markdown
+    def set_body(self, body, mentions=()):
+        """Store the text and its HTML; `mentions` are the handles to highlight (lowercase)."""
         self.body = body
-        self.html = str(render_markdown(body))
+        self.html = render_post_html(body, mentions)
 
     @property
     def body_html(self):
@@ -178,6 +178,12 @@ class Post(SearchableMixin, db.Model):
             "url": self.url,
             "audience": audience,
         }
+
+
+def render_post_html(body, mentions=()):
+    """A post's stored HTML: sanitised Markdown with the given @handles highlighted."""
+    from sociallab.content import highlight_mentions, render_markdown
+    return highlight_mentions(str(render_markdown(body)), set(mentions))
 
 
 class PostRevision(db.Model):

@@ -44,6 +44,7 @@ from sociallab.forums.models import (
     Thread,
     ThreadRead,
     Watch,
+    render_post_html,
 )
 from sociallab.i18n import utcnow
 from sociallab.notifications.services import notify
@@ -201,7 +202,7 @@ def quote_text(post):
 def _add_post(thread, author, body, lang, quoted=None):
     post = Post(thread_id=thread.id, author_id=author.id, lang=lang,
                 quoted_post_id=quoted.id if quoted is not None else None)
-    post.set_body(body.strip())
+    post.set_body(body.strip(), mentionable_handles(thread.space, body))
     post.thread = thread
     post.author = author
     db.session.add(post)
@@ -219,6 +220,17 @@ def _add_post(thread, author, body, lang, quoted=None):
         published.notified.append(quoted.author)
     mark_read(author, thread, post.id)
     return published
+
+
+def mentionable_handles(space, body):
+    """The handles mentioned in `body` (quotes included) of active people who read `space`:
+    those are shown highlighted, since every reader of the post shares the space with them.
+    A handle of nobody, or of someone outside the space, stays plain text (nothing leaks)."""
+    handles = extract_mentions(body, include_quotes=True)
+    if not handles:
+        return set()
+    people = db.session.scalars(db.select(User).where(User.handle.in_(handles), User.active.is_(True)))
+    return {person.handle.lower() for person in people if permissions.can_read_space(space, person)}
 
 
 def _notify_mentions(post, author, handles, already=()):
@@ -249,7 +261,7 @@ def edit_post(post, editor, body, lang):
     db.session.add(PostRevision(post_id=post.id, body=post.body, lang=post.lang,
                                 written_at=post.edited_at or post.created_at, edited_by_id=editor.id))
     old_handles = set(extract_mentions(post.body))
-    post.set_body(body)
+    post.set_body(body, mentionable_handles(post.thread.space, body))
     post.lang, post.edited_at = lang, utcnow()
     if editor.id != post.author_id:
         record(editor, "forums.post.edit", post, space_id=post.thread.space_id)
@@ -266,10 +278,22 @@ def _touch_if_first(post):
         post.thread.updated_at = utcnow()
 
 
+def refresh_counters(thread):
+    """Recount the thread's public posts (neither hidden nor deleted) after one is hidden, shown
+    again or deleted: `post_count`, `last_post_id` and `last_post_at` describe what everyone
+    sees; what only moderators and authors see is added per reader (see thread_list_state)."""
+    count, last_id, last_at = db.session.execute(
+        db.select(db.func.count(Post.id), db.func.max(Post.id), db.func.max(Post.created_at))
+        .where(Post.thread_id == thread.id, Post.hidden_at.is_(None), Post.deleted_at.is_(None))).one()
+    thread.post_count, thread.last_post_id = count, last_id or 0
+    thread.last_post_at = last_at or thread.created_at
+
+
 def delete_post(post, actor):
     """Mark a post removed: readers see that it was removed, moderators still see its text."""
     post.deleted_at, post.deleted_by_id = utcnow(), actor.id
     _touch_if_first(post)
+    refresh_counters(post.thread)
     if actor.id != post.author_id:
         record(actor, "forums.post.delete", post, space_id=post.thread.space_id)
     return post
@@ -283,6 +307,7 @@ def set_hidden(post, moderator, hidden=True):
     else:
         post.hidden_at, post.hidden_by_id = None, None
     _touch_if_first(post)
+    refresh_counters(post.thread)
     record(moderator, "forums.post.hide" if hidden else "forums.post.unhide", post,
            before=before, after={"hidden": hidden}, space_id=post.thread.space_id)
     return post
@@ -450,13 +475,37 @@ def mark_read(user, thread, last_post_id):
         mark.last_post_id = last_post_id
 
 
-def unread_thread_ids(user, threads):
-    """Of these threads, the ids with posts the person has not seen (one query)."""
+def thread_list_state(user, space, threads):
+    """({thread id: message count}, {unread thread ids}) as this person sees the threads of a space.
+
+    The thread's counters cover public posts; hidden posts are added for the space's moderators
+    and for their authors. Deleted posts count for nobody. Two queries whatever the threads.
+    """
     if not threads:
-        return set()
+        return {}, set()
+    ids = [t.id for t in threads]
+    hidden = db.select(Post.thread_id, db.func.count(Post.id), db.func.max(Post.id)).where(
+        Post.thread_id.in_(ids), Post.hidden_at.is_not(None), Post.deleted_at.is_(None))
+    if not permissions.can_moderate(space, user):
+        hidden = hidden.where(Post.author_id == user.id)
+    extra = {thread_id: (count, last) for thread_id, count, last
+             in db.session.execute(hidden.group_by(Post.thread_id)).all()}
     marks = dict(db.session.execute(db.select(ThreadRead.thread_id, ThreadRead.last_post_id).where(
-        ThreadRead.user_id == user.id, ThreadRead.thread_id.in_([t.id for t in threads]))).all())
-    return {t.id for t in threads if t.last_post_id and marks.get(t.id, 0) < t.last_post_id}
+        ThreadRead.user_id == user.id, ThreadRead.thread_id.in_(ids))).all())
+    counts, unread = {}, set()
+    for thread in threads:
+        more, newest_hidden = extra.get(thread.id, (0, 0))
+        counts[thread.id] = (thread.post_count or 0) + more
+        newest = max(thread.last_post_id or 0, newest_hidden or 0)
+        if newest and marks.get(thread.id, 0) < newest:
+            unread.add(thread.id)
+    return counts, unread
+
+
+def unread_candidates(thread, posts, user):
+    """The ids of `posts` that can be unread for this person: those they see, not deleted."""
+    actions = permissions.post_actions(thread, posts, user)
+    return [p.id for p in posts if "see" in actions[p.id] and not p.is_deleted]
 
 
 def thread_page_state(user, thread):
@@ -475,3 +524,30 @@ def post_history(post):
     return db.session.scalars(db.select(PostRevision).options(selectinload(PostRevision.edited_by))
                               .where(PostRevision.post_id == post.id)
                               .order_by(PostRevision.id.desc())).all()
+
+
+# --- maintenance --------------------------------------------------------------------------
+
+def rerender_posts(batch=500):
+    """Render every post's Markdown again (after the sanitiser or Markdown rules changed).
+
+    Works through the posts by id, `batch` at a time, committing each batch so a large forum is
+    never held in one transaction; only posts whose HTML differs are written, so a second run
+    changes nothing. Returns (posts checked, posts re-rendered).
+    """
+    checked = changed = 0
+    last_id = 0
+    while True:
+        posts = db.session.scalars(
+            db.select(Post).options(joinedload(Post.thread).joinedload(Thread.space))
+            .where(Post.id > last_id).order_by(Post.id).limit(batch)).all()
+        if not posts:
+            return checked, changed
+        for post in posts:
+            html = render_post_html(post.body, mentionable_handles(post.thread.space, post.body))
+            if html != post.html:  # an unchanged post stays clean: nothing written or re-indexed
+                post.html = html
+                changed += 1
+            checked += 1
+        last_id = posts[-1].id
+        db.session.commit()

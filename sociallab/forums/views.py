@@ -118,8 +118,9 @@ def edit_category(category_id):
 def category(category_id):
     category = get_category_or_404(category_id)
     page = services.list_threads(category, request.args.get("page", 1, type=int))
+    counts, unread = services.thread_list_state(current_user, category.space, page.items)
     return render_template("forums/category.html", category=category, space=category.space, page=page,
-                           unread=services.unread_thread_ids(current_user, page.items),
+                           counts=counts, unread=unread,
                            watching=services.is_watching(current_user, category=category),
                            form=ConfirmForm())
 
@@ -172,12 +173,14 @@ def thread(thread_id):
         return redirect(thread.return_url)
     watching, mark = services.thread_page_state(current_user, thread)
     posts = services.thread_posts(thread)
-    if thread.last_post_id and thread.last_post_id > mark:
+    candidates = services.unread_candidates(thread, posts, current_user)
+    newest = candidates[-1] if candidates else 0
+    if newest > mark:
         # Only when there is something new: notifications about this thread concern new posts.
-        services.mark_read(current_user, thread, thread.last_post_id)
+        services.mark_read(current_user, thread, newest)
         mark_read_for_page(current_user, thread.url)
         db.session.commit()
-    first_unread = next((p.id for p in posts if p.id > mark), None) if mark else None
+    first_unread = next((post_id for post_id in candidates if post_id > mark), None) if mark else None
     return render_template("forums/thread.html", thread=thread, space=thread.space, posts=posts,
                            first_unread=first_unread, watching=watching,
                            form=reply_form(posts, request.args.get("quote", type=int)))

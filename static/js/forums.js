@@ -7,16 +7,28 @@
   var live = document.getElementById("posts-live");
   var socket = window.io("/forums", { transports: ["websocket", "polling"] });
 
-  // data-live tells that new replies will now appear by themselves (and lets tests wait for it).
-  function join() {
-    socket.emit("join", { thread: threadId }, function (ack) {
-      if (ack && ack.ok) { list.setAttribute("data-live", "on"); }
+  // The newest post shown: the server sends what came after it (on reconnection, what was missed).
+  function newestShown() {
+    var newest = 0;
+    Array.prototype.forEach.call(list.querySelectorAll("li.post[id^='post-']"), function (item) {
+      newest = Math.max(newest, parseInt(item.id.slice(5), 10) || 0);
     });
+    return newest;
   }
-  socket.on("disconnect", function () { list.removeAttribute("data-live"); });
-  socket.on("connect", join);
 
-  socket.on("post", function (data) {
+  function offerReload() {
+    if (document.getElementById("posts-reload")) { return; }
+    var notice = document.createElement("p");
+    notice.id = "posts-reload";
+    notice.className = "live-notice";
+    var link = document.createElement("a");
+    link.href = window.location.pathname + window.location.search;
+    link.textContent = list.getAttribute("data-reload") || "New replies: reload";
+    notice.appendChild(link);
+    list.parentNode.insertBefore(notice, list.nextSibling);
+  }
+
+  function insert(data) {
     if (!data || data.thread !== threadId || document.getElementById("post-" + data.post)) { return; }
     fetch(data.url, { credentials: "same-origin", headers: { "Accept": "text/html" } })
       .then(function (response) { return response.ok ? response.text() : ""; })
@@ -26,11 +38,30 @@
         holder.innerHTML = html;
         var item = holder.querySelector("li.post");
         if (!item) { return; }
-        list.appendChild(item);
+        // Keep the order by id: a missed post may arrive after a newer live one.
+        var next = null;
+        Array.prototype.some.call(list.querySelectorAll("li.post[id^='post-']"), function (other) {
+          if ((parseInt(other.id.slice(5), 10) || 0) > data.post) { next = other; return true; }
+          return false;
+        });
+        list.insertBefore(item, next);
         if (live) {
           var author = item.querySelector("header strong");
           live.textContent = (list.getAttribute("data-new") || "New reply") + (author ? ": " + author.textContent : "");
         }
       });
-  });
+  }
+
+  // data-live tells that new replies will now appear by themselves (and lets tests wait for it).
+  function join() {
+    socket.emit("join", { thread: threadId, after: newestShown() }, function (ack) {
+      if (!ack || !ack.ok) { return; }
+      (ack.missed || []).forEach(insert);
+      if (ack.more) { offerReload(); }
+      list.setAttribute("data-live", "on");
+    });
+  }
+  socket.on("disconnect", function () { list.removeAttribute("data-live"); });
+  socket.on("connect", join);
+  socket.on("post", insert);
 })();

@@ -28,7 +28,7 @@ def test_reply_is_pushed_only_to_readers_of_the_space(app, world, forum, role):
         assert not SOCKET_RECEIVES[role]
         return
     ack = sio.emit("join", {"thread": forum.thread.id}, namespace=events.NAMESPACE, callback=True)
-    assert ack == {"ok": SOCKET_RECEIVES[role]}
+    assert ack["ok"] is SOCKET_RECEIVES[role]
     published = services.reply(forum.thread, world.member2, "En direct", "fr")
     db.session.commit()
     with app.test_request_context():
@@ -57,3 +57,51 @@ def test_join_with_a_bad_thread_id_is_refused(app, world):
     sio = connect(app, world.member)
     for bad in (None, "1", {"thread": "x"}, {"thread": 999999}):
         assert sio.emit("join", bad, namespace=events.NAMESPACE, callback=True) == {"ok": False}
+
+
+def test_reconnecting_reader_gets_the_replies_they_missed_that_they_may_read(app, world, forum):
+    sio = connect(app, world.member2)
+    sio.emit("join", {"thread": forum.thread.id, "after": forum.first.id},
+             namespace=events.NAMESPACE, callback=True)
+    sio.disconnect(namespace=events.NAMESPACE)
+    # While the connection is down: a reply, a reply hidden by a moderator, a deleted reply.
+    seen = services.reply(forum.thread, world.member, "Pendant la coupure", "fr").post
+    hidden = services.reply(forum.thread, world.member, "Masqué", "fr").post
+    deleted = services.reply(forum.thread, world.member, "Retiré", "fr").post
+    db.session.commit()
+    services.set_hidden(hidden, world.moderator)
+    services.delete_post(deleted, world.member)
+    db.session.commit()
+
+    sio = connect(app, world.member2)
+    ack = sio.emit("join", {"thread": forum.thread.id, "after": forum.first.id},
+                   namespace=events.NAMESPACE, callback=True)
+    assert ack["ok"] and not ack["more"]
+    assert [m["post"] for m in ack["missed"]] == [seen.id]
+    assert ack["missed"][0]["url"] == f"/forums/posts/{seen.id}"
+
+    moderator = connect(app, world.moderator)
+    ack = moderator.emit("join", {"thread": forum.thread.id, "after": forum.first.id},
+                         namespace=events.NAMESPACE, callback=True)
+    assert [m["post"] for m in ack["missed"]] == [seen.id, hidden.id]
+
+
+def test_catch_up_is_refused_to_a_reader_of_another_space(app, world, forum):
+    services.reply(forum.thread, world.member, "Privé", "fr")
+    db.session.commit()
+    sio = connect(app, world.other_member)
+    ack = sio.emit("join", {"thread": forum.thread.id, "after": 0}, namespace=events.NAMESPACE, callback=True)
+    assert ack == {"ok": False}
+    ack = sio.emit("join", {"thread": forum.thread.id, "after": forum.first.id},
+                   namespace=events.NAMESPACE, callback=True)
+    assert ack == {"ok": False}
+
+
+def test_too_many_missed_replies_ask_for_a_reload(app, world, forum):
+    for i in range(events.MISSED_MAX + 1):
+        services.reply(forum.thread, world.member, f"Message {i}", "fr")
+    db.session.commit()
+    sio = connect(app, world.member2)
+    ack = sio.emit("join", {"thread": forum.thread.id, "after": forum.first.id},
+                   namespace=events.NAMESPACE, callback=True)
+    assert ack["more"] and len(ack["missed"]) == events.MISSED_MAX

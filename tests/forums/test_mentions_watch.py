@@ -106,3 +106,77 @@ def test_opening_the_thread_marks_its_notifications_read(client, auth, world, fo
     unread = db.session.scalars(db.select(Notification.url).where(Notification.user_id == world.member.id,
                                                                   Notification.read_at.is_(None))).all()
     assert unread == [other.url + f"#post-{other.last_post_id}"]
+
+
+def _list_state(user, forum):
+    counts, unread = services.thread_list_state(user, forum.category.space, [forum.thread])
+    return counts[forum.thread.id], forum.thread.id in unread
+
+
+def test_a_hidden_reply_counts_and_is_unread_only_for_moderators_and_its_author(world, forum):
+    for person in (world.member2, world.moderator):
+        services.mark_read(person, forum.thread, forum.first.id)
+    post = services.reply(forum.thread, world.member, "Un message à masquer", "fr").post
+    db.session.commit()
+    services.set_hidden(post, world.moderator)
+    db.session.commit()
+    assert _list_state(world.member2, forum) == (1, False)
+    assert _list_state(world.moderator, forum) == (2, True)
+    assert _list_state(world.member, forum) == (2, False)  # the author has read what they wrote
+
+
+def test_a_deleted_reply_is_unread_and_counted_for_nobody(world, forum):
+    services.mark_read(world.moderator, forum.thread, forum.first.id)
+    post = services.reply(forum.thread, world.member2, "Un message retiré", "fr").post
+    db.session.commit()
+    services.delete_post(post, world.member2)
+    db.session.commit()
+    assert _list_state(world.moderator, forum) == (1, False)
+    assert _list_state(world.member, forum) == (1, False)
+
+
+def test_the_category_page_shows_the_reader_s_own_count(client, auth, world, forum):
+    post = services.reply(forum.thread, world.member2, "Un message à masquer", "fr").post
+    db.session.commit()
+    services.set_hidden(post, world.moderator)
+    db.session.commit()
+    auth.login(world.member.email)
+    assert "1 message" in client.get(f"/forums/categories/{forum.category.id}").get_data(as_text=True)
+    auth.logout()
+    auth.login(world.moderator.email)
+    assert "2 messages" in client.get(f"/forums/categories/{forum.category.id}").get_data(as_text=True)
+
+
+def test_opening_a_thread_with_only_a_hidden_new_reply_moves_the_author_s_mark_past_it(client, auth, world, forum):
+    post = services.reply(forum.thread, world.member2, "Un message à masquer", "fr").post
+    db.session.commit()
+    services.set_hidden(post, world.moderator)
+    db.session.commit()
+    auth.login(world.moderator.email)
+    client.get(f"/forums/threads/{forum.thread.id}")
+    assert services.read_mark(world.moderator, forum.thread) == post.id
+
+
+def test_mentions_of_people_of_the_space_are_highlighted_in_the_rendered_post(world, forum):
+    body = (f"Merci @{world.member2.handle} et @{world.other_member.handle}, pas @personne "
+            f"ni `@{world.member2.handle}` ni [@{world.member2.handle}](https://x.example)")
+    post = services.reply(forum.thread, world.member, body, "fr").post
+    db.session.commit()
+    assert f'<span class="mention">@{world.member2.handle}</span>' in post.html
+    assert post.html.count('class="mention"') == 1  # outside the space, unknown, code, link: plain
+    assert f"@{world.other_member.handle}" in post.html and "@personne" in post.html
+
+
+def test_highlighting_follows_an_edit_and_shows_on_the_thread_page(client, auth, world, forum):
+    services.edit_post(forum.first, world.member, f"Bonjour @{world.member2.handle}", "fr")
+    db.session.commit()
+    auth.login(world.member2.email)
+    page = client.get(f"/forums/threads/{forum.thread.id}").get_data(as_text=True)
+    assert f'<span class="mention">@{world.member2.handle}</span>' in page
+
+
+def test_highlight_mentions_leaves_code_and_links_alone():
+    from sociallab.content import highlight_mentions
+    html = '<p>@ana <code>@ana</code> <a href="/x">@ana</a> x@ana.org @anab</p>'
+    assert highlight_mentions(html, {"ana"}) == (
+        '<p><span class="mention">@ana</span> <code>@ana</code> <a href="/x">@ana</a> x@ana.org @anab</p>')

@@ -124,3 +124,26 @@ def test_thread_page_issues_the_same_queries_for_5_and_100_posts(world, forum, t
     small, large = thread_queries(small_id), thread_queries(large_id)
     assert small == large
     assert large <= 10
+
+
+def test_thread_list_issues_the_same_queries_for_3_and_25_threads(client, auth, world, forum):
+    def category_with(n_threads, title):
+        category = services.create_category(world.sn_space, title, "", "fr", world.moderator)
+        for i in range(n_threads):
+            thread, _published = services.create_thread(category, f"Fil {i}", "Premier", world.member, "fr")
+            reply = services.reply(thread, world.member2, "Réponse", "fr").post
+            if i % 2:
+                services.set_hidden(reply, world.moderator)
+        db.session.commit()
+        return category.id
+
+    def measure(category_id):
+        db.session.expunge_all()  # as in production, nothing is loaded before the request starts
+        with count_queries() as statements:
+            response = client.get(f"/forums/categories/{category_id}")
+        assert response.status_code == 200 and "Fil 2" in response.get_data(as_text=True)
+        return len(statements)
+
+    small, large = category_with(3, "Petite"), category_with(25, "Grande")
+    auth.login(world.member2.email)
+    assert measure(small) == measure(large)
