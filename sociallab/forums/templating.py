@@ -19,7 +19,9 @@ for _name in permissions.FORUM_TEMPLATE_HELPERS:
 def discussion_context(thread):
     """Posts, forms and read state for `forums/_discussion.html` (a thread shown on another page)."""
     posts = services.thread_posts(thread)
-    return {"posts": posts, "form": reply_form(posts, request.args.get("quote", type=int))}
+    # Counted as this reader sees it: hidden posts for moderators and authors, deleted for nobody.
+    count = len(services.unread_candidates(thread, posts, current_user))
+    return {"posts": posts, "count": count, "form": reply_form(posts, request.args.get("quote", type=int))}
 
 
 def reply_form(posts, quote_id=None):

@@ -54,3 +54,17 @@ def test_a_peru_member_cannot_reply_to_a_senegal_discussion(client, auth, world,
     response = client.post(f"/forums/threads/{discussion.id}/reply",
                            data={"body": "Hola", "lang": "es", "action": "publish", "csrf_token": token})
     assert response.status_code == 404
+
+
+def test_discussion_counts_messages_as_the_reader_sees_them(app, world, discussion):
+    from flask_login import login_user
+    services.reply(discussion, world.member2, "Visible", "fr")
+    hidden = services.reply(discussion, world.member2, "Masqué", "fr").post
+    db.session.commit()
+    services.set_hidden(hidden, world.moderator)
+    db.session.commit()
+    for person, expected in ((world.member, "1 message"), (world.moderator, "2 messages")):
+        with app.test_request_context("/spaces/country-sn"):
+            login_user(person)
+            html = render_template_string('{% include "forums/_discussion.html" %}', thread=discussion)
+        assert f"({expected})" in html
