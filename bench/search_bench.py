@@ -1,6 +1,6 @@
 """Search benchmark: build the index of a multilingual corpus and query it as a signed-in member.
 
-    .venv/bin/python bench/search_bench.py [--docs 50000] [--queries 300] [--procs 1] [--seed 7]
+    .venv/bin/python bench/search_bench.py [--docs 50000] [--queries 300] [--procs 2] [--seed 7]
 
 Generates a reproducible corpus (French, English and Spanish texts in the 15 spaces of the Lab,
 with themes, countries, types and dates; the same seed gives the same corpus). Words follow
@@ -180,8 +180,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--docs", type=int, default=50000)
     parser.add_argument("--queries", type=int, default=300)
-    # Whoosh's multi-process writer was slower than one process on this two-core machine.
-    parser.add_argument("--procs", type=int, default=1)
+    # Default: what `flask sociallab reindex` uses (engine.bulk_procs(): two processes, one
+    # segment each, where there are two cores).
+    parser.add_argument("--procs", type=int, default=None)
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
 
@@ -198,7 +199,9 @@ def main():
         written = engine.rebuild(iter(docs), procs=args.procs)
         build_s = time.perf_counter() - started
         assert written == args.docs
-        print(f"built {written} documents in {build_s:.1f} s with {args.procs} process(es)")
+        from sociallab.search.engine import bulk_procs
+        procs = bulk_procs() if args.procs is None else args.procs
+        print(f"built {written} documents in {build_s:.1f} s with {procs} process(es)")
 
         # A first pass opens the shared searcher and warms the caches, as a running server has.
         for text, _terms, _excluded in planned[:20]:

@@ -29,10 +29,20 @@ def database_documents():
     for model in searchable_models():
         statement = db.select(model).order_by(*model.__mapper__.primary_key)
         options = getattr(model, "search_load_options", None)
-        if options is not None:
-            statement = statement.options(*options())
+        statement = statement.options(*(options() if options is not None else default_load_options(model)))
         for obj in db.session.scalars(statement.execution_options(yield_per=BATCH)):
             yield obj.search_document()
+
+
+def default_load_options(model):
+    """Batch-load a model's to-one and many-to-many relationships (a post's thread, an
+    initiative's countries and themes) for models that name no loader options of their own:
+    one query per batch of rows instead of one per row. One-to-many collections (a thread's
+    posts) are left lazy: they can be large and documents rarely read them whole."""
+    from sqlalchemy.orm import selectinload
+    from sqlalchemy.orm.interfaces import MANYTOMANY, MANYTOONE
+    return [selectinload(getattr(model, rel.key)) for rel in model.__mapper__.relationships
+            if rel.direction in (MANYTOONE, MANYTOMANY) and not rel.viewonly]
 
 
 def compare_index():
@@ -50,7 +60,7 @@ def compare_index():
     return missing, stale, extra
 
 
-def rebuild_index(procs=1, progress=None):
+def rebuild_index(procs=None, progress=None):
     """Rebuild the index from the database; returns the number of documents written."""
     from sociallab.search import get_engine
     documents = (d for d in database_documents() if d is not None)
@@ -60,7 +70,8 @@ def rebuild_index(procs=1, progress=None):
 
 
 @cli.command("reindex")
-@click.option("--procs", default=1, show_default=True, help="Processes that analyse text in parallel.")
+@click.option("--procs", type=int, default=None,
+              help="Processes that analyse text in parallel (default: 2 where there are two cores).")
 def reindex_command(procs):
     """Rebuild the search index from the database."""
     total = count_rows()
