@@ -37,9 +37,15 @@ def _reset_database(app):
             connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
         db.create_all()
         _SCHEMA_READY[engine.url] = True
-    tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+    # DELETE on small tables costs ~40 ms for the whole schema; TRUNCATE rewrites every table
+    # (about 1 s per test here).
     with engine.begin() as connection:
-        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        for table in reversed(db.metadata.sorted_tables):
+            connection.execute(text(f'DELETE FROM "{table.name}"'))
+        sequences = connection.execute(text(
+            "SELECT sequence_name FROM information_schema.sequences WHERE sequence_schema = 'public'")).scalars()
+        for sequence in list(sequences):
+            connection.execute(text(f'ALTER SEQUENCE "{sequence}" RESTART'))
 
 
 class IsolatedClient(FlaskClient):
