@@ -4,7 +4,8 @@ import re
 import sys
 
 path = sys.argv[1]
-source = open(path).read()
+with open(path) as f:
+    source = f.read()
 fk_line = re.search(r"\n\s*sa\.ForeignKeyConstraint\(\['focal_point_id'\].*use_alter=True\),", source)
 assert fk_line, "no use_alter foreign key found"
 source = source.replace(fk_line.group(0), "")
@@ -23,4 +24,5 @@ drop = """    with op.batch_alter_table('organisation', schema=None) as batch_op
 down = source.index("def downgrade():")
 body = source.index("\n", source.index("# ### commands auto generated", down)) + 1
 source = source[:body] + drop + source[body:]
-open(path, "w").write(source)
+with open(path, "w") as f:
+    f.write(source)

@@ -1,7 +1,7 @@
 """Sociallab: the collaboration platform of IBCR's Social Laboratory."""
 import importlib
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask import Flask, flash, render_template, request, session
 from flask_babel import gettext as _
@@ -12,7 +12,15 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.pool import StaticPool
 
 import config as config_module
-from sociallab.extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
+from sociallab.extensions import (
+    babel,
+    csrf,
+    db,
+    limiter,
+    login_manager,
+    migrate,
+    socketio,
+)
 
 # Domain packages that define a blueprint `bp`, registered in this order.
 BLUEPRINT_PACKAGES = ("accounts", "spaces", "admin", "notifications", "forums", "initiatives",
@@ -124,7 +132,7 @@ def register_request_hooks(app):
     def enforce_idle_timeout():
         if request.endpoint == "static" or not current_user.is_authenticated:
             return
-        now = datetime.now(timezone.utc).timestamp()
+        now = datetime.now(UTC).timestamp()
         last_seen = session.get("_seen", now)
         if now - last_seen > app.config["IDLE_TIMEOUT"].total_seconds():
             logout_user()

@@ -15,7 +15,7 @@ def seed_demo_command():
     from sociallab.demo import seed_demo
     accounts = seed_demo()
     password = current_app.config["DEMO_PASSWORD"]
-    click.echo("Demo accounts (password: %s):" % password)
+    click.echo(f"Demo accounts (password: {password}):")
     for email, description in accounts:
         click.echo(f"  {email:32} {description}")
 

@@ -1,5 +1,5 @@
 """Language and time-zone choice for each request, and localised formatting helpers."""
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from flask import current_app, has_request_context, request, session
@@ -65,7 +65,7 @@ def timezone_choices():
 def as_utc(value):
     """Naive datetimes in the database are UTC; make them aware for formatting."""
     if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=timezone.utc)
+        return value.replace(tzinfo=UTC)
     return value
 
 
@@ -78,4 +78,4 @@ def format_when(value, format="medium"):
 
 def utcnow():
     """Naive UTC now, the form every timestamp is stored in."""
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)

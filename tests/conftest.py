@@ -11,7 +11,6 @@ from sqlalchemy import text
 import config
 from sociallab import create_app
 from sociallab.extensions import db
-
 from tests import factories
 
 # CI sets this so tests needing PostgreSQL, Redis or Chromium fail instead of skipping.

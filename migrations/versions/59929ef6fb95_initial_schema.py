@@ -5,9 +5,8 @@ Revises:
 Create Date: 2026-11-23 02:15:16.559281
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '59929ef6fb95'

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("accounts", __name__)
 
-from sociallab.accounts import views  # noqa: E402,F401
+from sociallab.accounts import views  # noqa: F401

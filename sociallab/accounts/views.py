@@ -1,12 +1,28 @@
 """Sign in and out, invitations, passwords and the profile."""
-from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from sociallab.accounts import bp, invitations, services
-from sociallab.accounts.forms import (AcceptInvitationForm, ChangePasswordForm, ForgotPasswordForm,
-                                      InviteColleagueForm, LoginForm, ProfileForm, ResetPasswordForm)
+from sociallab.accounts.forms import (
+    AcceptInvitationForm,
+    ChangePasswordForm,
+    ForgotPasswordForm,
+    InviteColleagueForm,
+    LoginForm,
+    ProfileForm,
+    ResetPasswordForm,
+)
 from sociallab.accounts.models import Invitation
 from sociallab.extensions import db, limiter
 from sociallab.mail import send_mail

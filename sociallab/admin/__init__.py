@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-from sociallab.admin import views  # noqa: E402,F401
+from sociallab.admin import views  # noqa: F401

@@ -115,36 +115,36 @@ def seed_structure():
     _EXISTING.clear()
     regions = {}
     for code, fr, en, es in REGIONS:
-        regions[code] = _get_or_create(Region, code=code, defaults=dict(name_fr=fr, name_en=en, name_es=es))
+        regions[code] = _get_or_create(Region, code=code, defaults={"name_fr": fr, "name_en": en, "name_es": es})
     countries = {}
     for iso2, region, fr, en, es, tz in COUNTRIES:
-        countries[iso2] = _get_or_create(Country, iso2=iso2, defaults=dict(
-            region_id=regions[region].id, name_fr=fr, name_en=en, name_es=es, timezone=tz))
-    _get_or_create(Space, slug="international", defaults=dict(
-        kind=Space.INTERNATIONAL, name_fr="International", name_en="International", name_es="Internacional",
-        description_fr="L'espace commun à tous les partenaires du Laboratoire social.",
-        description_en="The space shared by every partner of the Social Laboratory.",
-        description_es="El espacio común a todos los socios del Laboratorio social."))
+        countries[iso2] = _get_or_create(Country, iso2=iso2, defaults={
+            "region_id": regions[region].id, "name_fr": fr, "name_en": en, "name_es": es, "timezone": tz})
+    _get_or_create(Space, slug="international", defaults={
+        "kind": Space.INTERNATIONAL, "name_fr": "International", "name_en": "International", "name_es": "Internacional",
+        "description_fr": "L'espace commun à tous les partenaires du Laboratoire social.",
+        "description_en": "The space shared by every partner of the Social Laboratory.",
+        "description_es": "El espacio común a todos los socios del Laboratorio social."})
     for code, region in regions.items():
-        _get_or_create(Space, slug=f"region-{code}", defaults=dict(
-            kind=Space.REGIONAL, region_id=region.id,
-            name_fr=region.name_fr, name_en=region.name_en, name_es=region.name_es,
-            description_fr=f"Les partenaires de la région {region.name_fr}.",
-            description_en=f"The partners of the {region.name_en} region.",
-            description_es=f"Los socios de la región {region.name_es}."))
+        _get_or_create(Space, slug=f"region-{code}", defaults={
+            "kind": Space.REGIONAL, "region_id": region.id,
+            "name_fr": region.name_fr, "name_en": region.name_en, "name_es": region.name_es,
+            "description_fr": f"Les partenaires de la région {region.name_fr}.",
+            "description_en": f"The partners of the {region.name_en} region.",
+            "description_es": f"Los socios de la región {region.name_es}."})
     for iso2, country in countries.items():
-        _get_or_create(Space, slug=f"country-{iso2}", defaults=dict(
-            kind=Space.NATIONAL, country_id=country.id,
-            name_fr=country.name_fr, name_en=country.name_en, name_es=country.name_es,
-            description_fr=f"Les partenaires nationaux au {country.name_fr}.",
-            description_en=f"The national partners in {country.name_en}.",
-            description_es=f"Los socios nacionales en {country.name_es}."))
+        _get_or_create(Space, slug=f"country-{iso2}", defaults={
+            "kind": Space.NATIONAL, "country_id": country.id,
+            "name_fr": country.name_fr, "name_en": country.name_en, "name_es": country.name_es,
+            "description_fr": f"Les partenaires nationaux au {country.name_fr}.",
+            "description_en": f"The national partners in {country.name_en}.",
+            "description_es": f"Los socios nacionales en {country.name_es}."})
     organisations = {}
     for iso2, name, kind in PARTNERS:
         organisations.setdefault(iso2, []).append(
-            _get_or_create(Organisation, name=name, country_id=countries[iso2].id, defaults=dict(kind=kind)))
+            _get_or_create(Organisation, name=name, country_id=countries[iso2].id, defaults={"kind": kind}))
     for code, fr, en, es in THEMES:
-        _get_or_create(Theme, code=code, defaults=dict(label_fr=fr, label_en=en, label_es=es))
+        _get_or_create(Theme, code=code, defaults={"label_fr": fr, "label_en": en, "label_es": es})
     return countries, organisations
 
 

@@ -15,9 +15,8 @@ import logging
 from datetime import timedelta
 
 from flask import current_app, has_request_context, request
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from sqlalchemy import event
 
 from sociallab.extensions import db

@@ -14,13 +14,13 @@ from markupsafe import Markup, escape
 from whoosh import index as whoosh_index
 from whoosh import qparser, sorting
 from whoosh import query as wq
-from whoosh.writing import CLEAR
 from whoosh.highlight import (
     ContextFragmenter,
     Highlighter,
     HtmlFormatter,
     WholeFragmenter,
 )
+from whoosh.writing import CLEAR
 
 from sociallab.search.schema import LANGUAGES, build_schema, text_fields
 from sociallab.search.text import plain_text

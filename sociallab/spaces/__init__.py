@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("spaces", __name__)
 
-from sociallab.spaces import views  # noqa: E402,F401
+from sociallab.spaces import views  # noqa: F401

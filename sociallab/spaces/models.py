@@ -1,6 +1,6 @@
 """Regions, countries, spaces, partner organisations and themes: the Lab's structure, as data."""
+from sqlalchemy import Boolean, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-from sqlalchemy import ForeignKey, String, Text, Boolean, UniqueConstraint
 
 from sociallab.extensions import db
 from sociallab.i18n import localized

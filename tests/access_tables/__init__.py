@@ -10,8 +10,8 @@ tests/test_access.py runs every row for every role and fails when a route has no
 """
 import importlib
 import pkgutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 ROLES = ("anonymous", "member", "other_member", "volunteer_in", "volunteer_out",
          "moderator", "facilitator", "admin")
