@@ -43,6 +43,19 @@ def has_role(user, role, space_id=None):
     return (role, None) in roles or (space_id is not None and (role, space_id) in roles)
 
 
+def people_with_role(space, role, include_global=True):
+    """Active people holding `role` in this space (and, unless excluded, everywhere): the
+    counterpart of has_role, for notifying moderators or choosing facilitators."""
+    from sociallab.accounts.models import SpaceRole, User
+    scope = SpaceRole.space_id == space.id
+    if include_global:
+        scope = db.or_(scope, SpaceRole.space_id.is_(None))
+    return db.session.scalars(
+        db.select(User).join(SpaceRole, SpaceRole.user_id == User.id)
+        .where(SpaceRole.role == role, User.active.is_(True), scope)
+        .distinct().order_by(User.name)).all()
+
+
 def readable_space_ids(user=None):
     """The ids of the spaces this person may read, computed once per request."""
     user = _user(user)

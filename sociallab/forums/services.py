@@ -366,11 +366,8 @@ def flag_post(post, flagger, reason, note=""):
 
 def _notify_space_moderators(thread):
     """Tell the moderators named for this space (not the global ones) that the queue has work."""
-    from sociallab.accounts.models import SpaceRole
     url = f"/spaces/{thread.space.slug}/forums/review"
-    moderators = db.session.scalars(db.select(User).join(SpaceRole, SpaceRole.user_id == User.id).where(
-        SpaceRole.space_id == thread.space_id, SpaceRole.role == SpaceRole.MODERATOR)).all()
-    for moderator in moderators:
+    for moderator in permissions.people_with_role(thread.space, "moderator", include_global=False):
         notify(moderator, "forums.flagged", url=url, space=thread.space, title=thread.title)
 
 

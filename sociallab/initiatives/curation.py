@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from sociallab.accounts.models import SpaceRole, User
+from sociallab.accounts.models import SpaceRole
 from sociallab.audit.services import record
 from sociallab.extensions import db
 from sociallab.i18n import utcnow
 from sociallab.initiatives.models import Initiative, ReviewEvent
 from sociallab.notifications.services import notify
-from sociallab.permissions import can_curate, can_edit_initiative
+from sociallab.permissions import can_curate, can_edit_initiative, people_with_role
 
 EDITORS, CURATORS = "editors", "curators"
 D, S, C, P, A = (Initiative.DRAFT, Initiative.SUBMITTED, Initiative.CHANGES_REQUESTED,
@@ -139,9 +139,7 @@ def _notify(initiative, act_name, actor, comment):
 
 
 def space_moderators(space):
-    return db.session.scalars(db.select(User).join(SpaceRole, SpaceRole.user_id == User.id).where(
-        SpaceRole.role == SpaceRole.MODERATOR, User.active.is_(True),
-        db.or_(SpaceRole.space_id == space.id, SpaceRole.space_id.is_(None))).distinct()).all()
+    return people_with_role(space, SpaceRole.MODERATOR)
 
 
 def timeline(initiative):

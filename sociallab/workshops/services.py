@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from sociallab import permissions
-from sociallab.accounts.models import SpaceRole, User
+from sociallab.accounts.models import SpaceRole
 from sociallab.audit.services import record as audit
 from sociallab.extensions import db
 from sociallab.i18n import utcnow
@@ -41,9 +41,7 @@ def utc_to_local(value, zone):
 
 def facilitator_candidates(space):
     """People who may be named facilitators: those holding the role here or everywhere."""
-    return db.session.scalars(db.select(User).join(SpaceRole, SpaceRole.user_id == User.id).where(
-        SpaceRole.role == SpaceRole.FACILITATOR, User.active.is_(True),
-        db.or_(SpaceRole.space_id == space.id, SpaceRole.space_id.is_(None))).distinct().order_by(User.name)).all()
+    return permissions.people_with_role(space, SpaceRole.FACILITATOR)
 
 
 def _check_schedulable(space, user):
