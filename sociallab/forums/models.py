@@ -9,8 +9,9 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    inspect,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
 from sociallab.extensions import db
 from sociallab.i18n import utcnow
@@ -77,9 +78,20 @@ class Thread(SearchableMixin, db.Model):
     def is_discussion(self):
         return self.category_id is None and self.return_url is not None
 
+    @classmethod
+    def search_load_options(cls):
+        # A rebuild reads every post anyway; loading them per batch of threads gives each
+        # thread its first post without a query per thread.
+        return (selectinload(cls.posts), selectinload(cls.space))
+
+    def _first_post(self):
+        if "posts" not in inspect(self).unloaded:
+            return self.posts[0] if self.posts else None
+        return db.session.scalar(db.select(Post).where(Post.thread_id == self.id).order_by(Post.id).limit(1))
+
     def search_document(self):
         from sociallab.permissions import audience_tokens_for_item
-        first = db.session.scalar(db.select(Post).where(Post.thread_id == self.id).order_by(Post.id).limit(1))
+        first = self._first_post()
         return {
             "id": self.search_id(),
             "type": self.search_type,

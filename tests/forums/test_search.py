@@ -52,3 +52,27 @@ def test_editing_a_reply_leaves_the_thread_entry_alone(world, forum):
     db.session.commit()
     assert f"thread:{forum.thread.id}" not in ids(world.member, "tambour")
     assert f"post:{post.id}" in ids(world.member, "tambour")
+
+
+def test_rebuilding_the_index_reads_threads_without_a_query_per_thread(world, forum):
+    from sociallab.forums.models import Category
+    from sociallab.search.commands import database_documents
+    from tests.querycount import count_queries
+
+    def thread_documents():
+        db.session.expunge_all()
+        with count_queries() as statements:
+            documents = [d for d in database_documents() if d and d["type"] == "thread"]
+        return documents, len(statements)
+
+    category_id, author_id = forum.category.id, world.member.id
+    few, few_queries = thread_documents()
+    category, author = db.session.get(Category, category_id), db.session.get(type(world.member), author_id)
+    for n in range(10):
+        services.create_thread(category, f"Sujet {n}", f"Premier message {n}", author, "fr")
+    db.session.commit()
+    many, many_queries = thread_documents()
+    assert len(many) == len(few) + 10
+    assert many_queries == few_queries
+    first = next(d for d in many if d["title"] == "Sujet 3")
+    assert first["body"] == "Premier message 3"
