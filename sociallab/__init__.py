@@ -86,11 +86,17 @@ def register_extensions(app):
 
     @login_manager.user_loader
     def load_user(session_id):
+        from sqlalchemy.orm import joinedload
+
         from sociallab.accounts.models import User
+        from sociallab.spaces.models import Organisation
         user_id, _sep, token = (session_id or "").partition(":")
         if not user_id.isdigit() or not token:
             return None
-        user = db.session.get(User, int(user_id))
+        # Nearly every page decides access from the person's organisation and its country:
+        # one query instead of three.
+        user = db.session.get(User, int(user_id), options=[
+            joinedload(User.organisation).joinedload(Organisation.country)])
         if user is None or not user.active or user.session_token != token:
             return None
         return user

@@ -502,7 +502,9 @@ def get_file_version_or_404(version_id):
 
 def can_view_workshop(workshop, user=None):
     """Readers of the workshop's space see it, register and take part in its room."""
-    return workshop is not None and can_read_space(workshop.space, user)
+    # The rule of can_read_space, by id: the live room decides it on every event, and loading
+    # the space row each time would add a query per chat message.
+    return workshop is not None and workshop.space_id in readable_space_ids(user)
 
 
 def can_run_workshop(workshop, user=None):

@@ -5,7 +5,6 @@ the workshop named in its `auth` payload; it is bound to that workshop. It then 
 with the last sequence number it saw and gets back what it missed. Every later event acts on
 that workshop through the same services as the form posts.
 """
-import time
 from functools import wraps
 from urllib.parse import urlparse
 
@@ -20,7 +19,6 @@ from sociallab.workshops import room
 from sociallab.workshops.models import Presence, Workshop
 
 NS = room.NAMESPACE
-ACCESS_RECHECK = 10  # seconds
 
 
 def _fresh_context(handler):
@@ -58,7 +56,6 @@ def on_connect(auth=None):
         raise ConnectionRefusedError("not a participant of this room")
     # The socket's own session (Flask-SocketIO keeps one per connection) binds it to the room.
     session["workshop_id"] = workshop.id
-    session["access_until"] = time.monotonic() + ACCESS_RECHECK
     return True
 
 
@@ -104,26 +101,11 @@ def on_resume(data):
     return {"ok": True, "events": [e.payload() for e in room.events_since(workshop, _last_seq(data))]}
 
 
-def _authorise(workshop):
-    """Decide the space-level access of this connection at most every ACCESS_RECHECK seconds.
-
-    The rule is permissions.can_view_workshop; re-running its queries for each of twenty chat
-    messages a second bought nothing, as roles and memberships change rarely. Signing out
-    (the session token) and a removal from the room still take effect on the next event.
-    """
-    now = time.monotonic()
-    if session.get("access_until", 0) < now:
-        if not permissions.can_view_workshop(workshop):
-            raise room.Forbidden(_("You are not a participant of this room."))
-        session["access_until"] = now + ACCESS_RECHECK
-    g.room_access_verified = (workshop.id, current_user.id)
-
-
 def _action_handler(action):
     @_fresh_context
     def handler(data=None):
         workshop = _connected_workshop()
-        _authorise(workshop)
+        # The service decides access through permissions.py, afresh for every event.
         event = room.perform(workshop, current_user, action, data if isinstance(data, dict) else {})
         return {"ok": True, "seq": event.sent["seq"] if event is not None else None}
     handler.__name__ = f"on_{action}"

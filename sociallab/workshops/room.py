@@ -6,7 +6,7 @@ room's next sequence number, commits, and only then broadcasts the event to the 
 """
 from datetime import timedelta
 
-from flask import current_app, g
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import func, update
@@ -76,16 +76,9 @@ def room_name(workshop_id):
 # --- checks ---------------------------------------------------------------------------------
 
 def check_participant(workshop, user):
-    """Room access through permissions.can_enter_room.
-
-    A live connection re-decides the space-level part at most every few seconds (events.py
-    marks the request when its decision is fresh); a removal from the room counts at once.
-    """
-    if g.get("room_access_verified") == (workshop.id, user.id):
-        allowed = not permissions.is_removed_from_room(workshop, user)
-    else:
-        allowed = permissions.can_enter_room(workshop, user)
-    if not allowed:
+    """Room access through permissions.can_enter_room, decided afresh on every action: a lost
+    membership, a closed mandate or a removal from the room counts at the next event."""
+    if not permissions.can_enter_room(workshop, user):
         raise Forbidden(_("You are not a participant of this room."))
 
 

@@ -169,3 +169,28 @@ def test_facilitator_named_on_the_workshop_runs_it_without_the_space_role(world)
     workshop.facilitators.append(guest)
     db.session.commit()
     assert permissions.can_run_workshop(workshop, guest)
+
+
+def test_a_mandate_that_ends_during_the_session_counts_at_the_next_event(world, workshop, connect):
+    """Access is decided on every event, not once per connection: the very next message is refused."""
+    from datetime import date, timedelta
+    vera = connect(world.volunteer_in, workshop)
+    assert vera.act("chat", body="still in mandate", client_id="v-1")["ok"]
+    for mandate in world.volunteer_in.mandates:
+        mandate.end_date = date.today() - timedelta(days=1)
+    db.session.commit()
+    refused = vera.act("chat", body="after the mandate", client_id="v-2")
+    assert not refused["ok"] and refused["code"] == 403
+    assert not vera.act("raise_hand")["ok"]
+    assert not vera.act("ask", body="a question", client_id="q-1")["ok"]
+    assert db.session.scalar(db.select(db.func.count(ChatMessage.id)).where(
+        ChatMessage.workshop_id == workshop.id)) == 1
+
+
+def test_a_deactivated_partner_loses_the_room_at_the_next_event(world, workshop, connect):
+    amy = connect(world.member, workshop)
+    world.member.organisation.active = False
+    db.session.commit()
+    refused = amy.act("chat", body="after deactivation", client_id="a-1")
+    assert not refused["ok"] and refused["code"] == 403
+    assert not amy.sio.emit("resume", {"last_seq": 0}, namespace=NS, callback=True)["ok"]
