@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from sociallab import permissions
 from sociallab.audit.services import record as audit
+from sociallab.content import render_markdown
 from sociallab.extensions import db, socketio
 from sociallab.i18n import utcnow
 from sociallab.workshops.models import (
@@ -505,7 +506,10 @@ def update_notes(workshop, user, text, base_version):
                            "add your changes to it and save again."),
                          notes=workshop.notes, version=workshop.notes_version)
     db.session.refresh(workshop)
+    # The Markdown source for facilitators' editors, and the same sanitised HTML the room page
+    # renders for everyone else, so a live update looks like a reload.
     return _commit_and_broadcast(_append_event(workshop, "notes.updated", user, notes=workshop.notes,
+                                               html=str(render_markdown(workshop.notes)),
                                                version=workshop.notes_version, editor=_person(user)))
 
 

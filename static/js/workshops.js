@@ -383,8 +383,13 @@
     }
     var view = byId("notes-view");
     if (view) {
-      view.textContent = "";
-      view.appendChild(el("div", {"class": "notes-plain"}, d.notes));
+      if (d.notes && typeof d.html === "string") {
+        // Rendered and sanitised by the server (nh3 allowlist), as on the room page itself.
+        view.innerHTML = d.html;
+      } else {
+        view.textContent = "";
+        view.appendChild(el("p", {"class": d.notes ? "kept" : ""}, d.notes || T.no_notes));
+      }
     }
   }
 

@@ -50,6 +50,13 @@ def test_poll_and_question_vote_live_with_a_dropped_connection(live_server, brow
     for page in (fatou, aminata, lucia):
         page.wait_for_selector("#room[data-status=live][data-joined=true]")
 
+    # Shared notes reach the members formatted, as the room page renders them.
+    fatou.fill("#notes-text", "## Décisions\n\n- **Écouter** l'enfant")
+    fatou.locator("#notes-form button[type=submit]").click()
+    for page in (aminata, lucia):
+        page.wait_for_selector("#notes-view h2:text-is('Décisions')")
+        page.wait_for_selector("#notes-view li strong:text-is('Écouter')")
+
     fatou.locator("details.open-poll summary").click()
     fatou.fill("#poll-question", "Quel format ?")
     fatou.fill("#poll-options", "Atelier\nWebinaire")

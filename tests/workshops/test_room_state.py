@@ -102,3 +102,16 @@ def test_removed_message_text_is_not_replayed_to_a_late_client(world, workshop, 
     assert late.seen[sent["seq"]]["data"]["body"] == ""
     assert late.seen[sent["seq"]]["data"]["removed"] is True
     assert "chat.removed" in late.kinds()
+
+
+def test_live_notes_reach_participants_as_sanitised_html(world, workshop, connect):
+    """Participants see the notes formatted as on the room page, never a script someone typed."""
+    fred, amy = connect(world.facilitator, workshop), connect(world.member, workshop)
+    notes = "## Décisions\n\n- **Écouter** l'enfant\n\n<script>alert(1)</script> [x](javascript:alert(2))"
+    assert fred.act("notes", notes=notes, version=0)["ok"]
+    amy.drain()
+    event = amy.seen[amy.last_seq]
+    assert event["kind"] == "notes.updated" and event["data"]["notes"] == notes
+    html = event["data"]["html"]
+    assert "<h2>Décisions</h2>" in html and "<strong>Écouter</strong>" in html
+    assert "<script" not in html and "&lt;script&gt;" in html and 'href="javascript' not in html
