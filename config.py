@@ -86,6 +86,10 @@ class Config:
     SOCKETIO_ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE", "threading")
     SOCKETIO_MESSAGE_QUEUE = os.environ.get("REDIS_URL")
     WORKSHOP_CHAT_RATE = (20, 10)  # at most 20 chat messages per person in 10 seconds
+    # Each server process records a heartbeat this often; one silent for three beats has died,
+    # and another process (or its own restart) takes its people off the presence lists.
+    WORKSHOP_HEARTBEAT_SECONDS = float(os.environ.get("WORKSHOP_HEARTBEAT_SECONDS", "30"))
+    WORKSHOP_HEARTBEAT_TASK = True
 
 
 class TestConfig(Config):
@@ -95,6 +99,8 @@ class TestConfig(Config):
     SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {}
     WTF_CSRF_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"
+    # A test app is thrown away after each test: its heartbeat runs only where a test starts it.
+    WORKSHOP_HEARTBEAT_TASK = False
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 64
     MAIL_SERVER = None

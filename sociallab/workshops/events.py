@@ -8,14 +8,14 @@ that workshop through the same services as the form posts.
 from functools import wraps
 from urllib.parse import urlparse
 
-from flask import g, request, session
+from flask import current_app, g, request, session
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, join_room
 
 from sociallab import permissions
 from sociallab.extensions import db, socketio
-from sociallab.workshops import room
+from sociallab.workshops import hosts, room
 from sociallab.workshops.models import Presence, Workshop
 
 NS = room.NAMESPACE
@@ -56,6 +56,7 @@ def on_connect(auth=None):
         raise ConnectionRefusedError("not a participant of this room")
     # The socket's own session (Flask-SocketIO keeps one per connection) binds it to the room.
     session["workshop_id"] = workshop.id
+    hosts.start(current_app._get_current_object())
     return True
 
 

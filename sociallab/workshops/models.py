@@ -89,7 +89,7 @@ class RoomEvent(db.Model):
     data: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[DateTime] = mapped_column(DateTime, default=utcnow)
     __table_args__ = (UniqueConstraint("workshop_id", "seq"),)
-    sent = None  # the payload as broadcast, kept past the commit (room._commit_and_broadcast)
+    sent = None  # the payload as broadcast, kept past the commit (room.commit_and_broadcast)
 
     def payload(self):
         return {"seq": self.seq, "kind": self.kind, "data": self.data,
@@ -179,12 +179,20 @@ class RaisedHand(db.Model):
     __table_args__ = (Index("ix_raised_hand_open", "workshop_id", "lowered_at", "raised_at"),)
 
 
+class RoomHost(db.Model):
+    """A server process holding live-room connections; its heartbeat says it is still running."""
+    id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    seen_at: Mapped[DateTime] = mapped_column(DateTime, index=True)
+
+
 class Presence(db.Model):
     """A live socket connection in a room; the presence list is the people holding one."""
     id: Mapped[int] = mapped_column(primary_key=True)
     workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
     sid: Mapped[str] = mapped_column(String(64), unique=True)
+    # The process holding the socket: when it dies, another one removes its connections.
+    host_id: Mapped[str | None] = mapped_column(ForeignKey("room_host.id", ondelete="CASCADE"), index=True)
     connected_at: Mapped[DateTime] = mapped_column(DateTime, default=utcnow)
 
     user = relationship("User")

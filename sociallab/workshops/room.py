@@ -18,6 +18,7 @@ from sociallab.audit.services import record as audit
 from sociallab.content import render_markdown
 from sociallab.extensions import db, socketio
 from sociallab.i18n import utcnow
+from sociallab.workshops import hosts
 from sociallab.workshops.models import (
     Attendance,
     ChatMessage,
@@ -151,7 +152,7 @@ def _append_event(workshop, kind, actor, seq=None, **data):
     return event
 
 
-def _commit_and_broadcast(*events):
+def commit_and_broadcast(*events):
     """Commit, then send each event to the room; returns the last one.
 
     The payload is taken before the commit expires the objects (reading them afterwards would
@@ -184,12 +185,15 @@ def _person(user):
 # --- presence -------------------------------------------------------------------------------
 
 def present_people(workshop):
+    """People with a connection in the room held by a server process that is still running."""
     from sociallab.accounts.models import User
     return db.session.scalars(db.select(User).where(User.id.in_(
-        db.select(Presence.user_id).where(Presence.workshop_id == workshop.id))).order_by(User.name)).all()
+        db.select(Presence.user_id).where(Presence.workshop_id == workshop.id,
+                                          Presence.host_id.in_(hosts.alive_hosts()))))
+        .order_by(User.name)).all()
 
 
-def _presence_event(workshop, kind, user):
+def presence_event(workshop, kind, user):
     # Only the person who came or went: a full list in each event would cost K² deliveries
     # when K people arrive at the start of a session.
     return _append_event(workshop, kind, user, person=_person(user))
@@ -198,12 +202,12 @@ def _presence_event(workshop, kind, user):
 def join_room(workshop, user, sid):
     """A connection enters the room: presence and attendance are recorded and announced."""
     check_participant(workshop, user)
-    db.session.add(Presence(workshop_id=workshop.id, user_id=user.id, sid=sid))
+    db.session.add(Presence(workshop_id=workshop.id, user_id=user.id, sid=sid, host_id=hosts.beat()))
     if db.session.scalar(db.select(Attendance.id).where(
             Attendance.workshop_id == workshop.id, Attendance.user_id == user.id)) is None:
         db.session.add(Attendance(workshop_id=workshop.id, user_id=user.id))
     db.session.flush()
-    return _commit_and_broadcast(_presence_event(workshop, "presence.joined", user))
+    return commit_and_broadcast(presence_event(workshop, "presence.joined", user))
 
 
 def leave_room(sid):
@@ -215,11 +219,12 @@ def leave_room(sid):
     db.session.delete(presence)
     db.session.flush()
     still_here = db.session.scalar(db.select(Presence.id).where(
-        Presence.workshop_id == workshop.id, Presence.user_id == user.id).limit(1))
+        Presence.workshop_id == workshop.id, Presence.user_id == user.id,
+        Presence.host_id.in_(hosts.alive_hosts())).limit(1))
     if still_here is not None:
         db.session.commit()
         return None
-    return _commit_and_broadcast(_presence_event(workshop, "presence.left", user))
+    return commit_and_broadcast(presence_event(workshop, "presence.left", user))
 
 
 # --- chat -----------------------------------------------------------------------------------
@@ -246,7 +251,7 @@ def send_chat(workshop, user, body, client_id=None):
         return _chat_event_for(workshop, user, client_id)
     event = _append_event(workshop, "chat.message", user, seq=seq, id=message.id, author=_person(user),
                           body=body, client_id=client_id)
-    return _commit_and_broadcast(event)
+    return commit_and_broadcast(event)
 
 
 def _chat_event_for(workshop, user, client_id):
@@ -269,13 +274,13 @@ def remove_message(workshop, user, message_id):
     if original is not None:
         original.data = {**original.data, "body": "", "removed": True}
     audit(user, "workshop.message_removed", workshop, before={"body": message.body}, space_id=workshop.space_id)
-    return _commit_and_broadcast(_append_event(workshop, "chat.removed", user, id=message.id))
+    return commit_and_broadcast(_append_event(workshop, "chat.removed", user, id=message.id))
 
 
 def set_chat_locked(workshop, user, locked):
     check_facilitator(workshop, user)
     workshop.chat_locked = bool(locked)
-    return _commit_and_broadcast(_append_event(workshop, "chat.locked", user, locked=bool(locked)))
+    return commit_and_broadcast(_append_event(workshop, "chat.locked", user, locked=bool(locked)))
 
 
 # --- questions ------------------------------------------------------------------------------
@@ -294,7 +299,7 @@ def ask_question(workshop, user, body, client_id=None):
                         created_at=utcnow())
     db.session.add(question)
     db.session.flush()
-    return _commit_and_broadcast(_append_event(
+    return commit_and_broadcast(_append_event(
         workshop, "question.asked", user, id=question.id, author=_person(user), body=body, votes=0,
         answered=False, highlighted=False, client_id=client_id))
 
@@ -320,7 +325,7 @@ def vote_question(workshop, user, question_id):
     db.session.execute(update(Question).where(Question.id == question.id)
                        .values(votes=Question.votes + 1).execution_options(synchronize_session=False))
     votes = db.session.scalar(db.select(Question.votes).where(Question.id == question.id))
-    return _commit_and_broadcast(_append_event(workshop, "question.voted", user, id=question.id, votes=votes))
+    return commit_and_broadcast(_append_event(workshop, "question.voted", user, id=question.id, votes=votes))
 
 
 def mark_question(workshop, user, question_id, answered=None, highlighted=None):
@@ -330,7 +335,7 @@ def mark_question(workshop, user, question_id, answered=None, highlighted=None):
         question.answered = bool(answered)
     if highlighted is not None:
         question.highlighted = bool(highlighted)
-    return _commit_and_broadcast(_append_event(workshop, "question.marked", user, id=question.id,
+    return commit_and_broadcast(_append_event(workshop, "question.marked", user, id=question.id,
                                                answered=question.answered, highlighted=question.highlighted))
 
 
@@ -362,7 +367,7 @@ def open_poll(workshop, user, question, options, multiple=False):
                 options=[PollOption(label=label, position=i) for i, label in enumerate(labels)])
     db.session.add(poll)
     db.session.flush()
-    return _commit_and_broadcast(_append_event(workshop, "poll.opened", user, **poll_state(poll)))
+    return commit_and_broadcast(_append_event(workshop, "poll.opened", user, **poll_state(poll)))
 
 
 def _poll(workshop, poll_id):
@@ -390,7 +395,7 @@ def vote_poll(workshop, user, poll_id, option_ids):
     db.session.execute(db.delete(PollVote).where(PollVote.poll_id == poll.id, PollVote.user_id == user.id))
     db.session.add_all(PollVote(poll_id=poll.id, option_id=o, user_id=user.id) for o in sorted(chosen))
     db.session.flush()
-    return _commit_and_broadcast(_append_event(workshop, "poll.voted", None, id=poll.id,
+    return commit_and_broadcast(_append_event(workshop, "poll.voted", None, id=poll.id,
                                                counts=poll_counts(poll), voters=poll_voters(poll)))
 
 
@@ -400,7 +405,7 @@ def close_poll(workshop, user, poll_id):
     if not poll.is_open:
         raise RoomError(_("This poll is closed."))
     poll.closed_at = utcnow()
-    return _commit_and_broadcast(_append_event(workshop, "poll.closed", user, id=poll.id,
+    return commit_and_broadcast(_append_event(workshop, "poll.closed", user, id=poll.id,
                                                counts=poll_counts(poll), voters=poll_voters(poll)))
 
 
@@ -466,7 +471,7 @@ def raise_hand(workshop, user):
         return None
     hand = RaisedHand(workshop_id=workshop.id, user_id=user.id, raised_at=utcnow())
     db.session.add(hand)
-    return _commit_and_broadcast(_append_event(workshop, "hand.raised", user, person=_person(user),
+    return commit_and_broadcast(_append_event(workshop, "hand.raised", user, person=_person(user),
                                                raised_at=hand.raised_at.isoformat() + "Z"))
 
 
@@ -480,7 +485,7 @@ def lower_hand(workshop, user, user_id=None):
     if hand is None:
         return None
     hand.lowered_at = utcnow()
-    return _commit_and_broadcast(_append_event(workshop, "hand.lowered", user, user_id=target))
+    return commit_and_broadcast(_append_event(workshop, "hand.lowered", user, user_id=target))
 
 
 # --- shared notes ---------------------------------------------------------------------------
@@ -508,7 +513,7 @@ def update_notes(workshop, user, text, base_version):
     db.session.refresh(workshop)
     # The Markdown source for facilitators' editors, and the same sanitised HTML the room page
     # renders for everyone else, so a live update looks like a reload.
-    return _commit_and_broadcast(_append_event(workshop, "notes.updated", user, notes=workshop.notes,
+    return commit_and_broadcast(_append_event(workshop, "notes.updated", user, notes=workshop.notes,
                                                html=str(render_markdown(workshop.notes)),
                                                version=workshop.notes_version, editor=_person(user)))
 
@@ -521,7 +526,7 @@ def start_session(workshop, user):
         raise RoomError(_("The session has already started."))
     workshop.status, workshop.started_at = Workshop.LIVE, utcnow()
     audit(user, "workshop.started", workshop, space_id=workshop.space_id)
-    return _commit_and_broadcast(_append_event(workshop, "session.started", user))
+    return commit_and_broadcast(_append_event(workshop, "session.started", user))
 
 
 def end_session(workshop, user, include_chat=False):
@@ -539,7 +544,7 @@ def end_session(workshop, user, include_chat=False):
     minutes.store_minutes(workshop, include_chat=bool(include_chat))
     audit(user, "workshop.ended", workshop, after={"include_chat": bool(include_chat)},
           space_id=workshop.space_id)
-    return _commit_and_broadcast(_append_event(workshop, "session.ended", user,
+    return commit_and_broadcast(_append_event(workshop, "session.ended", user,
                                                minutes_url=minutes.minutes_url(workshop)))
 
 
@@ -566,8 +571,8 @@ def remove_participant(workshop, user, user_id):
     audit(user, "workshop.participant_removed", workshop, after={"user_id": person.id},
           space_id=workshop.space_id)
     removed = _append_event(workshop, "participant.removed", user, user_id=person.id)
-    left = _presence_event(workshop, "presence.left", person)
-    event = _commit_and_broadcast(removed, left)
+    left = presence_event(workshop, "presence.left", person)
+    event = commit_and_broadcast(removed, left)
     for sid in sids:
         # Through the message queue this reaches the process holding the connection.
         socketio.server.leave_room(sid, room_name(workshop.id), namespace=NAMESPACE)

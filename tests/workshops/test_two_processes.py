@@ -1,6 +1,7 @@
 """Two production server processes share one room through the real Redis message queue."""
 import asyncio
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -75,8 +76,10 @@ def two_servers(tmp_path):
         db_url = db_url.rsplit("/", 1)[0] + "/" + name
     else:
         db_url = f"sqlite:///{tmp_path / 'two.db'}"
+    # A heartbeat a second, so a killed process is noticed within seconds, not minutes.
     env = dict(os.environ, SECRET_KEY=SECRET, DATABASE_URL=db_url, REDIS_URL=REDIS_URL,
-               SOCIALLAB_INSTANCE=str(tmp_path), SEARCH_INDEX_DIR=str(tmp_path / "index"))
+               SOCIALLAB_INSTANCE=str(tmp_path), SEARCH_INDEX_DIR=str(tmp_path / "index"),
+               WORKSHOP_HEARTBEAT_SECONDS="1")
     prepared = subprocess.run([sys.executable, "-c", PREPARE], cwd=ROOT, env=env, capture_output=True,
                               text=True, check=True).stdout.split()
     workshop_id, cookies = int(prepared[0]), prepared[1:]
@@ -97,7 +100,7 @@ def two_servers(tmp_path):
                     if time.time() > deadline:
                         pytest.fail((tmp_path / f"server-{port}.log").read_text())
                     time.sleep(0.2)
-        yield ports, workshop_id, cookies
+        yield ports, workshop_id, cookies, processes
     finally:
         for process in processes:
             process.terminate()
@@ -105,9 +108,9 @@ def two_servers(tmp_path):
             process.wait(timeout=20)
 
 
-async def _talk_across(ports, workshop_id, cookies):
+async def _join_both(ports, workshop_id, cookies, received):
+    """The facilitator through the first process, the member through the second."""
     import socketio
-    received = asyncio.Queue()
     clients = []
     for port, cookie in zip(ports, cookies):
         client = socketio.AsyncClient(reconnection=False)
@@ -118,6 +121,12 @@ async def _talk_across(ports, workshop_id, cookies):
         ack = await client.call("join", {"last_seq": 0}, namespace="/workshops", timeout=10)
         assert ack["ok"], ack
         clients.append(client)
+    return clients
+
+
+async def _talk_across(ports, workshop_id, cookies):
+    received = asyncio.Queue()
+    clients = await _join_both(ports, workshop_id, cookies, received)
     ack = await clients[1].call("chat", {"body": "Bonjour depuis le second processus", "client_id": "x-1"},
                                 namespace="/workshops", timeout=10)
     assert ack["ok"], ack
@@ -132,9 +141,49 @@ async def _talk_across(ports, workshop_id, cookies):
 
 
 def test_message_sent_through_one_process_reaches_a_client_of_the_other(two_servers):
-    ports, workshop_id, cookies = two_servers
+    ports, workshop_id, cookies, _processes = two_servers
     # A thread of its own: Playwright's tests leave an event loop running in this one.
     with ThreadPoolExecutor(1) as pool:
         ack, event = pool.submit(asyncio.run, _talk_across(ports, workshop_id, cookies)).result()
     assert event["data"]["body"] == "Bonjour depuis le second processus"
     assert event["seq"] == ack["seq"]
+
+
+def _workers_of(master_pid):
+    workers = []
+    for entry in os.listdir("/proc"):
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text() if entry.isdigit() else ""
+        except OSError:
+            continue
+        if stat and int(stat.rsplit(")", 1)[1].split()[1]) == master_pid:
+            workers.append(int(entry))
+    return workers
+
+
+async def _crash_the_second(ports, workshop_id, cookies, second_master):
+    received = asyncio.Queue()
+    clients = await _join_both(ports, workshop_id, cookies, received)
+    started = time.monotonic()
+    try:
+        # The worker dies without running a single disconnect handler.
+        for pid in _workers_of(second_master):
+            os.kill(pid, signal.SIGKILL)
+        while True:
+            port, event = await asyncio.wait_for(received.get(), timeout=30)
+            if port == ports[0] and event["kind"] == "presence.left":
+                return event, time.monotonic() - started
+    finally:
+        for client in clients:
+            await client.disconnect()
+
+
+def test_people_of_a_killed_process_leave_the_presence_list_of_the_other(two_servers):
+    ports, workshop_id, cookies, processes = two_servers
+    with ThreadPoolExecutor(1) as pool:
+        event, seconds = pool.submit(asyncio.run, _crash_the_second(ports, workshop_id, cookies,
+                                                                    processes[1].pid)).result()
+    assert event["data"]["person"]["name"] == "Membre Senegal"  # the demo member of Senegal
+    # Three missed one-second beats, then the next sweep of the surviving process.
+    print(f"presence.left after {seconds:.1f} s")
+    assert seconds < 15

@@ -1,0 +1,125 @@
+"""Server processes holding live-room connections: their heartbeat, and the sweep of dead ones.
+
+A presence row is written by the process that holds the socket and removed when the socket
+closes. A process that crashes, or is killed during a deploy, never runs those disconnects: its
+people would stay on the presence lists until the workshop ends. So each process records a
+heartbeat; once a process has missed three, any live process (or the restarted one, under a new
+id) removes its connections and tells the rooms who left. Until then the presence lists already
+leave out the connections of a process that has gone silent.
+"""
+import logging
+import os
+import secrets
+import socket
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import delete, select, update
+
+from sociallab.extensions import db, socketio
+from sociallab.i18n import utcnow
+from sociallab.workshops.models import Presence, RoomHost, Workshop
+
+log = logging.getLogger(__name__)
+
+MISSED_BEATS = 3
+_identity = {}
+
+
+def host_id():
+    """This process's id; a forked worker gets its own, and so does a restart."""
+    pid = os.getpid()
+    if _identity.get("pid") != pid:
+        _identity.update(pid=pid, id=f"{socket.gethostname()[:60]}:{pid}:{secrets.token_hex(4)}")
+    return _identity["id"]
+
+
+def alive_since(now=None):
+    """Processes seen after this moment are alive."""
+    seconds = current_app.config["WORKSHOP_HEARTBEAT_SECONDS"]
+    return (now or utcnow()) - timedelta(seconds=seconds * MISSED_BEATS)
+
+
+def alive_hosts(now=None):
+    """A select of the ids of the processes still alive, for filtering presence rows."""
+    return select(RoomHost.id).where(RoomHost.seen_at >= alive_since(now))
+
+
+def beat(now=None):
+    """Record that this process is alive (its row is created on the first beat)."""
+    now, own = now or utcnow(), host_id()
+    touched = db.session.execute(update(RoomHost).where(RoomHost.id == own).values(seen_at=now)
+                                 .execution_options(synchronize_session=False)).rowcount
+    if not touched:
+        db.session.add(RoomHost(id=own, seen_at=now))
+        db.session.flush()
+    return own
+
+
+def sweep(now=None):
+    """Remove the connections of dead processes and announce who left; returns those events."""
+    from sociallab.accounts.models import User
+    from sociallab.workshops import room
+    cutoff = alive_since(now)
+    dead = db.session.scalars(select(RoomHost.id).where(RoomHost.seen_at < cutoff,
+                                                        RoomHost.id != host_id())).all()
+    gone = set()
+    for dead_id in dead:
+        rows = db.session.execute(select(Presence.workshop_id, Presence.user_id)
+                                  .where(Presence.host_id == dead_id)).all()
+        # When two processes sweep at once, only the one that deletes the row announces.
+        claimed = db.session.execute(delete(RoomHost).where(RoomHost.id == dead_id, RoomHost.seen_at < cutoff)
+                                     .execution_options(synchronize_session=False)).rowcount
+        if claimed:
+            db.session.execute(delete(Presence).where(Presence.host_id == dead_id)
+                               .execution_options(synchronize_session=False))
+            gone.update(rows)
+    if not gone:
+        db.session.commit()
+        return []
+    still_here = set(db.session.execute(select(Presence.workshop_id, Presence.user_id).where(
+        Presence.workshop_id.in_({w for w, _ in gone}), Presence.user_id.in_({u for _, u in gone}),
+        Presence.host_id.in_(alive_hosts(now)))).all())
+    left = sorted(gone - still_here)
+    workshops = {w.id: w for w in db.session.scalars(select(Workshop).where(
+        Workshop.id.in_({w for w, _ in left}), Workshop.status != Workshop.ENDED))}
+    people = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_({u for _, u in left})))}
+    events = [room.presence_event(workshops[w], "presence.left", people[u])
+              for w, u in left if w in workshops and u in people]
+    if not events:
+        db.session.commit()
+        return []
+    room.commit_and_broadcast(*events)
+    log.info("removed %d connections of %d stopped server processes", len(gone), len(dead))
+    return events
+
+
+def start(app):
+    """Start this process's heartbeat, once per application (on its first room connection)."""
+    if not app.config["WORKSHOP_HEARTBEAT_TASK"] or "room_heartbeat" in app.extensions:
+        return None
+    state = app.extensions["room_heartbeat"] = {"running": True, "beats": 0}
+    socketio.start_background_task(_run, app, state)
+    return state
+
+
+def stop(app):
+    state = app.extensions.pop("room_heartbeat", None)
+    if state is not None:
+        state["running"] = False
+
+
+def _run(app, state):
+    while state["running"]:
+        with app.app_context():
+            try:
+                beat()
+                sweep()
+                state["beats"] += 1
+            except Exception:
+                # A database hiccup must not end the heartbeat: the next beat tries again.
+                db.session.rollback()
+                log.exception("room heartbeat failed")
+            finally:
+                db.session.remove()
+        socketio.sleep(app.config["WORKSHOP_HEARTBEAT_SECONDS"])
