@@ -124,6 +124,14 @@ async def _join_both(ports, workshop_id, cookies, received):
     return clients
 
 
+async def _first_event(received, port, kind, timeout):
+    """The first event of this kind that reached the client connected through `port`."""
+    while True:
+        at, event = await asyncio.wait_for(received.get(), timeout=timeout)
+        if at == port and event["kind"] == kind:
+            return event
+
+
 async def _talk_across(ports, workshop_id, cookies):
     received = asyncio.Queue()
     clients = await _join_both(ports, workshop_id, cookies, received)
@@ -131,20 +139,21 @@ async def _talk_across(ports, workshop_id, cookies):
                                 namespace="/workshops", timeout=10)
     assert ack["ok"], ack
     try:
-        while True:
-            port, event = await asyncio.wait_for(received.get(), timeout=10)
-            if port == ports[0] and event["kind"] == "chat.message":
-                return ack, event
+        return ack, await _first_event(received, ports[0], "chat.message", timeout=10)
     finally:
         for client in clients:
             await client.disconnect()
 
 
-def test_message_sent_through_one_process_reaches_a_client_of_the_other(two_servers):
-    ports, workshop_id, cookies, _processes = two_servers
+def _run_in_a_thread(coroutine):
     # A thread of its own: Playwright's tests leave an event loop running in this one.
     with ThreadPoolExecutor(1) as pool:
-        ack, event = pool.submit(asyncio.run, _talk_across(ports, workshop_id, cookies)).result()
+        return pool.submit(asyncio.run, coroutine).result()
+
+
+def test_message_sent_through_one_process_reaches_a_client_of_the_other(two_servers):
+    ports, workshop_id, cookies, _processes = two_servers
+    ack, event = _run_in_a_thread(_talk_across(ports, workshop_id, cookies))
     assert event["data"]["body"] == "Bonjour depuis le second processus"
     assert event["seq"] == ack["seq"]
 
@@ -169,10 +178,8 @@ async def _crash_the_second(ports, workshop_id, cookies, second_master):
         # The worker dies without running a single disconnect handler.
         for pid in _workers_of(second_master):
             os.kill(pid, signal.SIGKILL)
-        while True:
-            port, event = await asyncio.wait_for(received.get(), timeout=30)
-            if port == ports[0] and event["kind"] == "presence.left":
-                return event, time.monotonic() - started
+        event = await _first_event(received, ports[0], "presence.left", timeout=30)
+        return event, time.monotonic() - started
     finally:
         for client in clients:
             await client.disconnect()
@@ -180,9 +187,7 @@ async def _crash_the_second(ports, workshop_id, cookies, second_master):
 
 def test_people_of_a_killed_process_leave_the_presence_list_of_the_other(two_servers):
     ports, workshop_id, cookies, processes = two_servers
-    with ThreadPoolExecutor(1) as pool:
-        event, seconds = pool.submit(asyncio.run, _crash_the_second(ports, workshop_id, cookies,
-                                                                    processes[1].pid)).result()
+    event, seconds = _run_in_a_thread(_crash_the_second(ports, workshop_id, cookies, processes[1].pid))
     assert event["data"]["person"]["name"] == "Membre Senegal"  # the demo member of Senegal
     # Three missed one-second beats, then the next sweep of the surviving process.
     print(f"presence.left after {seconds:.1f} s")
