@@ -14,7 +14,8 @@ import socket
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from sociallab.extensions import db, socketio
 from sociallab.i18n import utcnow
@@ -46,13 +47,13 @@ def alive_hosts(now=None):
 
 
 def beat(now=None):
-    """Record that this process is alive (its row is created on the first beat)."""
+    """Record that this process is alive, in one upsert: the heartbeat task and a room join
+    may write the process's first row at the same moment."""
     now, own = now or utcnow(), host_id()
-    touched = db.session.execute(update(RoomHost).where(RoomHost.id == own).values(seen_at=now)
-                                 .execution_options(synchronize_session=False)).rowcount
-    if not touched:
-        db.session.add(RoomHost(id=own, seen_at=now))
-        db.session.flush()
+    dialect = db.session.get_bind().dialect.name
+    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
+    db.session.execute(insert(RoomHost).values(id=own, seen_at=now)
+                       .on_conflict_do_update(index_elements=[RoomHost.id], set_={"seen_at": now}))
     return own
 
 

@@ -52,6 +52,8 @@ def live_server(tmp_path):
         SEARCH_INDEX_DIR = str(tmp_path / "index")
         UPLOAD_DIR = str(tmp_path / "uploads")
         RATELIMIT_ENABLED = False
+        # Served as in production: its process records room heartbeats (stopped at teardown).
+        WORKSHOP_HEARTBEAT_TASK = True
 
     app = create_app(LiveConfig)
     with app.app_context():
@@ -64,6 +66,8 @@ def live_server(tmp_path):
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield LiveServer(app, server.server_port)
+    from sociallab.workshops import hosts
+    hosts.stop(app)
     server.shutdown()
     thread.join(timeout=5)
 

@@ -91,3 +91,15 @@ def test_the_heartbeat_task_keeps_its_process_listed_and_sweeps_the_dead(app, wo
     own = db.session.get(RoomHost, hosts.host_id())
     assert own is not None and own.seen_at > utcnow() - timedelta(seconds=5)
     assert [p.name for p in room.present_people(workshop)] == ["Fred Facilitator"]
+
+
+def test_a_beat_creates_the_process_row_once_and_then_moves_it_forward(app, world):
+    earlier = utcnow() - timedelta(minutes=1)
+    own = hosts.beat(earlier)
+    db.session.commit()
+    # A second writer for the same process (the heartbeat task beside a room join) upserts.
+    assert hosts.beat() == own
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.scalar(db.select(db.func.count(RoomHost.id)).where(RoomHost.id == own)) == 1
+    assert db.session.get(RoomHost, own).seen_at > earlier
