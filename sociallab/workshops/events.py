@@ -43,6 +43,21 @@ def _same_origin():
     return origin is None or urlparse(origin).netloc == request.host
 
 
+@socketio.on_error(NS)
+def on_unexpected_error(error):
+    """A failure no service foresaw (the database went away, a bug): logged and rolled back.
+
+    A connection is refused rather than accepted half-made; any other event is answered, so the
+    browser gives the person their text back with a message instead of waiting for an answer.
+    """
+    db.session.rollback()
+    current_app.logger.error("workshop room event %r failed", request.event.get("message"), exc_info=error)
+    if request.event.get("message") == "connect":
+        return False
+    return {"ok": False, "code": 500,
+            "error": _("Something went wrong on our side. Your text is kept: try again in a moment.")}
+
+
 @socketio.on("connect", namespace=NS)
 @_fresh_context
 def on_connect(auth=None):

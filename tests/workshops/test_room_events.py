@@ -194,3 +194,25 @@ def test_a_deactivated_partner_loses_the_room_at_the_next_event(world, workshop,
     refused = amy.act("chat", body="after deactivation", client_id="a-1")
     assert not refused["ok"] and refused["code"] == 403
     assert not amy.sio.emit("resume", {"last_seq": 0}, namespace=NS, callback=True)["ok"]
+
+
+def test_an_unexpected_failure_is_answered_and_the_room_goes_on(world, workshop, connect, monkeypatch):
+    """A bug or a lost database answers the event with a message (the browser gives the text back)."""
+    amy = connect(world.member, workshop)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("database went away")
+    monkeypatch.setitem(room.ACTIONS, "chat", broken)
+    failed = amy.act("chat", body="lost?", client_id="u-1")
+    assert failed["ok"] is False and failed["code"] == 500 and "réessayez" in failed["error"]
+    monkeypatch.undo()
+    assert amy.act("chat", body="lost?", client_id="u-1")["ok"]
+
+
+def test_an_unexpected_failure_while_connecting_refuses_the_connection(world, workshop, connect, monkeypatch):
+    from sociallab import permissions
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("database went away")
+    monkeypatch.setattr(permissions, "can_enter_room", broken)
+    assert not connect(world.member, workshop, join=False).connected
