@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
@@ -236,7 +237,7 @@ def send_chat(workshop, user, body, client_id=None):
     check_live(workshop)
     if workshop.chat_locked and not permissions.can_run_workshop(workshop, user):
         raise Forbidden(_("The facilitators have locked the chat."))
-    body = check_text(body, MAX_CHAT, _("The message"))
+    body = check_text(body, MAX_CHAT, _l("The message"))
     check_chat_rate(workshop, user)
     seq = _next_seq(workshop)
     message = ChatMessage(workshop_id=workshop.id, author_id=user.id, body=body, client_id=client_id,
@@ -294,7 +295,7 @@ def ask_question(workshop, user, body, client_id=None):
         if existing is not None:
             return None
     check_live(workshop)
-    body = check_text(body, MAX_QUESTION, _("The question"))
+    body = check_text(body, MAX_QUESTION, _l("The question"))
     question = Question(workshop_id=workshop.id, author_id=user.id, body=body, client_id=client_id,
                         created_at=utcnow())
     db.session.add(question)
@@ -356,13 +357,13 @@ def voted_question_ids(workshop, user):
 def open_poll(workshop, user, question, options, multiple=False):
     check_facilitator(workshop, user)
     check_live(workshop)
-    question = check_text(question, MAX_POLL_QUESTION, _("The poll question"))
+    question = check_text(question, MAX_POLL_QUESTION, _l("The poll question"))
     labels = [o.strip() for o in (options or []) if isinstance(o, str) and o.strip()]
     if len(labels) < 2:
         raise RoomError(_("A poll needs at least two options."))
     if len(labels) > MAX_POLL_OPTIONS:
         raise RoomError(_("A poll has at most %(limit)d options.", limit=MAX_POLL_OPTIONS))
-    labels = [check_text(label, MAX_POLL_OPTION, _("An option")) for label in labels]
+    labels = [check_text(label, MAX_POLL_OPTION, _l("An option")) for label in labels]
     poll = Poll(workshop_id=workshop.id, question=question, multiple=bool(multiple), created_by_id=user.id,
                 options=[PollOption(label=label, position=i) for i, label in enumerate(labels)])
     db.session.add(poll)
