@@ -123,14 +123,24 @@ def register_errorhandlers(app):
                                    "Your text is kept below: copy it, reload the page and send it again."),
                             kept=_kept_form_text())
 
-    for status in (400, 403, 404, 405, 410, 413, 429, 500):
+    for status in (400, 403, 404, 405, 410, 413, 429):
         app.register_error_handler(status, lambda error, status=status: render_error(status))
+
+    @app.errorhandler(500)
+    def server_error(error):
+        # The failed transaction must not break the error page as well (it reads the
+        # notification count), and what the person typed comes back to them.
+        db.session.rollback()
+        return render_error(500, kept=_kept_form_text() if request.method == "POST" else None)
 
 
 def _kept_form_text():
-    """What the person typed, so an expired form does not lose it (never passwords)."""
-    return {key: value for key, value in request.form.items()
-            if value.strip() and "password" not in key and key not in ("csrf_token", "confirm")}
+    """What the person typed, so an expired form or a server error does not lose it (never passwords)."""
+    try:
+        return {key: value for key, value in request.form.items()
+                if value.strip() and "password" not in key and key not in ("csrf_token", "confirm")}
+    except Exception:  # noqa: BLE001 — an unreadable form leaves nothing to give back, not a second error
+        return {}
 
 
 def register_request_hooks(app):

@@ -152,3 +152,18 @@ def test_room_page_query_count_does_not_grow_with_its_content(client, auth, worl
     with count_queries() as many:
         client.get(url)
     assert len(many) == len(few)
+
+
+def test_a_server_error_on_a_room_form_gives_the_typed_text_back(app, client, auth, world, workshop, monkeypatch):
+    """A failure nobody foresaw still answers with the error page and the words the person typed."""
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # as in production: the 500 page, not a traceback
+
+    def broken(*args, **kwargs):
+        db.session.execute(db.text("SELECT * FROM no_such_table"))
+    monkeypatch.setitem(room.ACTIONS, "chat", broken)
+    auth.login(world.member.email)
+    response = _post(client, world, workshop, "chat", {"body": "Mes mots précieux"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "Un problème est survenu de notre côté" in page
+    assert "Mes mots précieux" in page
