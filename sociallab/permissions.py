@@ -87,7 +87,12 @@ def readable_space_ids(user=None):
 
 
 def can_read_space(space, user=None):
-    return space is not None and space.id in readable_space_ids(user)
+    return space is not None and can_read_space_id(space.id, user)
+
+
+def can_read_space_id(space_id, user=None):
+    """can_read_space for a row that names its space, without loading the space."""
+    return space_id in readable_space_ids(user)
 
 
 def can_moderate(space, user=None):
@@ -502,9 +507,9 @@ def get_file_version_or_404(version_id):
 
 def can_view_workshop(workshop, user=None):
     """Readers of the workshop's space see it, register and take part in its room."""
-    # The rule of can_read_space, by id: the live room decides it on every event, and loading
-    # the space row each time would add a query per chat message.
-    return workshop is not None and workshop.space_id in readable_space_ids(user)
+    # By id: the live room decides this on every event, and loading the space row each time
+    # would add a query per chat message.
+    return workshop is not None and can_read_space_id(workshop.space_id, user)
 
 
 def can_run_workshop(workshop, user=None):
