@@ -41,9 +41,9 @@ def alive_since(now=None):
     return (now or utcnow()) - timedelta(seconds=seconds * MISSED_BEATS)
 
 
-def alive_hosts(now=None):
-    """A select of the ids of the processes still alive, for filtering presence rows."""
-    return select(RoomHost.id).where(RoomHost.seen_at >= alive_since(now))
+def held_by_live_process(now=None):
+    """A condition on Presence rows: their connection is held by a process still beating."""
+    return Presence.host_id.in_(select(RoomHost.id).where(RoomHost.seen_at >= alive_since(now)))
 
 
 def beat(now=None):
@@ -59,7 +59,6 @@ def beat(now=None):
 
 def sweep(now=None):
     """Remove the connections of dead processes and announce who left; returns those events."""
-    from sociallab.accounts.models import User
     from sociallab.workshops import room
     cutoff = alive_since(now)
     dead = db.session.scalars(select(RoomHost.id).where(RoomHost.seen_at < cutoff,
@@ -75,24 +74,26 @@ def sweep(now=None):
             db.session.execute(delete(Presence).where(Presence.host_id == dead_id)
                                .execution_options(synchronize_session=False))
             gone.update(rows)
-    if not gone:
-        db.session.commit()
-        return []
+    events = _departures(gone, now) if gone else []
+    room.commit_and_broadcast(*events)
+    if gone:
+        log.info("removed %d connections of %d stopped server processes", len(gone), len(dead))
+    return events
+
+
+def _departures(gone, now):
+    """presence.left for each (workshop, person) of `gone` with no connection left elsewhere."""
+    from sociallab.accounts.models import User
+    from sociallab.workshops import room
     still_here = set(db.session.execute(select(Presence.workshop_id, Presence.user_id).where(
         Presence.workshop_id.in_({w for w, _ in gone}), Presence.user_id.in_({u for _, u in gone}),
-        Presence.host_id.in_(alive_hosts(now)))).all())
+        held_by_live_process(now))).all())
     left = sorted(gone - still_here)
     workshops = {w.id: w for w in db.session.scalars(select(Workshop).where(
         Workshop.id.in_({w for w, _ in left}), Workshop.status != Workshop.ENDED))}
     people = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_({u for _, u in left})))}
-    events = [room.presence_event(workshops[w], "presence.left", people[u])
-              for w, u in left if w in workshops and u in people]
-    if not events:
-        db.session.commit()
-        return []
-    room.commit_and_broadcast(*events)
-    log.info("removed %d connections of %d stopped server processes", len(gone), len(dead))
-    return events
+    return [room.presence_event(workshops[w], "presence.left", people[u])
+            for w, u in left if w in workshops and u in people]
 
 
 def start(app):

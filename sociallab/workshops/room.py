@@ -190,7 +190,7 @@ def present_people(workshop):
     from sociallab.accounts.models import User
     return db.session.scalars(db.select(User).where(User.id.in_(
         db.select(Presence.user_id).where(Presence.workshop_id == workshop.id,
-                                          Presence.host_id.in_(hosts.alive_hosts()))))
+                                          hosts.held_by_live_process())))
         .order_by(User.name)).all()
 
 
@@ -221,7 +221,7 @@ def leave_room(sid):
     db.session.flush()
     still_here = db.session.scalar(db.select(Presence.id).where(
         Presence.workshop_id == workshop.id, Presence.user_id == user.id,
-        Presence.host_id.in_(hosts.alive_hosts())).limit(1))
+        hosts.held_by_live_process()).limit(1))
     if still_here is not None:
         db.session.commit()
         return None
