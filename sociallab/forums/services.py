@@ -23,6 +23,13 @@ moderators and the author only, removed posts as removed, flags, edit, quote) an
 form. Replies are posted to the forums blueprint and redirect back to `thread.return_url`
 (with the new post's anchor). Search, mentions, watching and notifications work as for any
 thread; the thread's `url` is its `return_url`.
+
+A discussion is read by the readers of its space, so it must stay in its owner's space: an
+owner that changes space (or title) calls, in the same transaction,
+
+    forums.services.follow_owner(owner.discussion_thread, owner.space, owner.title)
+
+which carries the thread and everything that hangs from it (see move_to_space).
 """
 from dataclasses import dataclass, field
 
@@ -47,7 +54,8 @@ from sociallab.forums.models import (
     render_post_html,
 )
 from sociallab.i18n import utcnow
-from sociallab.notifications.services import notify
+from sociallab.notifications.services import follow_item, notify
+from sociallab.search.hooks import reindex
 
 THREADS_PER_PAGE = 25
 QUOTE_MAX = 1200
@@ -337,6 +345,39 @@ def move_thread(thread, category, moderator):
     record(moderator, "forums.thread.move", thread, before=before, after={"category_id": category.id},
            space_id=thread.space_id)
     return thread
+
+
+def move_to_space(thread, space):
+    """Carry a thread to another space with everything that hangs from it; the caller commits.
+
+    Whoever reads a thread is decided by its space alone, so after this the readers of the new
+    space, and only they, reach the thread, its posts (pages, search documents, the live room)
+    and its open flags (in the new space's review queue); notifications that link to it follow
+    it, and are withdrawn from people who do not read the new space.
+    """
+    if thread.space_id == space.id:
+        return thread
+    thread.space_id, thread.space = space.id, space
+    of_thread = Flag.post_id.in_(db.select(Post.id).where(Post.thread_id == thread.id))
+    waiting = db.session.scalar(db.select(db.func.count(Flag.id)).where(of_thread, Flag.resolved_at.is_(None)))
+    db.session.execute(db.update(Flag).where(of_thread).values(space_id=space.id)
+                       .execution_options(synchronize_session="fetch"))
+    if waiting:
+        _notify_space_moderators(thread)
+    # Each post's search document takes its audience from the thread's space.
+    reindex(thread.posts)
+    follow_item(thread.url, space, lambda person: permissions.can_read_space(space, person))
+    return thread
+
+
+def follow_owner(thread, space, title):
+    """Keep a discussion with its owner: in the owner's space, under the owner's title."""
+    title = title.strip()[:TITLE_MAX]
+    if thread.title != title:
+        thread.title = title
+        thread.updated_at = utcnow()
+        reindex(thread.posts)  # each post's search document carries its thread's title
+    return move_to_space(thread, space)
 
 
 def thread_posts(thread):

@@ -7,6 +7,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from sociallab.audit.services import record
 from sociallab.extensions import db
+from sociallab.forums.services import follow_owner
 from sociallab.i18n import utcnow
 from sociallab.initiatives import stages
 from sociallab.initiatives.models import (
@@ -17,7 +18,12 @@ from sociallab.initiatives.models import (
     initiative_country,
     initiative_theme,
 )
-from sociallab.permissions import is_admin, readable_initiatives_query
+from sociallab.notifications.services import follow_item
+from sociallab.permissions import (
+    can_read_initiative,
+    is_admin,
+    readable_initiatives_query,
+)
 from sociallab.spaces.models import Country, Organisation, Space, Theme
 
 PAGE_SIZE = 20
@@ -152,16 +158,33 @@ def update_initiative(initiative, actor, data, space=None):
     check_initiative(space, data, actor)
     before = {f: str(getattr(initiative, f)) for f in AUDITED_FIELDS}
     initiative.journal  # noqa: B018  loaded now, so search re-indexes the entries (space, partners)
+    audience_before = (initiative.space_id, frozenset(initiative.organisation_ids))
     initiative.space = space
     _apply(initiative, data)
     _add_author(initiative, actor)
     initiative.updated_at = initiative.last_activity_at = utcnow()
     db.session.flush()
+    _carry_along(initiative, audience_changed=audience_before != (space.id, frozenset(initiative.organisation_ids)))
     after = {f: str(getattr(initiative, f)) for f in AUDITED_FIELDS}
     changed = [f for f in AUDITED_FIELDS if before[f] != after[f]]
     record(actor, "initiative.edit", initiative, before={f: before[f] for f in changed},
            after={f: after[f] for f in changed}, space_id=space.id)
     return initiative
+
+
+def _carry_along(initiative, audience_changed):
+    """What hangs from the initiative follows it, in the same transaction as the edit.
+
+    Its discussion is a forums thread read by its space's readers: it moves with the initiative
+    (and takes its title), so a comment is never readable where the initiative is not. The
+    journal is re-indexed through Initiative.search_dependents; indicators and figures are read
+    through the initiative's own rule. When the space or the partners change, notifications
+    linking to the initiative are withdrawn from people who may no longer read it.
+    """
+    if initiative.thread is not None:
+        follow_owner(initiative.thread, initiative.space, initiative.title)
+    if audience_changed:
+        follow_item(initiative.path, initiative.space, lambda person: can_read_initiative(initiative, person))
 
 
 # --- journal --------------------------------------------------------------------------------

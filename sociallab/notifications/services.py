@@ -84,6 +84,26 @@ def mark_read_for_page(user, path):
         .values(read_at=utcnow()))
 
 
+def follow_item(path, space, may_read):
+    """After the item shown at `path` moved to `space`: its notifications (those linking to the
+    page or an anchor in it) take the new space, and those of people who may no longer read it
+    are withdrawn, since their text names the item and the digest would still mail them.
+
+    `may_read(person)` is the item's own read rule. The caller commits.
+    """
+    notifications = db.session.scalars(db.select(Notification).where(
+        db.or_(Notification.url == path, Notification.url.startswith(path + "#", autoescape=True)))).all()
+    verdicts = {}
+    for notification in notifications:
+        person = notification.user
+        if person.id not in verdicts:
+            verdicts[person.id] = may_read(person)
+        if verdicts[person.id]:
+            notification.space_id = space.id
+        else:
+            db.session.delete(notification)
+
+
 def safe_target(notification):
     """The notification's local path, never another host."""
     url = notification.url or ""

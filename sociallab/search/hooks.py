@@ -32,6 +32,19 @@ def _note(session, obj):
         session.info.setdefault(SOURCES, {})[obj] = None
 
 
+def reindex(objects, session=None):
+    """Re-index these objects with the current transaction although their rows did not change:
+    their documents derive from one that did (the posts of a discussion that moved space take
+    the thread's audience). Written after the commit, forgotten on rollback, like any change."""
+    if session is None:
+        from sociallab.extensions import db
+        session = db.session()
+    pending = session.info.setdefault(PENDING, {})
+    for obj in objects:
+        if isinstance(obj, SearchableMixin):
+            pending[obj] = None
+
+
 def _dependents(obj):
     try:
         return [d for d in (obj.search_dependents() or ()) if d is not None and d is not obj]
