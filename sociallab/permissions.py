@@ -192,6 +192,8 @@ def audience_tokens_for_user(user=None):
 # --- forums -------------------------------------------------------------------------------
 # A thread belongs to a space; whoever reads the space reads its threads. Hidden posts stay
 # visible to the space's moderators and their author; deleted posts are shown as removed.
+# A discussion (an initiative's comments) always sits in its owner's space, moved with it by
+# forums.services.follow_owner, so this same rule decides who reads the comments.
 
 def get_category_or_404(category_id, space=None):
     """A category of a space the person reads (of `space` when given), else 404."""
