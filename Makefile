@@ -24,6 +24,9 @@ translations: $(VENV)/.installed
 		$(BIN)/pybabel -q compile --use-fuzzy -d $$d || exit 1; \
 	done
 
+# A developer's machine: a generated secret key and links to http://127.0.0.1:5000 are fine here
+# (a server started any other way refuses to run without SECRET_KEY and SITE_URL).
+run: export SOCIALLAB_ENV ?= development
 run: install
 	$(BIN)/flask db upgrade
 	$(BIN)/flask sociallab seed-demo

@@ -4,6 +4,7 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 from typing import ClassVar
+from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = Path(os.environ.get("SOCIALLAB_INSTANCE", BASE_DIR / "instance"))
@@ -13,7 +14,7 @@ DOMAINS = ("accounts", "spaces", "admin", "forums", "initiatives", "knowledge", 
 
 
 def _secret_key():
-    """Take SECRET_KEY from the environment, else generate one once into instance/."""
+    """Take SECRET_KEY from the environment, else (development only) generate one once into instance/."""
     if os.environ.get("SECRET_KEY"):
         return os.environ["SECRET_KEY"]
     INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
@@ -24,6 +25,28 @@ def _secret_key():
     return key_file.read_text().strip()
 
 
+def complete(settings, development):
+    """Fill in what development may leave out, and refuse to run a server that would sign sessions
+    with a key of its own making or build links from whatever Host a request claims."""
+    if not settings.get("SECRET_KEY"):
+        if not (development or os.environ.get("SECRET_KEY")):
+            raise RuntimeError("SECRET_KEY is not set. Set it in the environment (a long random string, the "
+                               "same for every server process), or SOCIALLAB_ENV=development on a developer's machine.")
+        settings["SECRET_KEY"] = _secret_key()
+    settings["SITE_URL"] = settings.get("SITE_URL") or os.environ.get("SITE_URL")
+    if not settings["SITE_URL"]:
+        if not development:
+            raise RuntimeError("SITE_URL is not set. Set it to the site's address, e.g. "
+                               "https://sociallab.example.org: links in e-mails are built from it.")
+        settings["SITE_URL"] = settings["DEVELOPMENT_SITE_URL"]
+    site = urlsplit(settings["SITE_URL"])
+    if site.scheme not in ("http", "https") or not site.hostname or site.query or site.fragment:
+        raise RuntimeError(f"SITE_URL must be a web address such as https://sociallab.example.org, "
+                           f"not {settings['SITE_URL']!r}.")
+    if settings["REMEMBER_COOKIE_DURATION"] > timedelta(days=31):
+        raise RuntimeError("REMEMBER_COOKIE_DAYS may be at most 31: a stolen device stays signed in that long.")
+
+
 def _translation_dirs():
     dirs = [str(BASE_DIR / "sociallab" / "translations")]
     dirs += [str(BASE_DIR / "sociallab" / d / "translations") for d in DOMAINS]
@@ -31,7 +54,11 @@ def _translation_dirs():
 
 
 class Config:
-    SECRET_KEY = None  # filled lazily by create_app so importing config has no side effect
+    # Outside development and tests, the server refuses to start without SECRET_KEY and SITE_URL
+    # (create_app). `make run` sets SOCIALLAB_ENV=development: a secret is then generated once into
+    # instance/ and links point to DEVELOPMENT_SITE_URL.
+    DEVELOPMENT = os.environ.get("SOCIALLAB_ENV") == "development"
+    SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'sociallab.db'}")
     SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {"pool_pre_ping": True}
@@ -45,6 +72,10 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = PREFERRED_URL_SCHEME == "https"
+    # "Keep me signed in": at most a month (create_app refuses more), renewed each day it is used.
+    REMEMBER_COOKIE_DURATION = timedelta(days=int(os.environ.get("REMEMBER_COOKIE_DAYS", "30")))
+    # Sent on https pages: browsers then refuse plain http to this host for that long.
+    HSTS_MAX_AGE = int(os.environ.get("HSTS_MAX_AGE", str(365 * 24 * 3600)))
     PERMANENT_SESSION_LIFETIME = timedelta(days=14)
     IDLE_TIMEOUT = timedelta(minutes=int(os.environ.get("IDLE_TIMEOUT_MINUTES", "120")))
 
@@ -67,7 +98,11 @@ class Config:
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_RATE_LIMIT = "5 per minute"
+    # Sign-in attempts, counted before the password is checked (accounts/signin_limits.py): per
+    # address, and per account however many addresses try it. A locked account opens again
+    # through the password-reset e-mail.
+    LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "5 per minute")
+    LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per minute; 20 per hour")
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))
@@ -75,8 +110,10 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "1") == "1"
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "Sociallab <no-reply@sociallab.example.org>")
-    # Where links in e-mails sent outside a request (the daily digest) point.
-    SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:5000")
+    # The site's address (e.g. https://sociallab.example.org): every link in e-mails and calendar
+    # files starts with it, never with the Host a request claims.
+    SITE_URL = os.environ.get("SITE_URL")
+    DEVELOPMENT_SITE_URL = "http://127.0.0.1:5000"
 
     INVITATION_TTL = timedelta(days=7)
     PASSWORD_RESET_TTL = timedelta(hours=2)
@@ -97,6 +134,7 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret-key"
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", "sqlite://")
     SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {}
+    SITE_URL = "http://127.0.0.1:5000"
     WTF_CSRF_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"
     # A test app is thrown away after each test: its heartbeat runs only where a test starts it.

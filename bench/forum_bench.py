@@ -79,7 +79,8 @@ def prepare(workdir):
     """Fresh database: structure, 20 Senegal authors, a category and a thread of 100 posts."""
     os.environ.update(SECRET_KEY=SECRET, DATABASE_URL=f"sqlite:///{workdir / 'bench.db'}",
                       SOCIALLAB_INSTANCE=str(workdir), SEARCH_INDEX_DIR=str(workdir / "index"),
-                      UPLOAD_DIR=str(workdir / "uploads"), SOCKETIO_ASYNC_MODE="threading")
+                      UPLOAD_DIR=str(workdir / "uploads"), SOCKETIO_ASYNC_MODE="threading",
+                      SITE_URL="http://127.0.0.1")
     os.environ.pop("REDIS_URL", None)
     sys.path.insert(0, str(ROOT))
     from sociallab import create_app

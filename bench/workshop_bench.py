@@ -57,7 +57,8 @@ def reference_app():
 def prepare(workdir, people):
     """Demo data, `people` bench participants of the Senegal space and one live workshop."""
     os.environ.update(SECRET_KEY=SECRET, DATABASE_URL=f"sqlite:///{workdir / 'bench.db'}",
-                      SOCIALLAB_INSTANCE=str(workdir), SEARCH_INDEX_DIR=str(workdir / "index"))
+                      SOCIALLAB_INSTANCE=str(workdir), SEARCH_INDEX_DIR=str(workdir / "index"),
+                      SITE_URL="http://127.0.0.1")
     os.environ.pop("REDIS_URL", None)
     sys.path.insert(0, str(ROOT))
     import config

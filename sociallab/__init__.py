@@ -31,8 +31,7 @@ def create_app(config=None):
     app = Flask(__name__, static_folder="../static", template_folder="../templates",
                 instance_path=str(config_module.INSTANCE_DIR))
     app.config.from_object(config or config_module.Config)
-    if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = config_module._secret_key()
+    config_module.complete(app.config, development=app.debug or app.testing or app.config["DEVELOPMENT"])
     _configure_database(app)
     register_extensions(app)
     register_blueprints(app)
@@ -167,6 +166,9 @@ def register_request_hooks(app):
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "same-origin"
         response.headers["X-Frame-Options"] = "DENY"
+        # Behind a TLS-terminating proxy the request looks like http; the configured scheme says https.
+        if request.is_secure or app.config["PREFERRED_URL_SCHEME"] == "https":
+            response.headers["Strict-Transport-Security"] = f"max-age={app.config['HSTS_MAX_AGE']}"
         if response.mimetype == "text/html":
             response.headers.setdefault("Cache-Control", "no-store")
             response.vary.add("Cookie")

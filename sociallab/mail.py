@@ -8,6 +8,22 @@ from flask import current_app
 log = logging.getLogger(__name__)
 
 
+def site_url(path=""):
+    """An address on this site, built from the configured SITE_URL and never from the request's
+    Host header, which whoever sends the request chooses."""
+    return current_app.config["SITE_URL"].rstrip("/") + path
+
+
+def site_url_for(endpoint, **values):
+    """url_for(endpoint, **values) as an absolute link on this site, for e-mails and calendar files.
+
+    Works with or without a request, and the same in both cases.
+    """
+    current_app.inject_url_defaults(endpoint, values)
+    path = current_app.url_map.bind("site.invalid").build(endpoint, values)
+    return site_url(path)
+
+
 def outbox():
     """Messages kept in memory when no SMTP server is configured (development and tests)."""
     return current_app.extensions.setdefault("sociallab_outbox", [])

@@ -124,11 +124,17 @@ def test_wrong_invitation_token_is_refused(client, world):
     assert client.get("/invitation/forged-token").status_code == 410
 
 
-def test_invitation_to_an_existing_account_is_refused(world):
-    import pytest
-    with pytest.raises(services.AccountError):
-        services.invite(world.admin, world.member.email, world.sn_org)
-    assert db.session.scalar(db.select(db.func.count(Invitation.id))) == 0
+def test_invitation_to_an_existing_account_cannot_create_a_second_one(client, world):
+    """Such an invitation's link is never sent; were it used anyway, it is refused with nothing written."""
+    _invitation, token = _invite(world, email=world.member.email)
+    page = client.get(f"/invitation/{token}")
+    response = client.post(f"/invitation/{token}", data={
+        "csrf_token": csrf_token_from(page.get_data(as_text=True)), "name": "Double",
+        "password": "long-enough-pw", "confirm": "long-enough-pw", "language": "fr", "timezone": "UTC"})
+    assert response.status_code == 410
+    assert "Un compte existe déjà" in response.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count(User.id)).where(User.email == world.member.email)) == 1
+    assert db.session.scalar(db.select(Invitation.used_at)) is None
 
 
 def test_forgotten_password_link_sets_a_new_password_once(app, client, auth, member):
@@ -139,6 +145,8 @@ def test_forgotten_password_link_sets_a_new_password_once(app, client, auth, mem
     path = link[link.index("/password/reset/"):]
     response = post_form(client, path, {"password": "brand-new-password", "confirm": "brand-new-password"})
     assert response.status_code == 302
+    assert client.get("/spaces").status_code == 200, "the link signs the person in"
+    auth.logout()
     assert auth.login(member.email, password="brand-new-password").status_code == 302
     auth.logout()
     assert client.get(path).status_code == 302, "a used link sends the person back to ask again"

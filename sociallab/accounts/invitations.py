@@ -1,5 +1,5 @@
 """Sending, listing and revoking invitations (by administrators, or focal points for their organisation)."""
-from flask import render_template, url_for
+from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
@@ -9,7 +9,8 @@ from sociallab.accounts.models import Invitation
 from sociallab.audit.services import record, snapshot
 from sociallab.extensions import db
 from sociallab.i18n import utcnow
-from sociallab.mail import send_mail
+from sociallab.mail import send_mail, site_url_for
+from sociallab.permissions import is_admin
 from sociallab.spaces.models import Organisation
 
 INVITATION_FIELDS = ("email", "organisation_id", "language", "expires_at")
@@ -19,21 +20,39 @@ def send_invitation(actor, email, organisation, language):
     """Invite an e-mail address into an organisation and mail the link in the invitee's language.
 
     Any earlier pending invitation of the same address is replaced, so only the newest link works.
+    A focal point gets the same answer whether or not the address already has an account (they
+    must not learn who is on the platform): that person is told by e-mail instead. Administrators,
+    who see every account anyway, are told plainly.
     """
     if not organisation.active:
         raise services.AccountError(_("%(organisation)s is not an active partner: nobody can be invited into it.",
                                       organisation=organisation.name))
     email = services.normalize_email(email)
+    existing = services.find_user_by_email(email)
+    if existing is not None and is_admin(actor):
+        raise services.AccountError(_("An account already exists for this e-mail address."))
     earlier = pending_invitations(email=email)
     invitation, token = services.invite(actor, email, organisation, language=language)
     for replaced in earlier:
         revoke_invitation(actor, replaced)
-    link = url_for("accounts.accept_invitation", token=token, _external=True)
+    if existing is not None:
+        _tell_existing_account(existing, actor, organisation)
+        return invitation
+    link = site_url_for("accounts.accept_invitation", token=token)
     with force_locale(language):
         send_mail(email, _("Your invitation to Sociallab"),
                   render_template("accounts/mail/invitation.txt", inviter=actor.name,
                                   organisation=organisation.name, link=link))
     return invitation
+
+
+def _tell_existing_account(user, actor, organisation):
+    """Someone invited an address that already has an account: tell its owner how to get in."""
+    with force_locale(user.language):
+        send_mail(user.email, _("Someone invited you to Sociallab, where you already have an account"),
+                  render_template("accounts/mail/already_member.txt", user=user, inviter=actor.name,
+                                  organisation=organisation.name, login=site_url_for("accounts.login"),
+                                  forgot=site_url_for("accounts.forgot_password")))
 
 
 def pending_invitations(organisation=None, email=None):

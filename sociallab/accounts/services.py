@@ -6,7 +6,9 @@ import unicodedata
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy.exc import IntegrityError
 
+from sociallab.accounts import signin_limits
 from sociallab.accounts.models import Invitation, User
 from sociallab.accounts.passwords import hash_password, verify_password
 from sociallab.audit.services import record
@@ -18,6 +20,10 @@ MIN_PASSWORD_LENGTH = 10
 
 class AccountError(Exception):
     """A refusal a person can act on; its message is already translated."""
+
+
+class InvitationUnusable(AccountError):
+    """The invitation link cannot (or can no longer) create an account."""
 
 
 def _token_hash(token):
@@ -41,6 +47,19 @@ def authenticate(email, password):
         return None
     if not verify_password(user.password_hash, password) or not user.active:
         return None
+    return user
+
+
+def check_sign_in(email, password, address):
+    """The active user with these credentials, or None.
+
+    The attempt is counted against the sign-in limits before the password is checked
+    (signin_limits.TooManyAttempts when over them); a successful one is given back.
+    """
+    attempt = signin_limits.count_attempt(normalize_email(email), address)
+    user = authenticate(email, password)
+    if user is not None:
+        attempt.succeeded()
     return user
 
 
@@ -71,8 +90,9 @@ def check_password_strength(password):
         raise AccountError(_("The password must have at least %(n)d characters.", n=MIN_PASSWORD_LENGTH))
 
 
-def create_user(email, name, password, organisation=None, language="fr", timezone="UTC", is_admin=False):
-    user = User(email=normalize_email(email), name=name.strip(), handle=unique_handle(email),
+def create_user(email, name, password, organisation=None, language="fr", timezone="UTC", is_admin=False,
+                handle=None):
+    user = User(email=normalize_email(email), name=name.strip(), handle=handle or unique_handle(email),
                 password_hash=hash_password(password) if password else None,
                 organisation=organisation, language=language, timezone=timezone, is_admin=is_admin)
     db.session.add(user)
@@ -80,11 +100,13 @@ def create_user(email, name, password, organisation=None, language="fr", timezon
 
 
 def invite(actor, email, organisation, language="fr"):
-    """Create an invitation and return (invitation, token). The token is shown once, in the mail."""
-    from flask_babel import gettext as _
+    """Create an invitation and return (invitation, token). The token is shown once, in the mail.
+
+    An address that already has an account is invited like any other, so that whoever invites
+    cannot tell the two apart; invitations.send_invitation then never sends it the token, and
+    accepting could not create a second account anyway.
+    """
     email = normalize_email(email)
-    if find_user_by_email(email) is not None:
-        raise AccountError(_("An account already exists for this e-mail address."))
     token = secrets.token_urlsafe(32)
     invitation = Invitation(email=email, organisation=organisation, invited_by=actor,
                             token_hash=_token_hash(token), language=language,
@@ -100,23 +122,50 @@ def get_valid_invitation(token):
     from flask_babel import gettext as _
     invitation = db.session.scalar(db.select(Invitation).where(Invitation.token_hash == _token_hash(token or "")))
     if invitation is None:
-        raise AccountError(_("This invitation link is not valid."))
+        raise InvitationUnusable(_("This invitation link is not valid."))
     if invitation.used_at is not None:
-        raise AccountError(_("This invitation has already been used. Sign in instead."))
+        raise InvitationUnusable(_("This invitation has already been used. Sign in instead."))
     if invitation.expires_at < utcnow():
-        raise AccountError(_("This invitation has expired. Ask for a new one."))
+        raise InvitationUnusable(_("This invitation has expired. Ask for a new one."))
     return invitation
 
 
 def accept_invitation(token, name, password, language, timezone):
+    """Create the invited person's account; InvitationUnusable if the link was used meanwhile.
+
+    Several browsers may send the form at the same moment: the invitation is spent by one
+    conditional UPDATE, which only one of them can win. On an error the caller rolls back.
+    """
+    from flask_babel import gettext as _
     invitation = get_valid_invitation(token)
     check_password_strength(password)
-    user = create_user(invitation.email, name, password, organisation=invitation.organisation,
-                       language=language, timezone=timezone)
-    invitation.used_at = utcnow()
-    db.session.flush()
+    spent = db.session.execute(
+        db.update(Invitation).where(Invitation.id == invitation.id, Invitation.used_at.is_(None))
+        .values(used_at=utcnow())).rowcount
+    if spent != 1:
+        raise InvitationUnusable(_("This invitation has already been used. Sign in instead."))
+    user = _create_invited_user(invitation, name, password, language, timezone)
     record(user, "invitation.accept", invitation, after={"user_id": user.id})
     return user
+
+
+def _create_invited_user(invitation, name, password, language, timezone, tries=4):
+    # People invited as marie@… accepting at the same moment are all offered the handle "marie";
+    # those who lose the race try a handle with a random number, so they do not race again.
+    from flask_babel import gettext as _
+    for attempt in range(tries):
+        handle = unique_handle(f"{invitation.email.split('@')[0]}{secrets.randbelow(1000)}") if attempt else None
+        try:
+            with db.session.begin_nested():
+                return create_user(invitation.email, name, password, organisation=invitation.organisation,
+                                   language=language, timezone=timezone, handle=handle)
+        except IntegrityError:
+            if find_user_by_email(invitation.email) is not None:
+                # The address got an account another way since the invitation was sent.
+                raise InvitationUnusable(
+                    _("An account already exists for this e-mail address. Sign in instead.")) from None
+            if attempt == tries - 1:
+                raise
 
 
 def _reset_serializer():
@@ -148,6 +197,13 @@ def set_password(user, password):
     check_password_strength(password)
     user.password_hash = hash_password(password)
     user.end_all_sessions()
+
+
+def reset_password(user, password):
+    """Set the password chosen through the reset e-mail; holding that e-mail also lifts the account's
+    sign-in lock, so a stranger's wrong passwords cannot keep its owner out."""
+    set_password(user, password)
+    signin_limits.lift_account_lock(user.email)
 
 
 def change_password(user, current_password, new_password):

@@ -1,4 +1,6 @@
 """Sign in and out, invitations, passwords and the profile."""
+from datetime import date
+
 from flask import (
     abort,
     current_app,
@@ -13,7 +15,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from sociallab.accounts import bp, invitations, services
+from sociallab.accounts import bp, invitations, services, signin_limits
 from sociallab.accounts.forms import (
     AcceptInvitationForm,
     ChangePasswordForm,
@@ -24,43 +26,28 @@ from sociallab.accounts.forms import (
     ResetPasswordForm,
 )
 from sociallab.accounts.models import Invitation
+from sociallab.accounts.redirects import local_path
 from sociallab.extensions import db, limiter
-from sociallab.mail import send_mail
+from sociallab.mail import send_mail, site_url_for
 from sociallab.permissions import can_invite
 from sociallab.spaces.models import Organisation
 
 
-def _failed_login(response):
-    # Only failed attempts count against the limit; a successful sign-in redirects.
-    return request.method == "POST" and response.status_code == 200
-
-
-def _login_email_key():
-    return "login-email:" + services.normalize_email(request.form.get("email", ""))
-
-
-def _login_limit():
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
-def _safe_next(target):
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("spaces.my_spaces")
-
-
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed_login)
-@limiter.limit(_login_limit, methods=["POST"], key_func=_login_email_key, deduct_when=_failed_login)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("spaces.my_spaces"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
+        try:
+            user = services.check_sign_in(form.email.data, form.password.data, request.remote_addr)
+        except signin_limits.TooManyAttempts:
+            flash(_("Too many sign-in attempts. Wait a few minutes and try again, or use “Forgotten password?”: "
+                    "the link we e-mail you signs you in."), "error")
+            return render_template("accounts/login.html", form=form), 429
         if user is not None:
             # A new session at sign-in: nothing set before it (a fixated session) survives.
-            next_url = _safe_next(request.args.get("next"))
+            next_url = local_path(request.args.get("next")) or url_for("spaces.my_spaces")
             session.clear()
             login_user(user, remember=form.remember.data)
             return redirect(next_url)
@@ -76,17 +63,34 @@ def logout():
     logout_user()
     session.clear()
     flash(_("You are signed out."), "info")
-    return redirect(url_for("accounts.login"))
+    return redirect(local_path(request.form.get("next")) or url_for("accounts.login"))
+
+
+@bp.after_app_request
+def renew_remember_cookie(response):
+    """A remembered person who keeps using the site stays remembered: the cookie's month starts
+    again, at most once a day. (Flask-Login's REMEMBER_COOKIE_REFRESH_EACH_REQUEST would also give
+    a cookie to people who did not ask to be remembered.) Runs before Flask-Login's own hook,
+    which sets the cookie."""
+    cookie = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+    today = date.today().isoformat()
+    if (cookie in request.cookies and request.endpoint != "static" and "_remember" not in session
+            and session.get("_remember_renewed") != today and current_user.is_authenticated):
+        session["_remember"] = "set"
+        session["_remember_renewed"] = today
+    return response
 
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
 def accept_invitation(token):
-    if current_user.is_authenticated:
-        logout_user()
     try:
         invitation = services.get_valid_invitation(token)
     except services.AccountError as error:
         return render_template("accounts/invitation_invalid.html", message=str(error)), 410
+    if current_user.is_authenticated:
+        # Opening a link must not sign anyone out: the person decides, with a sign-out button.
+        return render_template("accounts/invitation_signed_in.html", invitation=invitation), \
+            409 if request.method == "POST" else 200
     form = AcceptInvitationForm()
     if request.method == "GET":
         form.language.data = invitation.language
@@ -95,7 +99,11 @@ def accept_invitation(token):
         try:
             user = services.accept_invitation(token, form.name.data, form.password.data,
                                               form.language.data, form.timezone.data)
+        except services.InvitationUnusable as error:
+            db.session.rollback()
+            return render_template("accounts/invitation_invalid.html", message=str(error)), 410
         except services.AccountError as error:
+            db.session.rollback()
             flash(str(error), "error")
         else:
             db.session.commit()
@@ -114,7 +122,7 @@ def forgot_password():
         user = services.find_user_by_email(form.email.data)
         if user is not None and user.active:
             token = services.password_reset_token(user)
-            link = url_for("accounts.reset_password", token=token, _external=True)
+            link = site_url_for("accounts.reset_password", token=token)
             with force_locale(user.language):
                 send_mail(user.email, _("Choose a new Sociallab password"),
                           render_template("accounts/mail/reset_password.txt", user=user, link=link))
@@ -134,13 +142,17 @@ def reset_password(token):
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
-            services.set_password(user, form.password.data)
+            services.reset_password(user, form.password.data)
         except services.AccountError as error:
             flash(str(error), "error")
         else:
             db.session.commit()
-            flash(_("Your password has been changed. Sign in with it."), "success")
-            return redirect(url_for("accounts.login"))
+            # The link proved the person holds the account's e-mail: they are in, even while a
+            # stranger's wrong passwords keep the sign-in form locked.
+            session.clear()
+            login_user(user)
+            flash(_("Your password has been changed and you are signed in."), "success")
+            return redirect(url_for("spaces.my_spaces"))
     return render_template("accounts/reset_password.html", form=form)
 
 
@@ -184,7 +196,7 @@ def set_language(lang):
     if current_user.is_authenticated:
         current_user.language = lang
         db.session.commit()
-    return redirect(_safe_next(request.form.get("next")))
+    return redirect(local_path(request.form.get("next")) or url_for("spaces.my_spaces"))
 
 
 def _organisation_to_invite_into_or_404(organisation_id):

@@ -14,14 +14,14 @@ This works for every domain's kinds: messages come from `notifications.messages`
 import logging
 from datetime import timedelta
 
-from flask import current_app, has_request_context, request
+from flask import current_app
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import event
 
 from sociallab.extensions import db
 from sociallab.i18n import utcnow
-from sociallab.mail import send_mail
+from sociallab.mail import send_mail, site_url
 from sociallab.notifications import messages
 from sociallab.notifications.models import Notification
 
@@ -113,9 +113,8 @@ def safe_target(notification):
 # --- e-mail ---------------------------------------------------------------------------------
 
 def _site_url():
-    if has_request_context():
-        return request.host_url.rstrip("/")
-    return current_app.config["SITE_URL"].rstrip("/")
+    # The configured address, even inside a request: its Host header is the sender's choice.
+    return site_url()
 
 
 def _mail_item(notification):

@@ -1,5 +1,6 @@
 """Scheduling workshops, registration, reminders and calendar files."""
 from datetime import UTC, timedelta
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from flask import current_app, url_for
@@ -14,6 +15,7 @@ from sociallab.accounts.models import SpaceRole
 from sociallab.audit.services import record as audit
 from sociallab.extensions import db
 from sociallab.i18n import utcnow
+from sociallab.mail import site_url_for
 from sociallab.notifications import messages
 from sociallab.notifications.services import notify
 from sociallab.workshops.models import Registration, Workshop
@@ -145,8 +147,8 @@ def registration_counts(workshops):
                                    .group_by(Registration.workshop_id)).all())
 
 
-def detail_url(workshop, external=False):
-    return url_for("workshops.detail", slug=workshop.space.slug, workshop_id=workshop.id, _external=external)
+def detail_url(workshop):
+    return url_for("workshops.detail", slug=workshop.space.slug, workshop_id=workshop.id)
 
 
 def send_reminders(now=None):
@@ -194,9 +196,10 @@ def _fold(line):
     return "\r\n ".join(parts)
 
 
-def ics_calendar(workshop, host):
+def ics_calendar(workshop):
     stamp = "%Y%m%dT%H%M%SZ"
-    url = detail_url(workshop, external=True)
+    url = site_url_for("workshops.detail", slug=workshop.space.slug, workshop_id=workshop.id)
+    host = urlsplit(url).hostname
     description = workshop.description.strip()
     if workshop.video_url:
         description += "\n\n" + _("Video call: %(url)s", url=workshop.video_url)

@@ -119,7 +119,7 @@ def unregister(slug, workshop_id):
 @login_required
 def calendar(slug, workshop_id):
     workshop = get_workshop_or_404(slug, workshop_id)
-    body = services.ics_calendar(workshop, request.host.split(":")[0])
+    body = services.ics_calendar(workshop)
     return Response(body, mimetype="text/calendar", headers={
         "Content-Disposition": f'attachment; filename="workshop-{workshop.id}.ics"'})
 

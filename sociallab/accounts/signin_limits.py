@@ -1,0 +1,86 @@
+"""Limits on sign-in attempts, counted before the password is checked.
+
+Each attempt is counted first, atomically (an increment in Redis when RATELIMIT_STORAGE_URI
+points there, in this process's memory otherwise), so attempts sent at the same moment cannot
+all slip under the limit. There are two counters: the address the attempt comes from, and the
+account it names, whatever address it comes from. A successful sign-in gives its count back, so
+colleagues signing in behind one office address are not limited; only failures add up. A stranger
+can lock an account with a few wrong passwords, so the password-reset e-mail opens it again
+(`lift_account_lock`).
+"""
+import hashlib
+import threading
+
+from flask import current_app
+from limits import parse_many
+from limits.storage import storage_from_string
+from limits.strategies import FixedWindowRateLimiter
+
+_KEY = "sociallab_signin_limits"
+_creating = threading.Lock()
+
+
+class TooManyAttempts(Exception):
+    """The address or the account has used up its attempts for now."""
+
+
+def _strategy():
+    app = current_app._get_current_object()
+    strategy = app.extensions.get(_KEY)
+    if strategy is None:
+        # One storage per application, made once even when the first attempts arrive together.
+        with _creating:
+            strategy = app.extensions.get(_KEY)
+            if strategy is None:
+                storage = storage_from_string(app.config["RATELIMIT_STORAGE_URI"])
+                strategy = app.extensions[_KEY] = FixedWindowRateLimiter(storage)
+    return strategy
+
+
+def _address_counters(address):
+    return [(limit, ("signin-address", address))
+            for limit in parse_many(current_app.config["LOGIN_LIMIT_PER_ADDRESS"])]
+
+
+def _account_counters(email):
+    # The account is named by a digest: the counter store does not need to hold e-mail addresses.
+    account = hashlib.sha256(email.encode()).hexdigest()
+    return [(limit, ("signin-account", account))
+            for limit in parse_many(current_app.config["LOGIN_LIMIT_PER_ACCOUNT"])]
+
+
+class Attempt:
+    """One counted attempt; `succeeded()` gives its count back."""
+
+    def __init__(self, counters):
+        self.counters = counters
+
+    def succeeded(self):
+        storage = _strategy().storage
+        for limit, ids in self.counters:
+            storage.incr(limit.key_for(*ids), limit.get_expiry(), amount=-1)
+
+
+def count_attempt(email, address):
+    """Count a sign-in attempt before its password is checked; TooManyAttempts if over a limit.
+
+    The address is counted first and the first refusal stops the count, so attempts refused at
+    an exhausted address do not go on using up the account's own allowance.
+    """
+    if not current_app.config.get("RATELIMIT_ENABLED", True):
+        return Attempt([])
+    strategy = _strategy()
+    counters = _address_counters(address) + _account_counters(email)
+    for limit, ids in counters:
+        if not strategy.hit(limit, *ids):
+            raise TooManyAttempts
+    return Attempt(counters)
+
+
+def lift_account_lock(email):
+    """Forget the failed attempts on this account: its owner has just proved they hold its e-mail."""
+    if not current_app.config.get("RATELIMIT_ENABLED", True):
+        return
+    strategy = _strategy()
+    for limit, ids in _account_counters(email):
+        strategy.clear(limit, *ids)

@@ -1,0 +1,113 @@
+"""Sign-in attempts are counted before the password is checked, per account and per address."""
+import threading
+import time
+
+import pytest
+
+from sociallab.accounts import services
+from sociallab.mail import outbox
+from tests.conftest import csrf_token_from, skip_or_fail
+
+REDIS_URL = "redis://127.0.0.1:6379/3"
+ATTEMPTS = 24
+
+
+@pytest.fixture(params=["memory", "redis"])
+def limit_storage(request):
+    """Where the counters live: this process's memory (one server process) or Redis (several)."""
+    if request.param == "redis":
+        import redis
+        try:
+            redis.Redis.from_url(REDIS_URL).flushdb()
+        except redis.RedisError as error:
+            skip_or_fail(f"Redis is not reachable at {REDIS_URL}: {error}")
+        return REDIS_URL
+    return "memory://"
+
+
+@pytest.fixture
+def password_checks(monkeypatch):
+    """Counts the password checks, each taking as long as a production Argon2 check does."""
+    checks = []
+    real_verify = services.verify_password
+
+    def slow_verify(stored_hash, password):
+        checks.append(password)
+        time.sleep(0.05)
+        return real_verify(stored_hash, password)
+
+    monkeypatch.setattr(services, "verify_password", slow_verify)
+    return checks
+
+
+def _sign_in_form(app, address):
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = address
+    return client, csrf_token_from(client.get("/login").get_data(as_text=True))
+
+
+def _sign_in(client, token, email, password):
+    return client.post("/login", data={"email": email, "password": password, "csrf_token": token})
+
+
+def test_wrong_passwords_sent_at_once_reach_the_password_check_at_most_five_times(
+        shared_app, limit_storage, password_checks):
+    app, world = shared_app
+    app.config["RATELIMIT_STORAGE_URI"] = limit_storage
+    email = world.member.email
+    forms = [_sign_in_form(app, "203.0.113.7") for _ in range(ATTEMPTS)]
+    start, statuses = threading.Barrier(ATTEMPTS), []
+
+    def attempt(client, token):
+        with app.app_context():  # each thread, like each server worker, has its own
+            start.wait()
+            statuses.append(_sign_in(client, token, email, "not-the-password").status_code)
+
+    threads = [threading.Thread(target=attempt, args=form) for form in forms]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert len(password_checks) <= 5, f"{len(password_checks)} of {ATTEMPTS} attempts reached the password check"
+    assert sorted(set(statuses)) == [200, 429] and len(statuses) == ATTEMPTS
+
+
+def test_a_stranger_locking_the_account_cannot_keep_the_owner_out(app, member, limit_storage):
+    """Attempts from five addresses lock the account; the reset e-mail lets the owner in and lifts the lock."""
+    app.config["RATELIMIT_STORAGE_URI"] = limit_storage
+    for n in range(5):
+        _sign_in(*_sign_in_form(app, f"198.51.100.{n}"), member.email, "not-the-password")
+    owner, token = _sign_in_form(app, "192.0.2.10")
+    refused = _sign_in(owner, token, member.email, "sociallab-demo")
+    assert refused.status_code == 429
+    assert "mot de passe oublié" in refused.get_data(as_text=True).lower(), "the owner is told how to get in"
+
+    page = owner.get("/password/forgot").get_data(as_text=True)
+    owner.post("/password/forgot", data={"email": member.email, "csrf_token": csrf_token_from(page)})
+    link = next(word for word in outbox()[-1].get_content().split() if "/password/reset/" in word)
+    path = link[link.index("/password/reset/"):]
+    page = owner.get(path).get_data(as_text=True)
+    response = owner.post(path, data={"password": "a-brand-new-password", "confirm": "a-brand-new-password",
+                                      "csrf_token": csrf_token_from(page)})
+    assert response.status_code == 302
+    assert owner.get("/spaces").status_code == 200, "the reset link signs the owner in"
+
+    elsewhere, token = _sign_in_form(app, "192.0.2.11")
+    assert _sign_in(elsewhere, token, member.email, "a-brand-new-password").status_code == 302, \
+        "the account's lock is lifted"
+
+
+def test_failures_from_one_address_do_not_lock_the_owner_out_from_another(app, world, limit_storage):
+    app.config["RATELIMIT_STORAGE_URI"] = limit_storage
+    for n in range(5):
+        _sign_in(*_sign_in_form(app, "203.0.113.9"), f"nobody{n}@example.org", "not-the-password")
+    assert _sign_in(*_sign_in_form(app, "203.0.113.9"), world.member.email, "sociallab-demo").status_code == 429
+    assert _sign_in(*_sign_in_form(app, "192.0.2.20"), world.member.email, "sociallab-demo").status_code == 302
+
+
+def test_successful_sign_ins_from_one_office_are_not_limited(app, world, limit_storage):
+    """Colleagues behind one address all sign in at the start of the day."""
+    app.config["RATELIMIT_STORAGE_URI"] = limit_storage
+    people = [world.member, world.member2, world.moderator, world.facilitator, world.admin, world.volunteer_in]
+    for person in people:
+        assert _sign_in(*_sign_in_form(app, "203.0.113.50"), person.email, "sociallab-demo").status_code == 302
