@@ -1,17 +1,35 @@
-"""Small real files of each accepted kind, built in memory for upload tests."""
+"""Small real files of each accepted kind, and hostile ones (bombs, endless pages, huge images),
+built in memory for upload tests."""
 import io
+import struct
 import zipfile
+import zlib
 
 
 def pdf(text="Guide de protection"):
     """A one-page PDF whose page shows `text` (Latin-1), readable by pypdf."""
-    content = f"BT /F1 12 Tf 72 712 Td ({text}) Tj ET".encode("latin-1")
+    return _pdf(f"BT /F1 12 Tf 72 712 Td ({text}) Tj ET".encode("latin-1"))
+
+
+def pdf_with_endless_page(operators=3_000_000):
+    """A PDF of tens of kilobytes whose one page holds `operators` text operators, packed with
+    FlateDecode: pypdf spends about six seconds of CPU per million of them, and memory grows as it
+    goes. The stream is packed a slice at a time, never held whole."""
+    packer = zlib.compressobj(6)
+    slice_ = b"(a) Tj " * 100_000
+    parts = [packer.compress(b"BT /F1 12 Tf ")]
+    parts += [packer.compress(slice_) for _ in range(operators // 100_000)]
+    parts.append(packer.compress(b"(a) Tj " * (operators % 100_000) + b"ET") + packer.flush())
+    return _pdf(b"".join(parts), b" /Filter /FlateDecode")
+
+
+def _pdf(content, stream_keys=b""):
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
          b"/Resources << /Font << /F1 5 0 R >> >> >>"),
-        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Length %d%s >>\nstream\n" % (len(content), stream_keys) + content + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
     ]
     out = io.BytesIO()
@@ -61,3 +79,43 @@ def png():
     out = io.BytesIO()
     Image.new("RGB", (10, 10), (0, 90, 200)).save(out, "PNG")
     return out.getvalue()
+
+
+def docx_bomb(expanded=300 * 1024 * 1024, compresslevel=1):
+    """A real DOCX whose word/document.xml inflates to `expanded` bytes (blank space between
+    paragraphs, which Word and python-docx accept). Written member by member from a generator, so
+    building it costs about half a second and no memory; at compresslevel 9 the 300 MB one is
+    the 299 KB file of the report, at the default level 1 it is 1.4 MB and three times cheaper."""
+    template = zipfile.ZipFile(io.BytesIO(docx("Sommaire")))
+    document = template.read("word/document.xml")
+    head, _sep, tail = document.partition(b"<w:body>")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=compresslevel) as archive:
+        for info in template.infolist():
+            if info.filename != "word/document.xml":
+                archive.writestr(info.filename, template.read(info.filename))
+        with archive.open("word/document.xml", "w") as member:
+            member.write(head + b"<w:body>")
+            blank = b" " * (1024 * 1024)
+            for _ in range(expanded // len(blank)):
+                member.write(blank)
+            member.write(tail)
+    return out.getvalue()
+
+
+def png_of(width, height, rows=None):
+    """A black 1-bit PNG of width x height written by hand (a few kilobytes even at 49 megapixels,
+    without ever holding the pixels). With `rows` the pixel data holds that many rows whatever the
+    header says: more rows than `height` is a header that lies about what the data inflates to."""
+    row = b"\x00" * (1 + (width + 7) // 8)  # filter byte "none", then the packed pixels
+    rows = height if rows is None else rows
+    packer = zlib.compressobj(9)
+    batch = 4096
+    pixels = [packer.compress(row * min(batch, rows - done)) for done in range(0, rows, batch)]
+    pixels.append(packer.flush())
+    return (b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0))
+            + _png_chunk(b"IDAT", b"".join(pixels)) + _png_chunk(b"IEND", b""))
+
+
+def _png_chunk(kind, body):
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
