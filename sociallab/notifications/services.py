@@ -19,6 +19,7 @@ from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import event
 
+from sociallab import permissions
 from sociallab.extensions import db
 from sociallab.i18n import utcnow
 from sociallab.mail import send_mail, site_url
@@ -49,14 +50,24 @@ def notify(user, kind, url="", space=None, **data):
     return notification
 
 
+def _still_readable(user):
+    """A notification about a space counts only while its reader may still read that space.
+
+    Access can end after a notification was made (a lost mandate, an archived space, a moved
+    item): its title and link must not outlive it, in the bell, the page or a digest.
+    """
+    return db.or_(Notification.space_id.is_(None),
+                  Notification.space_id.in_(sorted(permissions.readable_space_ids(user))))
+
+
 def unread_count(user):
     return db.session.scalar(
         db.select(db.func.count(Notification.id)).where(
-            Notification.user_id == user.id, Notification.read_at.is_(None)))
+            Notification.user_id == user.id, Notification.read_at.is_(None), _still_readable(user)))
 
 
 def for_user(user, page=1):
-    return db.paginate(db.select(Notification).where(Notification.user_id == user.id)
+    return db.paginate(db.select(Notification).where(Notification.user_id == user.id, _still_readable(user))
                        .order_by(Notification.created_at.desc(), Notification.id.desc()),
                        page=page, per_page=PER_PAGE, error_out=False)
 
@@ -192,7 +203,8 @@ def send_digests(now=None):
                               User.id.in_(db.select(Notification.user_id).where(*waiting)))).all()
     sent = 0
     for user in readers:
-        ids = db.session.scalars(db.select(Notification.id).where(Notification.user_id == user.id, *waiting)).all()
+        ids = db.session.scalars(db.select(Notification.id).where(
+            Notification.user_id == user.id, _still_readable(user), *waiting)).all()
         stamp = utcnow()
         db.session.execute(db.update(Notification).where(Notification.id.in_(ids), Notification.emailed_at.is_(None))
                            .values(emailed_at=stamp))

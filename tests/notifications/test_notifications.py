@@ -126,3 +126,29 @@ def test_send_digests_command(app, world):
     assert "1 digest" in runner.invoke(args=["sociallab", "send-digests"]).output
     assert "0 digest" in runner.invoke(args=["sociallab", "send-digests"]).output
     assert len(outbox()) == 1
+
+
+def test_a_notification_about_a_space_its_reader_no_longer_reads_is_gone_from_bell_page_and_digest(
+        client, auth, world):
+    """A volunteer whose mandate ends must not keep reading titles of the space they left."""
+    from tests import factories
+    sn = factories.space("country-sn")
+    notify(world.volunteer_in, "forums.mention", url="/spaces/country-sn", space=sn,
+           title="Aminata à Thiès", author="Moussa")
+    notify(world.volunteer_in, "generic", text="Bienvenue")
+    db.session.commit()
+    world.volunteer_in.notify_email = "daily"
+    for mandate in world.volunteer_in.mandates:
+        mandate.end_date = utcnow().date() - timedelta(days=1)
+    db.session.commit()
+
+    auth.login(world.volunteer_in.email)
+    html = client.get("/notifications").get_data(as_text=True)
+    assert "Aminata à Thiès" not in html
+    assert "Bienvenue" in html
+    assert '">1</span>' in html  # the bell counts only the welcome
+
+    outbox().clear()
+    send_digests()
+    [digest] = [m for m in outbox() if m["To"] == world.volunteer_in.email]
+    assert "Bienvenue" in digest.get_content() and "Aminata" not in digest.get_content()
