@@ -19,6 +19,7 @@ import resource
 import subprocess  # nosec B404 — to start the worker: a fixed argv, no shell
 import sys
 import tempfile
+import time
 import zipfile
 from xml.parsers import expat
 
@@ -60,6 +61,7 @@ ZIP_MAX_MEMBERS = 10_000
 # The text of a DOCX is read from at most this much of its XML (a 20 MB document holds less).
 DOCX_XML_MAX_BYTES = 64 * 1024 * 1024
 SMALL_PART_MAX_BYTES = 64 * 1024
+TEXT_SHARE_OF_DEADLINE = 0.6
 WORKER = os.path.abspath(__file__)
 log = logging.getLogger(__name__)
 WORD_NAMESPACES = {"http://schemas.openxmlformats.org/wordprocessingml/2006/main",
@@ -120,15 +122,17 @@ def _lower(limit, soft, hard=None):
 
 
 class Text:
-    """Text written out as it is found, so the server keeps what came before a limit struck."""
+    """Text written out as it is found, so the server keeps what came before a limit struck.
+    It is done when it holds EXTRACT_MAX_CHARS, or at `stop_at` (time.monotonic())."""
 
-    def __init__(self, out):
+    def __init__(self, out, stop_at):
         self.out = out
+        self.stop_at = stop_at
         self.left = EXTRACT_MAX_CHARS
 
     @property
-    def full(self):
-        return self.left <= 0
+    def done(self):
+        return self.left <= 0 or time.monotonic() > self.stop_at
 
     def write(self, text):
         text = text[:max(self.left, 0)]
@@ -136,15 +140,14 @@ class Text:
         self.out.write(text.encode("utf-8", "ignore") + b"\n")
 
 
-def pdf_text(data, out):
+def pdf_text(data, text):
     from pypdf import PdfReader
-    text = Text(out)
     try:
         for number, page in enumerate(PdfReader(io.BytesIO(data)).pages):
-            if number >= EXTRACT_MAX_PAGES or text.full:
+            if number >= EXTRACT_MAX_PAGES or text.done:
                 break
             text.write(page.extract_text() or "")
-            out.flush()
+            text.out.flush()
     except MemoryError:
         raise
     except Exception:  # noqa: BLE001, S110  # nosec B110 — a damaged PDF is still a valid attachment, unsearchable
@@ -152,7 +155,7 @@ def pdf_text(data, out):
     return OK
 
 
-def check_container(kind, data, out):
+def check_container(kind, data, text):
     """Is this ZIP the document its name says, of a sane unpacked size? For a DOCX, its text."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -168,7 +171,7 @@ def check_container(kind, data, out):
     if not is_kind(kind, archive):
         return NOT_THIS_KIND
     if kind == "docx":
-        docx_text(archive, Text(out))
+        docx_text(archive, text)
     return OK
 
 
@@ -200,7 +203,7 @@ def docx_text(archive, text):
     try:
         with archive.open(_main_document(archive)) as member:
             inflated = 0
-            while not text.full and inflated < DOCX_XML_MAX_BYTES:
+            while not text.done and inflated < DOCX_XML_MAX_BYTES:
                 chunk = member.read(min(64 * 1024, DOCX_XML_MAX_BYTES - inflated))
                 if not chunk:
                     break
@@ -242,8 +245,15 @@ def _refuse_dtd(*_args):
     raise ValueError("a DTD in an OOXML part")
 
 
+def _word(local):
+    return {f"{namespace} {local}" for namespace in WORD_NAMESPACES}
+
+
 class _WordText:
-    """The text runs (w:t) of WordprocessingML, one line per paragraph, through expat handlers."""
+    """The text runs (w:t) of WordprocessingML, one line per paragraph, through expat handlers
+    (called for every element: they compare whole names and do nothing else)."""
+    RUN_TEXT, PARAGRAPH = _word("t"), _word("p")
+    SPACES = dict.fromkeys(_word("tab"), " ") | dict.fromkeys(_word("br") | _word("cr"), "\n")
 
     def __init__(self, text):
         self.text = text
@@ -251,34 +261,31 @@ class _WordText:
         self.paragraph = []
         self.size = 0
         self.parser = xml_parser()
+        self.parser.ordered_attributes = True  # a list, cheaper than a dict never read
+        self.parser.buffer_text = True
         self.parser.StartElementHandler = self.start
         self.parser.EndElementHandler = self.end
         self.parser.CharacterDataHandler = self.characters
 
-    @staticmethod
-    def _local(name):
-        namespace, _sep, local = name.rpartition(" ")
-        return local if namespace in WORD_NAMESPACES else None
-
     def start(self, name, _attributes):
-        local = self._local(name)
-        if local == "t":
+        if name in self.RUN_TEXT:
             self.in_run_text += 1
-        elif local == "tab":
-            self.characters(" ", anywhere=True)
-        elif local in ("br", "cr"):
-            self.characters("\n", anywhere=True)
+        elif name in self.SPACES:
+            self.add(self.SPACES[name])
 
     def end(self, name):
-        local = self._local(name)
-        if local == "t":
+        if name in self.RUN_TEXT:
             self.in_run_text -= 1
-        elif local == "p":
+        elif name in self.PARAGRAPH:
             self.end_paragraph()
 
-    def characters(self, data, anywhere=False):
+    def characters(self, data):
+        if self.in_run_text:
+            self.add(data)
+
+    def add(self, data):
         # One paragraph can be all of a huge document: it is cut at what the text may still hold.
-        if (self.in_run_text or anywhere) and self.size < self.text.left:
+        if self.size < self.text.left:
             self.paragraph.append(data)
             self.size += len(data)
 
@@ -326,20 +333,24 @@ def reencode_image(kind, data, out):
 
 def main(argv):
     kind, cpu_seconds, memory_bytes, output_bytes = argv[1], int(argv[2]), int(argv[3]), int(argv[4])
+    # Text is looked for until this share of the deadline, then what was found is the answer: the
+    # server's kill is for a parser that never comes back, not for a long document (a container
+    # killed unchecked would be refused).
+    stop_at = time.monotonic() + TEXT_SHARE_OF_DEADLINE * cpu_seconds
     confine(cpu_seconds, memory_bytes, output_bytes)
     try:
-        return work(kind, sys.stdin.buffer.read(), sys.stdout.buffer)
+        return work(kind, sys.stdin.buffer.read(), sys.stdout.buffer, stop_at)
     except MemoryError:
         return OUT_OF_MEMORY
 
 
-def work(kind, data, out):
+def work(kind, data, out, stop_at):
     if kind == "pdf":
-        return pdf_text(data, out)
+        return pdf_text(data, Text(out, stop_at))
     if kind in IMAGES:
         return reencode_image(kind, data, out)
     if kind in CONTAINERS:
-        return check_container(kind, data, out)
+        return check_container(kind, data, Text(out, stop_at))
     return UNREADABLE
 
 

@@ -1,6 +1,7 @@
 """Small real files of each accepted kind, and hostile ones (bombs, endless pages, huge images),
 built in memory for upload tests."""
 import io
+import os
 import struct
 import zipfile
 import zlib
@@ -100,6 +101,23 @@ def docx_bomb(expanded=300 * 1024 * 1024, compresslevel=1):
             for _ in range(expanded // len(blank)):
                 member.write(blank)
             member.write(tail)
+    return out.getvalue()
+
+
+def docx_of_markup(megabytes=20):
+    """A real DOCX whose document.xml holds `megabytes` of empty, uniquely numbered paragraphs
+    before its one line of text: it compresses like a real document (4 times, no zip bomb) but
+    takes expat seconds to read through."""
+    template = zipfile.ZipFile(io.BytesIO(docx("Fin du document")))
+    head, sep, tail = template.read("word/document.xml").partition(b"<w:body>")
+    paragraph = b'<w:p w:rsidR="%s"/>'  # 25 bytes with its 8 hexadecimal digits
+    ids = os.urandom(4 * (megabytes * 1024 * 1024 // 25)).hex().encode()
+    markup = b"".join(paragraph % ids[i:i + 8] for i in range(0, len(ids), 8))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        for info in template.infolist():
+            body = template.read(info.filename)
+            archive.writestr(info.filename, head + sep + markup + tail if info.filename == "word/document.xml" else body)
     return out.getvalue()
 
 

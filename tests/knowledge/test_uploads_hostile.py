@@ -110,6 +110,18 @@ def test_a_pdf_that_keeps_the_parser_busy_is_stopped_and_kept_without_its_text(m
     assert spent.growth_mb < SERVER_GROWTH_MB, spent
 
 
+def test_a_docx_whose_text_is_slow_to_reach_is_kept_with_what_was_found(monkeypatch, client, auth, world):
+    """20 MB of markup before its first word: the worker answers at three fifths of its deadline
+    instead of being killed at it, since a container killed unchecked would be refused."""
+    monkeypatch.setattr(uploads, "TEXT_SECONDS", 1.0)
+    item = resource(world.sn_space, world.member, "Rapport")
+    auth.login(world.member.email)
+    response, spent = upload(client, item, "rapport.docx", files.docx_of_markup())
+    assert response.status_code == 302
+    assert stored_versions()[0].kind == "docx"
+    assert spent.seconds < QUICK_SECONDS, spent
+
+
 def test_a_49_megapixel_png_is_refused_before_its_pixels_are_decoded(client, auth, world):
     item = resource(world.sn_space, world.member, "Affiche")
     auth.login(world.member.email)
