@@ -12,6 +12,9 @@ from whoosh.support.charset import accent_map
 LANGUAGES = ("fr", "en", "es")
 # Words split at apostrophes and hyphens, so "l'audition" is found by "audition".
 TOKENS = r"\w+(?:\.?\w+)*"
+# Longer "words" (encoded data, runs of one letter) are left out of the index: no one searches
+# for them, and stemming one of 100,000 characters took a tenth of a second.
+MAX_WORD_CHARS = 60
 
 
 def stemming_analyzer(lang):
@@ -20,7 +23,7 @@ def stemming_analyzer(lang):
     Folding comes before stemming so that `enquete` and `enquête` take the same path through
     the stemmer and end as the same term, whichever way the reader typed it.
     """
-    return (RegexTokenizer(TOKENS) | LowercaseFilter() | StopFilter(lang=lang)
+    return (RegexTokenizer(TOKENS) | LowercaseFilter() | StopFilter(lang=lang, maxsize=MAX_WORD_CHARS)
             | CharsetFilter(accent_map) | StemFilter(lang=lang, cachesize=100000))
 
 
