@@ -2,6 +2,7 @@
 import fcntl
 import hashlib
 import logging
+import math
 import os
 import threading
 import time
@@ -12,14 +13,16 @@ from datetime import time as dtime
 
 from markupsafe import Markup, escape
 from whoosh import index as whoosh_index
-from whoosh import qparser, sorting
+from whoosh import qparser, scoring, sorting
 from whoosh import query as wq
+from whoosh.codec.base import Automata
 from whoosh.highlight import (
     ContextFragmenter,
     Highlighter,
     HtmlFormatter,
     WholeFragmenter,
 )
+from whoosh.searching import ResultsPage
 from whoosh.writing import CLEAR
 
 from sociallab.search.schema import LANGUAGES, build_schema, text_fields
@@ -39,6 +42,12 @@ WRITE_TIMEOUT_S = 60.0
 FOREIGN_CHANGES_CHECK_S = 1.0
 
 FILTER_CACHE_SIZE = 256
+# Spelling: edits allowed between a typed word and a suggestion, letters at the start it keeps
+# (a typo is rarely the first letter, and keeping it makes looking up near words several times
+# faster), and readable items read to find the suggested word as it is written.
+SUGGESTION_DISTANCE = 2
+SUGGESTION_PREFIX = 1
+SUGGESTION_SAMPLES = 3
 
 # Bulk rebuilds: memory per writer before postings spill to sorted runs on disk (spilling and
 # merging the runs was what made a 50,000-item rebuild slow), and documents per job file
@@ -304,7 +313,11 @@ class SearchEngine:
         return parsed
 
     def search(self, tokens, text, filters=None, page=1, pagelen=PAGE_SIZE):
-        """Search as a person holding the audience `tokens`; nothing outside them is counted."""
+        """Search as a person holding the audience `tokens`.
+
+        Everything in the answer (hits and their order, counts, facets, the suggestion) is worked
+        out from the items those tokens may read under the chosen filters, and from nothing else.
+        """
         text = (text or "").strip()
         results = SearchResults(text=text, page=max(1, page), facets={name: [] for name in FACETS})
         if not text:
@@ -315,38 +328,40 @@ class SearchEngine:
             return results
         user_query = self.parse(text)
         filters = filters or {}
-        allowed = _restriction(tokens, filters)
         with self._search_lock:
             searcher = self._current_searcher()
-            allowed_docs = self._allowed_docs(searcher, tokens, filters, allowed)
+            readable = self._readable(searcher, tokens, filters)
             # Whoosh reads an empty filter set as "no filter": nothing readable means no search.
-            if not allowed_docs:
+            if not readable.count:
                 return results
-            self._run(searcher, user_query, allowed_docs, results, pagelen)
+            self._run(searcher, user_query, readable, results, pagelen)
             if results.total < 3:
-                results.suggestion = self._suggest(searcher, text, allowed, results.total)
+                results.suggestion = self._suggest(searcher, text, readable, results.total)
         return results
 
-    def _allowed_docs(self, searcher, tokens, filters, allowed):
-        """The documents this person may find under the chosen filters, as a cached set."""
+    def _readable(self, searcher, tokens, filters):
+        """What this person may find under the chosen filters, cached for the current searcher."""
         key = (tuple(tokens), repr(sorted(filters.items(), key=lambda item: item[0])))
-        docs = self._filter_sets.get(key)
-        if docs is None:
-            docs = searcher._query_to_comb(allowed)
-            self._filter_sets[key] = docs
+        readable = self._filter_sets.get(key)
+        if readable is None:
+            readable = Readable(searcher, searcher._query_to_comb(_restriction(tokens, filters)))
+            self._filter_sets[key] = readable
             if len(self._filter_sets) > FILTER_CACHE_SIZE:
                 self._filter_sets.popitem(last=False)
         else:
             self._filter_sets.move_to_end(key)
-        return docs
+        return readable
 
-    def _run(self, searcher, user_query, allowed_docs, results, pagelen):
+    def _run(self, searcher, user_query, readable, results, pagelen):
         facets = sorting.Facets()
         for name in FACETS:
             column = f"{name}_facet" if name in ("countries", "themes") else name
             facets.add_field(column)
-        page = searcher.search_page(user_query, results.page, pagelen=pagelen, filter=allowed_docs,
-                                    groupedby=facets, maptype=sorting.Count)
+        collector = searcher.collector(limit=results.page * pagelen, filter=readable.docs, groupedby=facets,
+                                       maptype=sorting.Count)
+        searcher.search_with_collector(user_query, collector,
+                                       context=searcher.context(weighting=ReadableBM25F(readable)))
+        page = ResultsPage(collector.results(), results.page, pagelen)
         results.total = page.total
         results.pages = (page.total + pagelen - 1) // pagelen
         results.page = page.pagenum
@@ -354,15 +369,15 @@ class SearchEngine:
         for hit in page:
             results.hits.append(_hit(hit))
 
-    def _suggest(self, searcher, text, allowed, found):
+    def _suggest(self, searcher, text, readable, found):
         """A corrected query that finds more of what this person may read, else None.
 
-        Corrections come from the index's stemmed terms, tried with each language's analyzer;
-        the readable word shown for a corrected stem is taken from the text of an item the
-        person may read, so nothing from elsewhere is ever suggested.
+        Whether a typed word is known, which words are near it and how often they occur are all
+        counted in the readable items only: a word written only where the person cannot read gets
+        the answer of a word written nowhere. Corrections are tried with each language's analyzer;
+        the word shown for a corrected stem is taken from the text of readable items.
         """
         _parser, spelling = self._parsers()
-        reader = searcher.reader()
         candidates = []
         for lang, parser in spelling.items():
             fieldname = f"body_{lang}"
@@ -371,15 +386,15 @@ class SearchEngine:
             except Exception:  # noqa: BLE001 — the main parser understood it; this one may not
                 return None
             # Short words are too often right already ("en", "and") to be worth correcting.
-            unknown = [(f, t) for f, t in parsed.iter_all_terms()
-                       if f == fieldname and len(t) >= 4 and not reader.frequency(f, t)]
+            unknown = [t for f, t in parsed.iter_all_terms()
+                       if f == fieldname and len(t) >= 4 and not readable.doc_frequency(f, t)]
             if not unknown:
                 return None  # every word is known in this language: nothing is misspelled
-            candidates.append((lang, parser, parsed, unknown))
+            candidates.append((fieldname, parsed, unknown))
         best = None
-        for lang, parser, parsed, unknown in candidates:
+        for fieldname, parsed, unknown in candidates:
             try:
-                suggestion = self._suggest_in(searcher, f"body_{lang}", parsed, unknown, text, allowed)
+                suggestion = self._suggest_in(searcher, fieldname, parsed, unknown, text, readable)
             except Exception:  # a suggestion is a nicety; never let it break the results
                 log.exception("spelling suggestion failed for %r", text)
                 continue
@@ -387,25 +402,37 @@ class SearchEngine:
                 best = suggestion
         return best[0] if best else None
 
-    def _suggest_in(self, searcher, fieldname, parsed, unknown, text, allowed):
-        corrected = searcher.correct_query(parsed, text, terms=unknown, maxdist=2)
-        changes = {old: new for (_f, old), (_g, new) in zip(parsed.iter_all_terms(), corrected.query.iter_all_terms())
-                   if old != new}
+    def _suggest_in(self, searcher, fieldname, parsed, unknown, text, readable):
+        changes = {}
+        for word in dict.fromkeys(unknown):
+            nearest = _nearest_readable_term(searcher, fieldname, word, readable)
+            if nearest is not None:
+                changes[word] = nearest
         if not changes:
             return None
-        results = searcher.search(wq.And([corrected.query, allowed]), limit=1)
-        if results.is_empty():
+        corrected = parsed
+        for old, new in changes.items():
+            corrected = corrected.replace(fieldname, old, new)
+        collector = searcher.collector(limit=None, filter=readable.docs, scored=False)
+        searcher.search_with_collector(corrected, collector)
+        matches = collector.results()
+        if matches.is_empty():
             return None
         analyzer = searcher.schema[fieldname].analyzer
-        stored = results[0].fields()
-        sample = f"{stored.get('stored_title', '')} {stored.get('stored_body', '')}"
-        readable = {}
-        for token in analyzer(sample, keeporiginal=True, removestops=True):
-            if token.text in changes.values() and token.text not in readable:
-                readable[token.text] = token.original.lower()
+        # How each corrected stem is written in the readable items that hold it, most usual first.
+        forms = {}
+        for docnum in sorted(matches.docs())[:SUGGESTION_SAMPLES]:
+            stored = searcher.stored_fields(docnum)
+            sample = f"{stored.get('stored_title', '')} {stored.get('stored_body', '')}"
+            for token in analyzer(sample, keeporiginal=True, removestops=True):
+                if token.text in changes.values():
+                    counts = forms.setdefault(token.text, {})
+                    original = token.original.lower()
+                    counts[original] = counts.get(original, 0) + 1
+        readable_words = {stem: min(counts, key=lambda form: (-counts[form], form)) for stem, counts in forms.items()}
         pieces, last = [], 0
         for token in analyzer(text, keeporiginal=True, chars=True, removestops=True):
-            replacement = readable.get(changes.get(token.text))
+            replacement = readable_words.get(changes.get(token.text))
             if replacement is None:
                 if token.text in changes:
                     return None  # a correction we cannot show in readable words
@@ -413,7 +440,91 @@ class SearchEngine:
             pieces += [text[last:token.startchar], replacement]
             last = token.endchar
         suggestion = "".join(pieces) + text[last:]
-        return (suggestion, len(results)) if suggestion.strip().lower() != text.strip().lower() else None
+        return (suggestion, len(matches)) if suggestion.strip().lower() != text.strip().lower() else None
+
+
+class Readable:
+    """The items one person may find under the chosen filters (a document set of the current
+    searcher), and the collection figures search derives counted in those items alone."""
+
+    # Words remembered per person between two index changes (a few per query).
+    MAX_FREQUENCIES = 4096
+
+    def __init__(self, searcher, docs):
+        self.searcher = searcher
+        self.docs = docs
+        self.count = len(docs)
+        self._frequencies = {}
+
+    def doc_frequency(self, fieldname, text):
+        """How many readable items hold the term."""
+        key = (fieldname, text)
+        count = self._frequencies.get(key)
+        if count is None:
+            docs, count = self.docs, 0
+            for leaf, offset in self.searcher.leaf_searchers():
+                reader = leaf.reader()
+                if key in reader:
+                    count += sum(1 for docnum in reader.postings(fieldname, text).all_ids() if docnum + offset in docs)
+            if len(self._frequencies) >= self.MAX_FREQUENCIES:
+                self._frequencies.clear()
+            self._frequencies[key] = count
+        return count
+
+
+# BM25 scales a term's weight by the length of the item against an average length. The average
+# over the index would move with every item written anywhere (and tell a reader, through the
+# order of their results, how much is written where they cannot read); the average over each
+# person's readable items would have to be summed per person after every change. A fixed typical
+# length (in indexed words: title twice and body, stop words left out) stands in for it.
+TYPICAL_LENGTH = 120
+
+
+class ReadableBM25F(scoring.BM25F):
+    """BM25F whose word rarity (idf) is counted in the person's readable items only."""
+
+    def __init__(self, readable):
+        super().__init__()
+        self.readable = readable
+
+    def idf(self, searcher, fieldname, text):
+        return math.log(self.readable.count / (self.readable.doc_frequency(fieldname, text) + 1)) + 1
+
+    def scorer(self, searcher, fieldname, text, qf=1):
+        if not searcher.schema[fieldname].scorable:
+            return scoring.WeightScorer.for_(searcher, fieldname, text)
+        return _ReadableBM25FScorer(searcher, fieldname, text, self.idf(searcher, fieldname, text), self.B, self.K1,
+                                    qf)
+
+
+class _ReadableBM25FScorer(scoring.BM25FScorer):
+    def __init__(self, searcher, fieldname, text, idf, B, K1, qf=1):
+        # Not BM25FScorer.__init__: it takes the idf and average length of the whole index.
+        self.idf, self.avgfl = idf, TYPICAL_LENGTH
+        self.B, self.K1, self.qf = B, K1, qf
+        self.setup(searcher, fieldname, text)
+
+
+def _nearest_readable_term(searcher, fieldname, word, readable):
+    """The term that most readable items hold among those nearest to `word` (one edit away, else
+    two; ties: alphabetical), else None.
+
+    One edit is looked up first because walking the terms within two edits costs several times
+    more, and a typo is most often a single edit.
+    """
+    seen = set()
+    for edits in range(1, SUGGESTION_DISTANCE + 1):
+        # What Whoosh's terms_within does per segment, with the automaton built once for all.
+        automaton = Automata.levenshtein_dfa(word, edits, SUGGESTION_PREFIX)
+        near = set()
+        for leaf, _offset in searcher.leaf_searchers():
+            near.update(Automata.find_matches(automaton, leaf.reader().cursor(fieldname)))
+        near -= seen | {word}
+        seen |= near
+        held = [(count, term) for term in near if (count := readable.doc_frequency(fieldname, term))]
+        if held:
+            return min(held, key=lambda item: (-item[0], item[1]))[1]
+    return None
 
 
 def _with_cached_columns(searcher):
