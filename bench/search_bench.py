@@ -1,6 +1,7 @@
 """Search benchmark: build the index of a multilingual corpus and query it as a signed-in member.
 
     .venv/bin/python bench/search_bench.py [--docs 50000] [--queries 300] [--procs 2] [--seed 7]
+    .venv/bin/python bench/search_bench.py --brackets 50000
 
 Generates a reproducible corpus (French, English and Spanish texts in the 15 spaces of the Lab,
 with themes, countries, types and dates; the same seed gives the same corpus). Words follow
@@ -10,11 +11,19 @@ the 1,000 most frequent of one language. It builds the index through the project
 (SearchEngine.rebuild, the path of `flask sociallab reindex`), then runs `queries` queries of 1–3 terms — some phrases and
 exclusions — as a Senegal partner member, through SearchEngine.search: permission filter,
 facet counts over every match, highlighted snippets and titles, exactly as the search page does.
+Then it runs `queries` misspelled queries (one word of a query with a letter changed, so few or
+no items match and "did you mean" is worked out from the member's readable items) and reports
+their times apart, as `suggest_p50_ms` and `suggest_p95_ms`.
 In the same run it loads the same documents into SQLite FTS5 (unicode61, diacritics removed) and
 runs the same terms there with a space filter, bm25 ranking, LIMIT 20 and snippet(), as a
 reference. The last line is
 
-    RESULT docs=… build_docs_per_s=… p50_ms=… p95_ms=… fts5_p50_ms=… ratio_p50=…
+    RESULT docs=… build_docs_per_s=… p50_ms=… p95_ms=… fts5_p50_ms=… ratio_p50=… suggest_p50_ms=… …
+
+With --brackets N it only times the save, through the real form, of a resource whose body is N
+"[" (a pattern of the search text once took 16 s of CPU on 50,000), and the page showing it:
+
+    RESULT brackets=N save_s=… save_cpu_s=… page_s=… page_cpu_s=…
 """
 import argparse
 import itertools
@@ -122,6 +131,24 @@ def queries(n, seed):
     return out
 
 
+def misspelled(planned, seed):
+    """Each planned query with one of its words mistyped (a letter replaced, dropped or doubled)."""
+    rng = random.Random(seed + 2)
+    out = []
+    for text, terms, _excluded in planned:
+        word = terms[rng.randrange(len(terms))]
+        at = rng.randrange(1, len(word)) if len(word) > 1 else 0
+        kind = rng.random()
+        if kind < 0.4:
+            typo = word[:at] + rng.choice("aeioustrnl") + word[at + 1:]
+        elif kind < 0.7:
+            typo = word[:at] + word[at + 1:]
+        else:
+            typo = word[:at] + word[at] + word[at:]
+        out.append(text.replace(word, typo, 1))
+    return out
+
+
 def member_context():
     """The Lab's spaces and the audience tokens of a Senegal partner member, from the real rules."""
     import config
@@ -146,6 +173,55 @@ def member_context():
                   for s in db.session.scalars(db.select(Space).order_by(Space.id))]
         tokens = audience_tokens_for_user(member)
     return spaces, tokens
+
+
+def bracket_resource(count):
+    """Save a resource whose body is `count` "[" as a signed-in member would, then open its page."""
+    import re
+
+    import config
+    from sociallab import create_app
+    from sociallab.accounts.services import create_user
+    from sociallab.extensions import db
+
+    workdir = tempfile.mkdtemp(prefix="sociallab-brackets-bench-")
+
+    class BenchConfig(config.TestConfig):
+        SQLALCHEMY_DATABASE_URI = "sqlite:///" + os.path.join(workdir, "bench.sqlite")
+        SEARCH_INDEX_DIR = os.path.join(workdir, "index")
+        UPLOAD_DIR = os.path.join(workdir, "uploads")
+
+    def token(response):
+        return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', response.get_data(as_text=True)).group(1)
+
+    def timed(call):
+        started, cpu = time.perf_counter(), time.process_time()
+        response = call()
+        return response, time.perf_counter() - started, time.process_time() - cpu
+
+    try:
+        app = create_app(BenchConfig)
+        with app.app_context():
+            from sociallab.demo import seed_structure
+            db.create_all()
+            _countries, organisations = seed_structure()
+            create_user("bench.member@example.org", "Bench Member", "bench-password-123",
+                        organisation=organisations["sn"][0], language="fr")
+            db.session.commit()
+        client = app.test_client()
+        client.post("/login", data={"email": "bench.member@example.org", "password": "bench-password-123",
+                                    "csrf_token": token(client.get("/login"))})
+        form = client.get("/spaces/country-sn/library/new")
+        data = {"type": "guide", "title": "Crochets", "summary": "", "body": "[" * count, "lang": "fr",
+                "status": "published", "csrf_token": token(form)}
+        saved, save_s, save_cpu = timed(lambda: client.post("/spaces/country-sn/library/new", data=data))
+        assert saved.status_code == 302, saved.status_code
+        page, page_s, page_cpu = timed(lambda: client.get(saved.headers["Location"]))
+        assert page.status_code == 200
+        print(f"RESULT brackets={count} save_s={save_s:.2f} save_cpu_s={save_cpu:.2f} page_s={page_s:.2f} "
+              f"page_cpu_s={page_cpu:.2f}")
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 def percentile(values, p):
@@ -184,7 +260,12 @@ def main():
     # segment each, where there are two cores).
     parser.add_argument("--procs", type=int, default=None)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--brackets", type=int, default=None,
+                        help='only time saving (and showing) a resource whose body is this many "["')
     args = parser.parse_args()
+    if args.brackets is not None:
+        bracket_resource(args.brackets)
+        return
 
     from sociallab.search.engine import SearchEngine
 
@@ -216,13 +297,24 @@ def main():
         assert leaks == 0, f"{leaks} results from unreadable spaces"
         print(f"queries: {len(timings)}, median hits {statistics.median(totals):.0f}, max {max(totals)}")
 
+        suggest_timings, suggested = [], 0
+        for text in misspelled(planned, args.seed):
+            started = time.perf_counter()
+            results = engine.search(tokens, text)
+            suggest_timings.append((time.perf_counter() - started) * 1000)
+            suggested += results.suggestion is not None
+        print(f"misspelled queries: {len(suggest_timings)}, with a suggestion {suggested}")
+
         fts5 = run_fts5(docs, planned, readable_spaces, reps=1)
         p50, p95, fts5_p50 = percentile(timings, 50), percentile(timings, 95), percentile(fts5, 50)
         print(f"whoosh p50 {p50:.2f} ms p95 {p95:.2f} ms; fts5 p50 {fts5_p50:.2f} ms p95 "
-              f"{percentile(fts5, 95):.2f} ms")
+              f"{percentile(fts5, 95):.2f} ms; misspelled p50 {percentile(suggest_timings, 50):.2f} ms "
+              f"p95 {percentile(suggest_timings, 95):.2f} ms")
         engine.close()
         print(f"RESULT docs={args.docs} build_docs_per_s={args.docs / build_s:.0f} p50_ms={p50:.1f} "
-              f"p95_ms={p95:.1f} fts5_p50_ms={fts5_p50:.2f} ratio_p50={p50 / fts5_p50:.1f}")
+              f"p95_ms={p95:.1f} fts5_p50_ms={fts5_p50:.2f} ratio_p50={p50 / fts5_p50:.1f} "
+              f"suggest_p50_ms={percentile(suggest_timings, 50):.1f} suggest_p95_ms={percentile(suggest_timings, 95):.1f} "
+              f"suggested={suggested}")
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
