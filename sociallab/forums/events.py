@@ -1,8 +1,9 @@
 """Live replies: a Socket.IO namespace with one room per thread, joined only by its readers."""
 from flask import url_for
+from flask_babel import gettext as _
 from flask_socketio import join_room
 
-from sociallab import permissions
+from sociallab import payloads, permissions
 from sociallab.extensions import db, socketio
 
 NAMESPACE = "/forums"
@@ -13,6 +14,7 @@ def room_for(thread_id):
 
 
 @socketio.on("connect", namespace=NAMESPACE)
+@payloads.lifecycle
 def connect(auth=None):
     if not permissions.is_signed_in():
         raise ConnectionRefusedError("sign in first")
@@ -22,6 +24,7 @@ MISSED_MAX = 50
 
 
 @socketio.on("join", namespace=NAMESPACE)
+@payloads.event({"thread": payloads.integer(minimum=1), "after": payloads.integer()})
 def join(data):
     """Join a thread's room; the acknowledgement says whether it was allowed.
 
@@ -31,13 +34,13 @@ def join(data):
     the page to offer a reload instead.
     """
     from sociallab.forums.models import Post, Thread
-    data = data if isinstance(data, dict) else {}
-    thread_id, after = data.get("thread"), data.get("after")
-    thread = db.session.get(Thread, thread_id) if isinstance(thread_id, int) else None
+    thread_id, after = data["thread"], data["after"]
+    thread = db.session.get(Thread, thread_id) if thread_id else None
     if thread is None or not permissions.is_signed_in() or not permissions.can_read_space(thread.space):
-        return {"ok": False}
+        # One answer whether the thread does not exist or is in a space the reader may not see.
+        return {"ok": False, "code": 404, "error": _("This discussion does not exist, or you do not have access to it.")}
     join_room(room_for(thread.id))
-    if not isinstance(after, int) or isinstance(after, bool) or after <= 0:
+    if not after:
         return {"ok": True, "missed": [], "more": False}
     posts = db.session.scalars(db.select(Post).where(Post.thread_id == thread.id, Post.id > after,
                                                      Post.deleted_at.is_(None))

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, join_room
 
-from sociallab import permissions
+from sociallab import payloads, permissions
 from sociallab.extensions import db, socketio
 from sociallab.workshops import hosts, room
 from sociallab.workshops.models import Presence, Workshop
@@ -59,13 +59,17 @@ def on_unexpected_error(error):
 
 
 @socketio.on("connect", namespace=NS)
+@payloads.lifecycle
 @_fresh_context
 def on_connect(auth=None):
     if not _same_origin():
         raise ConnectionRefusedError("foreign origin")
     if not permissions.is_signed_in():
         raise ConnectionRefusedError("sign in first")
-    workshop_id = room.parse_id((auth or {}).get("workshop_id") if isinstance(auth, dict) else None)
+    try:
+        workshop_id = payloads.check(auth, {"workshop_id": payloads.integer(minimum=1)}, required=True)["workshop_id"]
+    except payloads.InvalidPayload:
+        raise ConnectionRefusedError("invalid request") from None
     workshop = db.session.get(Workshop, workshop_id) if workshop_id else None
     if workshop is None or not permissions.can_enter_room(workshop):
         raise ConnectionRefusedError("not a participant of this room")
@@ -76,20 +80,19 @@ def on_connect(auth=None):
 
 
 @socketio.on("disconnect", namespace=NS)
+@payloads.lifecycle
 @_fresh_context
 def on_disconnect(*_args):
     room.leave_room(request.sid)
 
 
-def _last_seq(data):
-    try:
-        return max(0, int((data or {}).get("last_seq") or 0))
-    except (TypeError, ValueError, AttributeError):
-        return 0
+# What a (re)connecting page sends: the last sequence number it applied (0 for none).
+CATCH_UP = {"last_seq": payloads.integer()}
 
 
 @socketio.on("join", namespace=NS)
 @_fresh_context
+@payloads.event(CATCH_UP)
 def on_join(data):
     """Enter a workshop's room; the answer carries every event after `last_seq`."""
     workshop = _connected_workshop()
@@ -98,7 +101,7 @@ def on_join(data):
     if db.session.scalar(db.select(Presence.id).where(Presence.sid == request.sid)) is None:
         room.join_room(workshop, current_user, request.sid)
     return {"ok": True, "user_id": current_user.id,
-            "events": [e.payload() for e in room.events_since(workshop, _last_seq(data))]}
+            "events": [e.payload() for e in room.events_since(workshop, data["last_seq"] or 0)]}
 
 
 def _connected_workshop():
@@ -110,19 +113,24 @@ def _connected_workshop():
 
 @socketio.on("resume", namespace=NS)
 @_fresh_context
+@payloads.event(CATCH_UP)
 def on_resume(data):
     """Fill a gap the client noticed in the sequence numbers."""
     workshop = _connected_workshop()
     room.check_participant(workshop, current_user)
-    return {"ok": True, "events": [e.payload() for e in room.events_since(workshop, _last_seq(data))]}
+    return {"ok": True, "events": [e.payload() for e in room.events_since(workshop, data["last_seq"] or 0)]}
 
 
 def _action_handler(action):
     @_fresh_context
-    def handler(data=None):
+    @payloads.event(required=False)
+    def handler(data):
+        # A malformed payload is refused before any query (room.perform checks it again, as it
+        # does for a form post; checking checked fields changes nothing).
+        fields = room.check_action(action, data)
         workshop = _connected_workshop()
         # The service decides access through permissions.py, afresh for every event.
-        event = room.perform(workshop, current_user, action, data if isinstance(data, dict) else {})
+        event = room.perform(workshop, current_user, action, fields)
         return {"ok": True, "seq": event.sent["seq"] if event is not None else None}
     handler.__name__ = f"on_{action}"
     return handler

@@ -14,7 +14,7 @@ from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from sociallab import permissions
+from sociallab import payloads, permissions
 from sociallab.audit.services import record as audit
 from sociallab.content import render_markdown
 from sociallab.extensions import db, socketio
@@ -591,36 +591,48 @@ def parse_id(value):
 
 # --- one entry point for sockets and forms ----------------------------------------------------
 
-def _flag(value):
-    return value in (True, 1, "1", "true", "on", "yes")
+_ID, _TEXT, _FLAG = payloads.integer(minimum=1, required=True), payloads.text(), payloads.flag()
 
-
+# Each action: the fields its payload may carry (checked by sociallab.payloads before anything
+# else), and what it does with them.
 ACTIONS = {
-    "chat": lambda w, u, d: send_chat(w, u, d.get("body"), d.get("client_id")),
-    "remove_message": lambda w, u, d: remove_message(w, u, d.get("message_id")),
-    "lock_chat": lambda w, u, d: set_chat_locked(w, u, _flag(d.get("locked"))),
-    "ask": lambda w, u, d: ask_question(w, u, d.get("body"), d.get("client_id")),
-    "vote_question": lambda w, u, d: vote_question(w, u, d.get("question_id")),
-    "mark_question": lambda w, u, d: mark_question(
-        w, u, d.get("question_id"),
-        answered=_flag(d["answered"]) if "answered" in d else None,
-        highlighted=_flag(d["highlighted"]) if "highlighted" in d else None),
-    "open_poll": lambda w, u, d: open_poll(w, u, d.get("question"), d.get("options"), _flag(d.get("multiple"))),
-    "vote_poll": lambda w, u, d: vote_poll(w, u, d.get("poll_id"), d.get("option_ids")),
-    "close_poll": lambda w, u, d: close_poll(w, u, d.get("poll_id")),
-    "raise_hand": lambda w, u, d: raise_hand(w, u),
-    "lower_hand": lambda w, u, d: lower_hand(w, u, d.get("user_id")),
-    "notes": lambda w, u, d: update_notes(w, u, d.get("notes"), d.get("version")),
-    "start": lambda w, u, d: start_session(w, u),
-    "end": lambda w, u, d: end_session(w, u, _flag(d.get("include_chat"))),
-    "remove_participant": lambda w, u, d: remove_participant(w, u, d.get("user_id")),
+    "chat": ({"body": _TEXT, "client_id": _TEXT},
+             lambda w, u, d: send_chat(w, u, d["body"], d["client_id"])),
+    "remove_message": ({"message_id": _ID}, lambda w, u, d: remove_message(w, u, d["message_id"])),
+    "lock_chat": ({"locked": _FLAG}, lambda w, u, d: set_chat_locked(w, u, bool(d["locked"]))),
+    "ask": ({"body": _TEXT, "client_id": _TEXT},
+            lambda w, u, d: ask_question(w, u, d["body"], d["client_id"])),
+    "vote_question": ({"question_id": _ID}, lambda w, u, d: vote_question(w, u, d["question_id"])),
+    # An absent mark is left as it is.
+    "mark_question": ({"question_id": _ID, "answered": _FLAG, "highlighted": _FLAG},
+                      lambda w, u, d: mark_question(w, u, d["question_id"], answered=d["answered"],
+                                                    highlighted=d["highlighted"])),
+    "open_poll": ({"question": _TEXT, "options": payloads.many(_TEXT), "multiple": _FLAG},
+                  lambda w, u, d: open_poll(w, u, d["question"], d["options"], bool(d["multiple"]))),
+    "vote_poll": ({"poll_id": _ID, "option_ids": payloads.many(_ID)},
+                  lambda w, u, d: vote_poll(w, u, d["poll_id"], d["option_ids"])),
+    "close_poll": ({"poll_id": _ID}, lambda w, u, d: close_poll(w, u, d["poll_id"])),
+    "raise_hand": ({}, lambda w, u, d: raise_hand(w, u)),
+    # No user_id: the person's own hand.
+    "lower_hand": ({"user_id": payloads.integer(minimum=1)}, lambda w, u, d: lower_hand(w, u, d["user_id"])),
+    "notes": ({"notes": _TEXT, "version": payloads.integer(required=True)},
+              lambda w, u, d: update_notes(w, u, d["notes"], d["version"])),
+    "start": ({}, lambda w, u, d: start_session(w, u)),
+    "end": ({"include_chat": _FLAG}, lambda w, u, d: end_session(w, u, bool(d["include_chat"]))),
+    "remove_participant": ({"user_id": _ID}, lambda w, u, d: remove_participant(w, u, d["user_id"])),
 }
+
+
+def check_action(action, data):
+    """The checked fields of a named action's payload, or a RoomError saying it cannot be understood."""
+    if action not in ACTIONS:
+        raise RoomError(_("Unknown action."))
+    try:
+        return payloads.check(data, ACTIONS[action][0])
+    except payloads.InvalidPayload as error:
+        raise RoomError(error.message) from None
 
 
 def perform(workshop, user, action, data):
     """Run a named room action with the data a socket event or a form post carried."""
-    if action not in ACTIONS:
-        raise RoomError(_("Unknown action."))
-    if not isinstance(data, dict):
-        raise RoomError(_("Invalid request."))
-    return ACTIONS[action](workshop, user, data)
+    return ACTIONS[action][1](workshop, user, check_action(action, data))

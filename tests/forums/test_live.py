@@ -56,7 +56,8 @@ def test_rooms_are_isolated_per_thread(app, world, forum):
 def test_join_with_a_bad_thread_id_is_refused(app, world):
     sio = connect(app, world.member)
     for bad in (None, "1", {"thread": "x"}, {"thread": 999999}):
-        assert sio.emit("join", bad, namespace=events.NAMESPACE, callback=True) == {"ok": False}
+        ack = sio.emit("join", bad, namespace=events.NAMESPACE, callback=True)
+        assert ack["ok"] is False and ack["code"] in (400, 404) and ack["error"]
 
 
 def test_reconnecting_reader_gets_the_replies_they_missed_that_they_may_read(app, world, forum):
@@ -90,11 +91,14 @@ def test_catch_up_is_refused_to_a_reader_of_another_space(app, world, forum):
     services.reply(forum.thread, world.member, "Privé", "fr")
     db.session.commit()
     sio = connect(app, world.other_member)
+    # The same answer as for a thread that does not exist, in Lucía's language.
+    missing = sio.emit("join", {"thread": 999999}, namespace=events.NAMESPACE, callback=True)
+    assert missing["ok"] is False and missing["code"] == 404 and "no existe" in missing["error"]
     ack = sio.emit("join", {"thread": forum.thread.id, "after": 0}, namespace=events.NAMESPACE, callback=True)
-    assert ack == {"ok": False}
+    assert ack == missing
     ack = sio.emit("join", {"thread": forum.thread.id, "after": forum.first.id},
                    namespace=events.NAMESPACE, callback=True)
-    assert ack == {"ok": False}
+    assert ack == missing
 
 
 def test_too_many_missed_replies_ask_for_a_reload(app, world, forum):

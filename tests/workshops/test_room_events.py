@@ -1,7 +1,7 @@
 """The live room over Socket.IO: who may connect, what each event does, and who may do it."""
 from sociallab.extensions import db
 from sociallab.workshops import room
-from sociallab.workshops.models import ChatMessage, RoomEvent
+from sociallab.workshops.models import ChatMessage, RoomEvent, Workshop
 from tests import factories
 from tests.workshops.conftest import NS, make_workshop
 
@@ -202,7 +202,8 @@ def test_an_unexpected_failure_is_answered_and_the_room_goes_on(world, workshop,
 
     def broken(*args, **kwargs):
         raise RuntimeError("database went away")
-    monkeypatch.setitem(room.ACTIONS, "chat", broken)
+    fields, _act = room.ACTIONS["chat"]
+    monkeypatch.setitem(room.ACTIONS, "chat", (fields, broken))
     failed = amy.act("chat", body="lost?", client_id="u-1")
     assert failed["ok"] is False and failed["code"] == 500 and "réessayez" in failed["error"]
     monkeypatch.undo()
@@ -216,3 +217,34 @@ def test_an_unexpected_failure_while_connecting_refuses_the_connection(world, wo
         raise RuntimeError("database went away")
     monkeypatch.setattr(permissions, "can_enter_room", broken)
     assert not connect(world.member, workshop, join=False).connected
+
+
+def test_a_payload_that_is_not_an_object_is_refused_and_does_not_end_the_session(world, workshop, connect):
+    """`end` sent with a string was taken for `end` with no options, and ended the session."""
+    fred = connect(world.facilitator, workshop)
+    refused = fred.sio.emit("end", "now", namespace=NS, callback=True)
+    assert refused["ok"] is False and refused["code"] == 400 and refused["error"]
+    db.session.refresh(workshop)
+    assert workshop.status == Workshop.LIVE
+
+
+def test_text_with_a_nul_or_a_lone_surrogate_is_refused_in_the_persons_language(world, workshop, connect):
+    """PostgreSQL cannot store NUL and no database can encode a lone surrogate: the sender is told,
+    in French for Aminata, and nothing is stored."""
+    amy = connect(world.member, workshop)
+    for body in ("a\x00b", "x\ud800y"):
+        for action in ("chat", "ask"):
+            refused = amy.act(action, body=body, client_id=f"{action}-{len(body)}")
+            assert refused["ok"] is False and refused["code"] == 400 and "caractère" in refused["error"]
+    assert db.session.scalar(db.select(db.func.count(ChatMessage.id))) == 0
+    assert amy.act("chat", body="Bonjour\tà tous\n")["ok"]
+
+
+def test_an_id_beyond_what_the_database_holds_is_refused(world, workshop, connect):
+    """2**31 and above name no row: refused as not understood, not a database error."""
+    fred = connect(world.facilitator, workshop)
+    for action, field in (("remove_message", "message_id"), ("vote_question", "question_id"),
+                          ("close_poll", "poll_id"), ("remove_participant", "user_id")):
+        for value in (2**31, 2**70, float("inf"), "1e3"):
+            refused = fred.act(action, **{field: value})
+            assert refused["ok"] is False and refused["code"] == 400, (action, value, refused)
