@@ -144,7 +144,7 @@ class Post(SearchableMixin, db.Model):
 
     @property
     def body_html(self):
-        return Markup(self.html)
+        return Markup(self.html)  # nosec B704 # set_body stores sanitised HTML
 
     @property
     def is_hidden(self):
