@@ -9,8 +9,11 @@ from sociallab.extensions import db, socketio
 NAMESPACE = "/forums"
 
 
-def room_for(thread_id):
-    return f"thread-{thread_id}"
+def room_for(thread):
+    """A thread's room is named for its space too: when the thread moves to another space, the
+    pages opened by the readers of the old space stop receiving its posts (they joined a room that
+    no broadcast names any more), and the new space's readers join the new room."""
+    return f"thread-{thread.id}-space-{thread.space_id}"
 
 
 @socketio.on("connect", namespace=NAMESPACE)
@@ -39,7 +42,7 @@ def join(data):
     if thread is None or not permissions.is_signed_in() or not permissions.can_read_space(thread.space):
         # One answer whether the thread does not exist or is in a space the reader may not see.
         return {"ok": False, "code": 404, "error": _("This discussion does not exist, or you do not have access to it.")}
-    join_room(room_for(thread.id))
+    join_room(room_for(thread))
     if not after:
         return {"ok": True, "missed": [], "more": False}
     posts = db.session.scalars(db.select(Post).where(Post.thread_id == thread.id, Post.id > after,
@@ -62,4 +65,4 @@ def broadcast_post(post):
     Only ids and the fragment's address travel: each page fetches the post over HTTP, where
     the reader's own permissions decide what they see.
     """
-    socketio.emit("post", _message(post), namespace=NAMESPACE, to=room_for(post.thread_id))
+    socketio.emit("post", _message(post), namespace=NAMESPACE, to=room_for(post.thread))

@@ -109,3 +109,25 @@ def test_too_many_missed_replies_ask_for_a_reload(app, world, forum):
     ack = sio.emit("join", {"thread": forum.thread.id, "after": forum.first.id},
                    namespace=events.NAMESPACE, callback=True)
     assert ack["more"] and len(ack["missed"]) == events.MISSED_MAX
+
+
+def test_a_page_opened_before_its_thread_moved_away_receives_nothing_more(app, world, forum):
+    """A discussion that follows its initiative to a national space must stop reaching the pages
+    that other countries of the region opened while it was still regional."""
+    from tests import factories
+    national, regional = world.sn_space, world.ssa_space
+    togo = factories.user("member.tg@example.org", world.organisations["tg"][0], name="Kossi Togo")
+    forum.thread.space_id, forum.thread.space = regional.id, regional
+    db.session.commit()
+    sio = connect(app, togo)
+    ack = sio.emit("join", {"thread": forum.thread.id}, namespace=events.NAMESPACE, callback=True)
+    assert ack["ok"] is True
+
+    services.move_to_space(forum.thread, national)
+    published = services.reply(forum.thread, world.member2, "Après le déplacement", "fr")
+    db.session.commit()
+    with app.test_request_context():
+        events.broadcast_post(published.post)
+    assert [m for m in sio.get_received(events.NAMESPACE) if m["name"] == "post"] == []
+    again = sio.emit("join", {"thread": forum.thread.id}, namespace=events.NAMESPACE, callback=True)
+    assert again["ok"] is False and again["code"] == 404
