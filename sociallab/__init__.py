@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.pool import StaticPool
 
 import config as config_module
+from sociallab import http_input
 from sociallab.extensions import (
     babel,
     csrf,
@@ -34,6 +35,8 @@ def create_app(config=None):
     config_module.complete(app.config, development=app.debug or app.testing or app.config["DEVELOPMENT"])
     _configure_database(app)
     register_extensions(app)
+    # Before the blueprints: a rule takes its converters from the map when it is added.
+    http_input.init_app(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_request_hooks(app)

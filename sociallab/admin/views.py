@@ -12,6 +12,7 @@ from sociallab.accounts.services import AccountError
 from sociallab.admin import bp, forms, services
 from sociallab.admin.services import AdminError
 from sociallab.extensions import db
+from sociallab.http_input import id_argument, page_number
 from sociallab.permissions import admin_required
 from sociallab.spaces.models import Country, Organisation, Region, Space, Theme
 
@@ -64,10 +65,6 @@ def _save(form, change, message, next_url):
     db.session.commit()
     flash(message, "success")
     return redirect(next_url), None
-
-
-def _page():
-    return max(request.args.get("page", 1, type=int) or 1, 1)
 
 
 def _fields(form, *names):
@@ -195,8 +192,8 @@ def organisations():
 def new_organisation():
     form = forms.OrganisationForm()
     del form.focal_point_id  # a new organisation has no members to choose from yet
-    if request.method == "GET" and request.args.get("country", type=int):
-        form.country_id.data = request.args.get("country", type=int)
+    if request.method == "GET" and id_argument("country"):
+        form.country_id.data = id_argument("country")
     done, error = _save(form, lambda: services.create_organisation(_actor(), **_fields(
         form, "name", "country_id", "kind", "active")), _("The organisation has been created."),
         url_for("admin.organisations"))
@@ -224,8 +221,8 @@ def edit_organisation(organisation_id):
 @admin_required
 def people():
     form = forms.PeopleFilterForm(request.args)
-    organisation_id = request.args.get("organisation", type=int) or None
-    pagination = services.search_people(form.q.data or "", organisation_id, page=_page())
+    organisation_id = id_argument("organisation")
+    pagination = services.search_people(form.q.data or "", organisation_id, page=page_number())
     return render_template("admin/people.html", form=form, pagination=pagination)
 
 
@@ -258,8 +255,8 @@ def mandates():
 @admin_required
 def new_mandate():
     form = forms.MandateForm()
-    if request.method == "GET" and request.args.get("user", type=int):
-        form.user_id.data = request.args.get("user", type=int)
+    if request.method == "GET" and id_argument("user"):
+        form.user_id.data = id_argument("user")
     done, error = _save(form, lambda: services.create_mandate(_actor(), **_fields(form, *MANDATE_FIELDS)),
                         _("The mandate has been created."), url_for("admin.mandates"))
     return done or _form_page("admin/form.html", form, error, title=_("New volunteer mandate"),
@@ -284,8 +281,8 @@ def edit_mandate(mandate_id):
 @admin_required
 def roles():
     form = forms.SpaceRoleForm()
-    if request.method == "GET" and request.args.get("user", type=int):
-        form.user_id.data = request.args.get("user", type=int)
+    if request.method == "GET" and id_argument("user"):
+        form.user_id.data = id_argument("user")
     done, error = _save(form, lambda: services.add_space_role(_actor(), **_fields(form, "user_id", "role", "space_id")),
                         _("The role has been given."), url_for("admin.roles"))
     return done or _form_page("admin/roles.html", form, error, roles=services.space_roles_overview())
@@ -339,8 +336,8 @@ def edit_theme(theme_id):
 @admin_required
 def invitations_page():
     form = forms.InvitationForm()
-    if request.method == "GET" and request.args.get("organisation", type=int):
-        form.organisation_id.data = request.args.get("organisation", type=int)
+    if request.method == "GET" and id_argument("organisation"):
+        form.organisation_id.data = id_argument("organisation")
 
     def send():
         organisation = db.session.get(Organisation, form.organisation_id.data)
@@ -371,8 +368,8 @@ def audit():
     form.action.choices = [("", _("All actions"))] + [(a, str(ACTION_LABELS.get(a, a))) for a in actions]
     form.actor.choices = [(forms.NONE, _("Anyone"))] + actors
     action = request.args.get("action") if request.args.get("action") in actions else None
-    actor_id = request.args.get("actor", type=int) or None
-    pagination = services.audit_entries(action, actor_id, page=_page())
+    actor_id = id_argument("actor")
+    pagination = services.audit_entries(action, actor_id, page=page_number())
     return render_template("admin/audit.html", form=form, pagination=pagination, changes=services.changes,
                            targets=services.target_labels(pagination.items), action_labels=ACTION_LABELS,
                            field_labels=FIELD_LABELS)

@@ -18,6 +18,7 @@ from sociallab.forums.forms import (
 )
 from sociallab.forums.models import Flag, Post
 from sociallab.forums.templating import reply_form
+from sociallab.http_input import as_id, page_number
 from sociallab.notifications.services import mark_read_for_page
 from sociallab.permissions import (
     get_category_or_404,
@@ -117,7 +118,7 @@ def edit_category(category_id):
 @login_required
 def category(category_id):
     category = get_category_or_404(category_id)
-    page = services.list_threads(category, request.args.get("page", 1, type=int))
+    page = services.list_threads(category, page_number())
     counts, unread = services.thread_list_state(current_user, category.space, page.items)
     return render_template("forums/category.html", category=category, space=category.space, page=page,
                            counts=counts, unread=unread,
@@ -196,8 +197,8 @@ def reply(thread_id):
     if outcome is not None:
         return _compose(outcome, form, thread=thread, space=thread.space, mode="reply")
     quoted = None
-    if (form.quote.data or "").isdigit():
-        quoted = db.session.get(Post, int(form.quote.data))
+    if as_id(form.quote.data):
+        quoted = db.session.get(Post, as_id(form.quote.data))
         if quoted is not None and not (quoted.is_public and quoted.thread_id == thread.id):
             quoted = None
     try:

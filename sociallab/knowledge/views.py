@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 
 from sociallab import permissions
 from sociallab.extensions import db
+from sociallab.http_input import id_argument, page_number
 from sociallab.knowledge import bp, services, uploads
 from sociallab.knowledge.forms import (
     STATUS_LABELS,
@@ -30,7 +31,7 @@ def library(slug):
     space = get_space_or_404(slug)
     page = library_page(space, current_user, type=request.args.get("type") or None,
                         theme=request.args.get("theme") or None, lang=request.args.get("lang") or None,
-                        page=request.args.get("page", 1, type=int))
+                        page=page_number())
     return render_template("knowledge/library.html", space=space, page=page)
 
 
@@ -48,8 +49,8 @@ def new_resource(slug):
     if not permissions.can_add_resource(space):
         abort(404)
     original = None
-    if request.values.get("translation_of", type=int):
-        original = get_resource_or_404(request.values.get("translation_of", type=int))
+    if id_argument("translation_of", request.values):
+        original = get_resource_or_404(id_argument("translation_of", request.values))
         if original.space_id != space.id:
             abort(404)
     form = ResourceForm()

@@ -5,13 +5,14 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from sociallab.extensions import db
+from sociallab.http_input import page_number
 from sociallab.notifications import bp, messages, services
 
 
 @bp.route("/notifications")
 @login_required
 def index():
-    page = services.for_user(current_user, request.args.get("page", 1, type=int))
+    page = services.for_user(current_user, page_number())
     return render_template("notifications/index.html", page=page, render=messages.render, form=FlaskForm())
 
 

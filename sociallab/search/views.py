@@ -2,6 +2,7 @@
 from flask import render_template, request
 from flask_login import current_user, login_required
 
+from sociallab.http_input import page_number
 from sociallab.search import bp, query
 from sociallab.search.presenting import describe, parse_filters
 
@@ -11,6 +12,6 @@ from sociallab.search.presenting import describe, parse_filters
 def search():
     text = request.args.get("q", "")
     filters = parse_filters(request.args)
-    results = query(current_user, text, filters, request.args.get("page", 1, type=int))
+    results = query(current_user, text, filters, page_number())
     return render_template("search/results.html", results=results, view=describe(results, filters, request.args),
                            text=text)
