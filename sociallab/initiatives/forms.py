@@ -9,7 +9,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from sociallab.i18n import LANGUAGE_NAMES
@@ -26,7 +26,9 @@ class CheckboxesField(SelectMultipleField):
         valid = {str(value) for value, _label in self.choices}
         for value in self.data or []:
             if str(value) not in valid:
-                raise ValueError(self.gettext("'%(value)s' is not a valid choice for this field.") % {"value": value})
+                # A ValidationError is shown beside the field; WTForms 3 lets any other error through (a 500).
+                raise ValidationError(self.gettext("'%(value)s' is not a valid choice for this field.")
+                                      % {"value": value})
 
 
 class InitiativeForm(FlaskForm):

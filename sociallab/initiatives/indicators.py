@@ -40,10 +40,11 @@ def parse_grid(form):
             raw = (form.get(name) or "").strip().replace(" ", "").replace("\u202f", "").replace("\xa0", "")
             if raw == "":
                 values[cell] = None
-            elif not raw.isdigit():
+            elif not (raw.isascii() and raw.isdigit()):
+                # str.isdigit() alone accepts "²" or "⁵", which int() refuses.
                 errors[name] = _("Enter a whole number of 0 or more.")
                 values[cell] = None
-            elif int(raw) > MAX_VALUE:
+            elif len(raw.lstrip("0")) > len(str(MAX_VALUE)) or int(raw) > MAX_VALUE:
                 errors[name] = _("This number is too large.")
                 values[cell] = None
             else:

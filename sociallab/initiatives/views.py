@@ -18,6 +18,7 @@ from flask_login import current_user, login_required
 
 from sociallab.content import find_identifying_details
 from sociallab.extensions import db
+from sociallab.http_input import page_number
 from sociallab.initiatives import (
     bp,
     curation,
@@ -58,7 +59,7 @@ register_space_section("initiatives/_space_section.html", order=20)
 @login_required
 def index():
     filters = services.Filters.from_args(request.args)
-    page = services.list_initiatives(current_user, filters, page=request.args.get("page", 1, type=int))
+    page = services.list_initiatives(current_user, filters, page=page_number())
     countries, themes = services.filter_choices()
     return render_template("initiatives/index.html", page=page, filters=filters, countries=countries,
                            themes=themes, spaces=spaces_for(current_user), stages=stages)
@@ -263,8 +264,9 @@ def add_journal(initiative_id):
         form.lang.data = initiative.lang
     if form.validate_on_submit():
         try:
-            entry = services.add_journal_entry(initiative, current_user, form.entry_date.data, form.tried.data,
-                                               form.observed.data, form.adjusted.data, form.lang.data)
+            # A field left out of the POST is None; it means nothing written there.
+            entry = services.add_journal_entry(initiative, current_user, form.entry_date.data, form.tried.data or "",
+                                               form.observed.data or "", form.adjusted.data or "", form.lang.data)
         except services.InitiativeError as error:
             _attach_error(form, error)
         else:
@@ -292,8 +294,8 @@ def indicator_form(initiative_id, indicator_id):
     form = IndicatorForm(obj=indicator)
     if form.validate_on_submit():
         try:
-            indicator = indicators.save_indicator(initiative, current_user, form.name.data, form.unit.data,
-                                                  form.description.data, form.measures.data, indicator)
+            indicator = indicators.save_indicator(initiative, current_user, form.name.data, form.unit.data or "",
+                                                  form.description.data or "", form.measures.data, indicator)
         except indicators.IndicatorError as error:
             form.measures.errors = [str(error)]
         else:
