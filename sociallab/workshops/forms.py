@@ -21,6 +21,16 @@ from wtforms.validators import (
 from sociallab.accounts.forms import TimezoneField
 from sociallab.i18n import LANGUAGE_NAMES
 
+# A date outside these years is a slip of the keyboard; near year 9999 or year 1 a time zone
+# change would also carry it outside the calendar Python can hold.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def _check_year(field):
+    if field.data and not FIRST_YEAR <= field.data.year <= LAST_YEAR:
+        raise ValidationError(_l("Choose a date between the years %(first)s and %(last)s.",
+                                 first=FIRST_YEAR, last=LAST_YEAR))
+
 
 class WorkshopForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
@@ -44,7 +54,11 @@ class WorkshopForm(FlaskForm):
         if field.data and not field.data.lower().startswith(("http://", "https://")):
             raise ValidationError(_l("Only http:// and https:// links are accepted."))
 
+    def validate_starts_at(self, field):
+        _check_year(field)
+
     def validate_ends_at(self, field):
+        _check_year(field)
         if field.data and self.starts_at.data and field.data <= self.starts_at.data:
             raise ValidationError(_l("The end must come after the start."))
         if field.data and self.starts_at.data and (field.data - self.starts_at.data).days >= 2:
