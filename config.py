@@ -76,6 +76,9 @@ class Config:
     REMEMBER_COOKIE_DURATION = timedelta(days=int(os.environ.get("REMEMBER_COOKIE_DAYS", "30")))
     # Sent on https pages: browsers then refuse plain http to this host for that long.
     HSTS_MAX_AGE = int(os.environ.get("HSTS_MAX_AGE", str(365 * 24 * 3600)))
+    # How many reverse proxies (nginx: 1) stand in front of the app and set X-Forwarded-For and
+    # X-Forwarded-Proto; 0 believes neither header.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     PERMANENT_SESSION_LIFETIME = timedelta(days=14)
     IDLE_TIMEOUT = timedelta(minutes=int(os.environ.get("IDLE_TIMEOUT_MINUTES", "120")))
 

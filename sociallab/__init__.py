@@ -10,6 +10,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import StaticPool
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config as config_module
 from sociallab import http_input
@@ -33,6 +34,12 @@ def create_app(config=None):
                 instance_path=str(config_module.INSTANCE_DIR))
     app.config.from_object(config or config_module.Config)
     config_module.complete(app.config, development=app.debug or app.testing or app.config["DEVELOPMENT"])
+    if app.config["TRUSTED_PROXIES"]:
+        # Behind nginx the client's address (sign-in limits per address) and https (Secure cookies,
+        # HSTS) come from the proxy's headers; only as many hops as configured are believed, so a
+        # client cannot forge its address with its own X-Forwarded-For.
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     _configure_database(app)
     register_extensions(app)
     # Before the blueprints: a rule takes its converters from the map when it is added.
