@@ -213,10 +213,10 @@ class SearchEngine:
                     writer.delete_by_term("id", doc_id)
                 for item in fields:
                     writer.update_document(**item)
+                writer.commit()
             except BaseException:
-                writer.cancel()
+                _abandon(writer)
                 raise
-            writer.commit()
         self._stale = True
 
     def rebuild(self, documents, procs=None, progress=None):
@@ -628,3 +628,21 @@ def _hit(hit):
         countries=[c for c in (fields.get("countries") or "").split(",") if c],
         themes=[t for t in (fields.get("themes") or "").split(",") if t],
     )
+
+
+def _abandon(writer):
+    """Give up a writer that failed, releasing the index's write lock whatever state it is in.
+
+    A commit that raises half-way leaves Whoosh's lock taken: every later write would wait
+    WRITE_TIMEOUT_S and fail, so one bad moment would stop indexing until a restart.
+    """
+    if writer.is_closed:
+        return
+    try:
+        writer.cancel()
+    except Exception:  # the lock must go even if the segment cannot be closed cleanly
+        log.exception("could not cancel a failed index write")
+        if writer.writelock:
+            writer.writelock.release()
+        writer.is_closed = True
+
