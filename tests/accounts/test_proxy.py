@@ -1,9 +1,11 @@
 """Behind a reverse proxy: the client's address and https come from the headers of as many
 proxies as configured, and from nobody else."""
+import contextlib
+
 import config
 from sociallab import create_app
 from sociallab.extensions import db
-from tests.conftest import IsolatedClient, csrf_token_from
+from tests.conftest import IsolatedClient, _reset_database, csrf_token_from
 
 
 def _app(tmp_path, proxies):
@@ -14,6 +16,17 @@ def _app(tmp_path, proxies):
     app = create_app(Config)
     app.test_client_class = IsolatedClient
     return app
+
+
+@contextlib.contextmanager
+def _serving(app):
+    """The app with an empty database (the same one, and the same reset, as every other test)."""
+    with app.app_context():
+        _reset_database(app)
+        try:
+            yield
+        finally:
+            db.session.remove()
 
 
 def _failed_sign_in(app, forwarded_for):
@@ -28,8 +41,7 @@ def _failed_sign_in(app, forwarded_for):
 
 def test_behind_one_proxy_each_client_address_has_its_own_sign_in_limit(tmp_path):
     app = _app(tmp_path, proxies=1)
-    with app.app_context():
-        db.create_all()
+    with _serving(app):
         answers = [_failed_sign_in(app, "203.0.113.7").status_code for _ in range(6)]
         assert answers[-1] == 429
         # Another partner behind the same proxy is not locked out by the first one's mistakes,
@@ -37,13 +49,10 @@ def test_behind_one_proxy_each_client_address_has_its_own_sign_in_limit(tmp_path
         response = _failed_sign_in(app, "198.51.100.4")
         assert response.status_code != 429
         assert "Strict-Transport-Security" in response.headers
-        db.drop_all()
 
 
 def test_without_a_trusted_proxy_a_forged_forwarded_address_changes_nothing(tmp_path):
     app = _app(tmp_path, proxies=0)
-    with app.app_context():
-        db.create_all()
+    with _serving(app):
         answers = [_failed_sign_in(app, f"203.0.113.{n}").status_code for n in range(6)]
         assert answers[-1] == 429, "a client rotating X-Forwarded-For is still one address"
-        db.drop_all()
