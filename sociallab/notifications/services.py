@@ -18,6 +18,7 @@ from flask import current_app
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import event
+from sqlalchemy.orm import joinedload
 
 from sociallab import permissions
 from sociallab.extensions import db
@@ -102,7 +103,7 @@ def follow_item(path, space, may_read):
 
     `may_read(person)` is the item's own read rule. The caller commits.
     """
-    notifications = db.session.scalars(db.select(Notification).where(
+    notifications = db.session.scalars(db.select(Notification).options(joinedload(Notification.user)).where(
         db.or_(Notification.url == path, Notification.url.startswith(path + "#", autoescape=True)))).all()
     verdicts = {}
     for notification in notifications:
@@ -122,10 +123,6 @@ def safe_target(notification):
 
 
 # --- e-mail ---------------------------------------------------------------------------------
-
-def _site_url():
-    # The configured address, even inside a request: its Host header is the sender's choice.
-    return site_url()
 
 
 def _mail_item(notification):
@@ -147,14 +144,14 @@ def _text(item):
 
 def _link(item):
     url = item["url"] or "/notifications"
-    return url if url.startswith("http") else _site_url() + url
+    return url if url.startswith("http") else site_url(url)
 
 
 def send_immediate(item):
     with force_locale(item["language"]):
         text = _text(item)
         body = _render_mail("notifications/mail/immediate.txt", name=item["name"], text=text,
-                               link=_link(item), settings=_site_url() + "/account/profile")
+                               link=_link(item), settings=site_url("/account/profile"))
         send_mail(item["email"], _("Sociallab: %(text)s", text=text)[:200], body)
 
 
@@ -216,7 +213,7 @@ def send_digests(now=None):
         with force_locale(user.language):
             lines = [(messages.render(n), _link({"url": n.url})) for n in claimed]
             body = _render_mail("notifications/mail/digest.txt", name=user.name, lines=lines,
-                                   link=_site_url() + "/notifications", settings=_site_url() + "/account/profile")
+                                   link=site_url("/notifications"), settings=site_url("/account/profile"))
             subject = ngettext("Sociallab: your daily digest (%(num)d new item)",
                                "Sociallab: your daily digest (%(num)d new items)", len(claimed))
         try:
