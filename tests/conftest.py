@@ -1,6 +1,7 @@
 """Shared fixtures: a fresh app and database per test, an `auth` helper, and role fixtures."""
 import os
 import re
+from contextlib import contextmanager
 from types import SimpleNamespace
 
 import pytest
@@ -64,17 +65,30 @@ class IsolatedClient(FlaskClient):
                 g.pop(key)
 
 
-@pytest.fixture
-def app(tmp_path):
-    class Config(config.TestConfig):
-        SEARCH_INDEX_DIR = str(tmp_path / "index")
-        UPLOAD_DIR = str(tmp_path / "uploads")
-    app = create_app(Config)
+def make_app(tmp_path, **settings):
+    """A test application with its own index and uploads under tmp_path, and `settings` on top."""
+    settings = {"SEARCH_INDEX_DIR": str(tmp_path / "index"), "UPLOAD_DIR": str(tmp_path / "uploads"),
+                **settings}
+    app = create_app(type("Config", (config.TestConfig,), settings))
     app.test_client_class = IsolatedClient
+    return app
+
+
+@contextmanager
+def serving(app):
+    """The app's context with a fresh database (reset, never dropped), closed afterwards."""
     with app.app_context():
         _reset_database(app)
+        try:
+            yield app
+        finally:
+            db.session.remove()
+
+
+@pytest.fixture
+def app(tmp_path):
+    with serving(make_app(tmp_path)) as app:
         yield app
-        db.session.remove()
 
 
 @pytest.fixture
