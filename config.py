@@ -9,8 +9,10 @@ from urllib.parse import urlsplit
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = Path(os.environ.get("SOCIALLAB_INSTANCE", BASE_DIR / "instance"))
 
-DOMAINS = ("accounts", "spaces", "admin", "forums", "initiatives", "knowledge", "workshops",
-           "search", "notifications", "content", "audit")
+# The domain packages, in the order create_app initialises them (each has an `init_app(app)`);
+# the translation catalogues and the demo seeder follow the same list.
+DOMAINS = ("accounts", "spaces", "admin", "notifications", "forums", "initiatives", "knowledge",
+           "workshops", "search", "content", "audit")
 
 
 def _secret_key():

@@ -24,9 +24,6 @@ from sociallab.extensions import (
     socketio,
 )
 
-# Domain packages that define a blueprint `bp`, registered in this order.
-BLUEPRINT_PACKAGES = ("accounts", "spaces", "admin", "notifications", "forums", "initiatives",
-                      "knowledge", "workshops", "search")
 
 
 def create_app(config=None):
@@ -112,11 +109,10 @@ def register_extensions(app):
 
 
 def register_blueprints(app):
-    for name in BLUEPRINT_PACKAGES:
+    for name in config_module.DOMAINS:
         package = importlib.import_module(f"sociallab.{name}")
-        blueprint = getattr(package, "bp", None)
-        if blueprint is not None:
-            app.register_blueprint(blueprint)
+        if hasattr(package, "init_app"):
+            package.init_app(app)
     # Models without views still need to be known to SQLAlchemy and Alembic.
     for name in ("audit.models", "notifications.models"):
         importlib.import_module(f"sociallab.{name}")

@@ -1,6 +1,7 @@
 """Accounts: sign-in, invitations, passwords, profiles."""
-from flask import Blueprint
-
-bp = Blueprint("accounts", __name__)
 
 from sociallab.accounts import views  # noqa: F401
+
+
+def init_app(app):
+    app.register_blueprint(views.bp)

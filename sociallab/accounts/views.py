@@ -2,6 +2,7 @@
 from datetime import date
 
 from flask import (
+    Blueprint,
     abort,
     current_app,
     flash,
@@ -15,7 +16,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from sociallab.accounts import bp, invitations, services, signin_limits
+from sociallab.accounts import invitations, services, signin_limits
 from sociallab.accounts.forms import (
     AcceptInvitationForm,
     ChangePasswordForm,
@@ -31,6 +32,8 @@ from sociallab.extensions import db, limiter
 from sociallab.mail import send_mail, site_url_for
 from sociallab.permissions import can_invite
 from sociallab.spaces.models import Organisation
+
+bp = Blueprint("accounts", __name__)
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -1,7 +1,7 @@
 """Administration pages: thin views that validate a form, call a service, then commit or explain."""
 from datetime import date
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -9,12 +9,14 @@ from flask_login import current_user
 from sociallab.accounts import invitations
 from sociallab.accounts.models import Invitation, SpaceRole, User, VolunteerMandate
 from sociallab.accounts.services import AccountError
-from sociallab.admin import bp, forms, services
+from sociallab.admin import forms, services
 from sociallab.admin.services import AdminError
 from sociallab.extensions import db
 from sociallab.http_input import id_argument, page_number
 from sociallab.permissions import admin_required
 from sociallab.spaces.models import Country, Organisation, Region, Space, Theme
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 # How the audit log names the actions it knows; other domains' actions show their code.
 ACTION_LABELS = {

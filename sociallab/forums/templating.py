@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from sociallab import permissions
-from sociallab.forums import bp, services
+from sociallab.forums import services
 from sociallab.forums.forms import PostForm
 from sociallab.i18n import as_utc
 from sociallab.spaces.views import register_space_section
@@ -15,7 +15,6 @@ for _name in permissions.FORUM_TEMPLATE_HELPERS:
     permissions.template_helper(getattr(permissions, _name))
 
 
-@bp.app_template_global()
 def discussion_context(thread):
     """Posts, forms and read state for `forums/_discussion.html` (a thread shown on another page)."""
     posts = services.thread_posts(thread)
@@ -35,7 +34,6 @@ def reply_form(posts, quote_id=None):
     return form
 
 
-@bp.app_template_global()
 def post_clock():
     """Format post times in the reader's zone and locale, both resolved once for a whole list."""
     locale, zone = get_locale(), get_timezone()
@@ -45,7 +43,6 @@ def post_clock():
     return clock
 
 
-@bp.app_template_global()
 def post_labels():
     """The posts' action names, translated once per list (a hundred posts would look each up again)."""
     return {"quote": _("Quote"), "edit": _("Edit"), "delete": _("Delete"), "flag": _("Flag"),
@@ -53,6 +50,11 @@ def post_labels():
             "zone": str(get_timezone())}
 
 
-bp.add_app_template_global(services.categories_of, "forum_categories")
-bp.add_app_template_global(services.latest_threads, "forum_latest_threads")
+def init_app(app):
+    for helper in (discussion_context, post_clock, post_labels):
+        app.add_template_global(helper)
+    app.add_template_global(services.categories_of, "forum_categories")
+    app.add_template_global(services.latest_threads, "forum_latest_threads")
+
+
 register_space_section("forums/_space_section.html", order=10)

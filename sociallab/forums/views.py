@@ -1,12 +1,12 @@
 """Forum pages: categories, thread lists, threads, posting, moderation and the review queue."""
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from sociallab import permissions
 from sociallab.content import find_identifying_details, render_markdown
 from sociallab.extensions import db
-from sociallab.forums import bp, events, services
+from sociallab.forums import events, services
 from sociallab.forums.forms import (
     CategoryForm,
     ConfirmForm,
@@ -26,6 +26,8 @@ from sociallab.permissions import (
     get_space_or_404,
     get_thread_or_404,
 )
+
+bp = Blueprint("forums", __name__)
 
 
 def _require(allowed):

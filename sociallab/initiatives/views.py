@@ -3,6 +3,7 @@ import tempfile
 from datetime import date
 
 from flask import (
+    Blueprint,
     abort,
     flash,
     g,
@@ -20,7 +21,6 @@ from sociallab.content import find_identifying_details
 from sociallab.extensions import db
 from sociallab.http_input import page_number
 from sociallab.initiatives import (
-    bp,
     curation,
     export,
     indicators,
@@ -49,6 +49,8 @@ from sociallab.permissions import (
 from sociallab.spaces.models import Country, Organisation, Space, Theme
 from sociallab.spaces.services import spaces_for
 from sociallab.spaces.views import register_space_section
+
+bp = Blueprint("initiatives", __name__)
 
 register_space_section("initiatives/_space_section.html", order=20)
 

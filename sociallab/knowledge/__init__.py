@@ -1,10 +1,7 @@
 """Knowledge base: a space's library of resources, their translations and attached files."""
-from flask import Blueprint
 
 from sociallab import permissions
 from sociallab.spaces.views import register_space_section
-
-bp = Blueprint("knowledge", __name__)
 
 for _name in permissions.KNOWLEDGE_TEMPLATE_HELPERS:
     permissions.template_helper(getattr(permissions, _name))
@@ -12,3 +9,7 @@ for _name in permissions.KNOWLEDGE_TEMPLATE_HELPERS:
 register_space_section("knowledge/_space_section.html", order=30)
 
 from sociallab.knowledge import models, views  # noqa: F401
+
+
+def init_app(app):
+    app.register_blueprint(views.bp)

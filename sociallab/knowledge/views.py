@@ -1,12 +1,12 @@
 """A space's library, resource pages, uploads and downloads."""
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from sociallab import permissions
 from sociallab.extensions import db
 from sociallab.http_input import id_argument, page_number
-from sociallab.knowledge import bp, services, uploads
+from sociallab.knowledge import services, uploads
 from sociallab.knowledge.forms import (
     STATUS_LABELS,
     TYPE_LABELS,
@@ -18,6 +18,8 @@ from sociallab.knowledge.forms import (
 from sociallab.knowledge.library import library_page
 from sociallab.knowledge.models import Attachment, Resource
 from sociallab.permissions import get_resource_or_404, get_space_or_404
+
+bp = Blueprint("knowledge", __name__)
 
 
 @bp.app_context_processor

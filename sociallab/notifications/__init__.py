@@ -1,6 +1,7 @@
 """Notifications: the bell, the notifications page and e-mail delivery."""
-from flask import Blueprint
-
-bp = Blueprint("notifications", __name__)
 
 from sociallab.notifications import commands, views  # noqa: F401
+
+
+def init_app(app):
+    app.register_blueprint(views.bp)

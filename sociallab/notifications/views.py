@@ -1,12 +1,14 @@
 """The notifications page: read them, open them, mark one or all as read."""
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from sociallab.extensions import db
 from sociallab.http_input import page_number
-from sociallab.notifications import bp, messages, services
+from sociallab.notifications import messages, services
+
+bp = Blueprint("notifications", __name__)
 
 
 @bp.route("/notifications")

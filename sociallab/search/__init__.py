@@ -4,10 +4,9 @@ Models opt in with SearchableMixin (see sociallab/search/mixin.py): they describ
 a plain document and are re-indexed after commit by the session hooks in hooks.py, so callers
 rarely need index() or remove() themselves. No view imports Whoosh.
 """
-from flask import Blueprint, current_app
+from flask import current_app
 from flask_babel import gettext as _
 
-bp = Blueprint("search", __name__)
 
 _ENGINE_KEY = "sociallab_search"
 
@@ -56,3 +55,7 @@ def query(user, text, filters=None, page=1):
 
 
 from sociallab.search import commands, hooks, views  # noqa: F401
+
+
+def init_app(app):
+    app.register_blueprint(views.bp)

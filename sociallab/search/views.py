@@ -1,10 +1,12 @@
 """The search page: one box in the header, results with facets, 20 per page."""
-from flask import render_template, request
+from flask import Blueprint, render_template, request
 from flask_login import current_user, login_required
 
 from sociallab.http_input import page_number
-from sociallab.search import bp, query
+from sociallab.search import query
 from sociallab.search.presenting import describe, parse_filters
+
+bp = Blueprint("search", __name__)
 
 
 @bp.route("/search")

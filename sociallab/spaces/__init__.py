@@ -1,6 +1,7 @@
 """Spaces: the international, regional and national places where partners work together."""
-from flask import Blueprint
-
-bp = Blueprint("spaces", __name__)
 
 from sociallab.spaces import views  # noqa: F401
+
+
+def init_app(app):
+    app.register_blueprint(views.bp)

@@ -1,9 +1,11 @@
 """My spaces and each space's home page."""
-from flask import redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from sociallab.permissions import get_space_or_404
-from sociallab.spaces import bp, services
+from sociallab.spaces import services
+
+bp = Blueprint("spaces", __name__)
 
 # Each domain adds the section it shows on a space home: (template, order).
 SPACE_HOME_SECTIONS = []

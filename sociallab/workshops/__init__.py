@@ -1,11 +1,12 @@
 """Live workshops: scheduled sessions of a space with a live room that survives bad connections."""
-from flask import Blueprint
 
 from sociallab import permissions
-
-bp = Blueprint("workshops", __name__)
 
 for _rule in ("can_view_workshop", "can_run_workshop", "can_enter_room"):
     permissions.template_helper(getattr(permissions, _rule))
 
 from sociallab.workshops import commands, events, models, views  # noqa: F401
+
+
+def init_app(app):
+    app.register_blueprint(views.bp)

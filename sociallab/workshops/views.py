@@ -1,5 +1,5 @@
 """Workshop pages: the list, scheduling, registration, the calendar file and the live room."""
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
@@ -8,9 +8,11 @@ from sociallab import permissions
 from sociallab.extensions import db
 from sociallab.permissions import get_space_or_404, get_workshop_or_404
 from sociallab.spaces.views import register_space_section
-from sociallab.workshops import bp, room, services
+from sociallab.workshops import room, services
 from sociallab.workshops.forms import WorkshopForm
 from sociallab.workshops.models import ChatMessage
+
+bp = Blueprint("workshops", __name__)
 
 register_space_section("workshops/_space_section.html", order=40)
 
