@@ -25,7 +25,6 @@ from sociallab.extensions import (
 )
 
 
-
 def create_app(config=None):
     app = Flask(__name__, static_folder="../static", template_folder="../templates",
                 instance_path=str(config_module.INSTANCE_DIR))

@@ -1,6 +1,6 @@
 """Accounts: sign-in, invitations, passwords, profiles."""
 
-from sociallab.accounts import views  # noqa: F401
+from sociallab.accounts import views
 
 
 def init_app(app):

@@ -1,6 +1,6 @@
 """Administration: regions, countries, spaces, organisations, people, roles, themes, audit log."""
 
-from sociallab.admin import views  # noqa: F401
+from sociallab.admin import views
 
 
 def init_app(app):

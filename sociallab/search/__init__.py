@@ -7,7 +7,6 @@ rarely need index() or remove() themselves. No view imports Whoosh.
 from flask import current_app
 from flask_babel import gettext as _
 
-
 _ENGINE_KEY = "sociallab_search"
 
 

@@ -1,6 +1,6 @@
 """Spaces: the international, regional and national places where partners work together."""
 
-from sociallab.spaces import views  # noqa: F401
+from sociallab.spaces import views
 
 
 def init_app(app):
