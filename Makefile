@@ -6,22 +6,33 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: run test install translations vendor lint security clean
+.PHONY: run test install install-dev translations vendor lint security clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
+# Each stamp is newer than the files it installed: editing either file reinstalls what it feeds.
 $(VENV)/.installed: requirements.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements.txt
 	touch $@
 
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+# The application alone (make run, a server); tests and tooling come with install-dev.
 install: $(VENV)/.installed translations
 
-# Catalogues are compiled here, never committed as binaries: one per domain package.
+install-dev: $(VENV)/.installed-dev install
+
+test lint security: install-dev
+
+# Catalogues are compiled here, never committed as binaries: one per domain package. A fuzzy
+# (guessed) translation is left out, so the interface shows the English text instead of a wrong one.
 translations: $(VENV)/.installed
 	@for d in $$(find sociallab -type d -name translations); do \
-		$(BIN)/pybabel -q compile --use-fuzzy -d $$d || exit 1; \
+		$(BIN)/pybabel -q compile -d $$d || exit 1; \
 	done
 
 # A developer's machine: a generated secret key and links to http://127.0.0.1:5000 are fine here
@@ -37,6 +48,7 @@ test: install
 
 lint: install security
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 # Bandit over the application code (settings in pyproject.toml): a medium or high finding is fixed
 # or marked `# nosec B###` with its reason. make test runs it too (tests/security/test_bandit.py).
