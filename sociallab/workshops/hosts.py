@@ -17,9 +17,11 @@ from flask import current_app
 from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from sociallab.accounts.models import User
 from sociallab.extensions import db, socketio
 from sociallab.i18n import utcnow
 from sociallab.workshops.models import Presence, RoomHost, Workshop
+from sociallab.workshops.room_log import commit_and_broadcast, presence_event
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +61,6 @@ def beat(now=None):
 
 def sweep(now=None):
     """Remove the connections of dead processes and announce who left; returns those events."""
-    from sociallab.workshops import room
     cutoff = alive_since(now)
     dead = db.session.scalars(select(RoomHost.id).where(RoomHost.seen_at < cutoff,
                                                         RoomHost.id != host_id())).all()
@@ -75,7 +76,7 @@ def sweep(now=None):
                                .execution_options(synchronize_session=False))
             gone.update(rows)
     events = _departures(gone, now) if gone else []
-    room.commit_and_broadcast(*events)
+    commit_and_broadcast(*events)
     if gone:
         log.info("removed %d connections of %d stopped server processes", len(gone), len(dead))
     return events
@@ -83,8 +84,6 @@ def sweep(now=None):
 
 def _departures(gone, now):
     """presence.left for each (workshop, person) of `gone` with no connection left elsewhere."""
-    from sociallab.accounts.models import User
-    from sociallab.workshops import room
     still_here = set(db.session.execute(select(Presence.workshop_id, Presence.user_id).where(
         Presence.workshop_id.in_({w for w, _ in gone}), Presence.user_id.in_({u for _, u in gone}),
         held_by_live_process(now))).all())
@@ -92,7 +91,7 @@ def _departures(gone, now):
     workshops = {w.id: w for w in db.session.scalars(select(Workshop).where(
         Workshop.id.in_({w for w, _ in left}), Workshop.status != Workshop.ENDED))}
     people = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_({u for _, u in left})))}
-    return [room.presence_event(workshops[w], "presence.left", people[u])
+    return [presence_event(workshops[w], "presence.left", people[u])
             for w, u in left if w in workshops and u in people]
 
 

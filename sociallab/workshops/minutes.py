@@ -7,7 +7,9 @@ from sqlalchemy.orm import selectinload
 
 from sociallab.extensions import db
 from sociallab.i18n import as_utc
+from sociallab.knowledge.services import create_resource
 from sociallab.workshops.models import Attendance, ChatMessage, Poll, Question
+from sociallab.workshops.poll_results import poll_counts
 
 
 def _quote(text):
@@ -23,7 +25,6 @@ def build_minutes(workshop, include_chat=False):
                                    .order_by(Question.votes.desc(), Question.created_at, Question.id)).all()
     polls = db.session.scalars(db.select(Poll).where(Poll.workshop_id == workshop.id)
                                .options(selectinload(Poll.options)).order_by(Poll.id)).all()
-    from sociallab.workshops.room import poll_counts
     with force_locale(workshop.lang):
         lines = [_("Minutes of the workshop “%(title)s”", title=workshop.title), ""]
         lines.append(_("Held on %(start)s (UTC); %(count)d participants attended.",
@@ -63,7 +64,6 @@ def build_minutes(workshop, include_chat=False):
 
 def store_minutes(workshop, include_chat=False):
     """Keep the minutes on the workshop and publish them as a resource of its space (searchable)."""
-    from sociallab.knowledge.services import create_resource
     title, body = build_minutes(workshop, include_chat)
     workshop.minutes = body
     with force_locale(workshop.lang):

@@ -2,7 +2,11 @@
 
 The socket events (events.py) and the no-JavaScript form posts (views.py) call the same
 functions. Each action checks the permission, changes the state, appends a RoomEvent with the
-room's next sequence number, commits, and only then broadcasts the event to the room.
+room's next sequence number, commits, and only then broadcasts the event to the room (room_log.py).
+
+The room uses hosts.py (which server process holds a connection) and minutes.py (what an ended
+session leaves); neither imports the room back. Kept in one file over 400 lines on purpose:
+every action and the ACTIONS table that sockets and forms share are read together.
 """
 from datetime import timedelta
 
@@ -15,11 +19,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from sociallab import payloads, permissions
+from sociallab.accounts.models import User
 from sociallab.audit.services import record as audit
 from sociallab.content import render_markdown
 from sociallab.extensions import db, socketio
 from sociallab.i18n import utcnow
-from sociallab.workshops import hosts
+from sociallab.workshops import hosts, minutes
 from sociallab.workshops.models import (
     Attendance,
     ChatMessage,
@@ -34,8 +39,16 @@ from sociallab.workshops.models import (
     RoomRemoval,
     Workshop,
 )
-
-NAMESPACE = "/workshops"
+from sociallab.workshops.poll_results import poll_counts, poll_voters
+from sociallab.workshops.room_log import (
+    NAMESPACE,
+    append_event,
+    commit_and_broadcast,
+    next_seq,
+    person_payload,
+    presence_event,
+    room_name,
+)
 
 # Size bounds for what people send; the socket transport itself caps a packet at 64 KiB.
 MAX_CHAT = 2000
@@ -70,10 +83,6 @@ class RateLimited(RoomError):
 
 class StaleNotes(RoomError):
     status = 409
-
-
-def room_name(workshop_id):
-    return f"workshop:{workshop_id}"
 
 
 # --- checks ---------------------------------------------------------------------------------
@@ -133,71 +142,20 @@ def check_chat_rate(workshop, user):
 
 # --- events ---------------------------------------------------------------------------------
 
-def _next_seq(workshop):
-    """The room's next sequence number, taken inside the current transaction.
-
-    The UPDATE … RETURNING takes the workshop row's write lock, so two processes never hand
-    out the same number; the unique (workshop_id, seq) constraint is the backstop.
-    """
-    return db.session.execute(
-        update(Workshop).where(Workshop.id == workshop.id).values(last_seq=Workshop.last_seq + 1)
-        .returning(Workshop.last_seq).execution_options(synchronize_session=False)).scalar_one()
-
-
-def _append_event(workshop, kind, actor, seq=None, **data):
-    """Store an event of the room under its sequence number (a new one unless given)."""
-    seq = seq if seq is not None else _next_seq(workshop)
-    event = RoomEvent(workshop_id=workshop.id, seq=seq, kind=kind,
-                      actor_id=actor.id if actor is not None else None, data=data, created_at=utcnow())
-    db.session.add(event)
-    return event
-
-
-def commit_and_broadcast(*events):
-    """Commit, then send each event to the room; returns the last one.
-
-    The payload is taken before the commit expires the objects (reading them afterwards would
-    cost a query each) and kept on the event as `sent`.
-    """
-    targets = []
-    for event in events:
-        event.sent = event.payload()
-        targets.append((event.workshop_id, event.sent))
-    db.session.commit()
-    for workshop_id, payload in targets:
-        broadcast(workshop_id, payload)
-    return events[-1] if events else None
-
-
-def broadcast(workshop_id, payload):
-    socketio.emit("room_event", payload, namespace=NAMESPACE, to=room_name(workshop_id))
-
-
 def events_since(workshop, last_seq):
     """Every stored event after `last_seq`, in order: what a reconnecting client missed."""
     return db.session.scalars(db.select(RoomEvent).where(
         RoomEvent.workshop_id == workshop.id, RoomEvent.seq > last_seq).order_by(RoomEvent.seq)).all()
 
 
-def _person(user):
-    return {"id": user.id, "name": user.name}
-
-
 # --- presence -------------------------------------------------------------------------------
 
 def present_people(workshop):
     """People with a connection in the room held by a server process that is still running."""
-    from sociallab.accounts.models import User
     return db.session.scalars(db.select(User).where(User.id.in_(
         db.select(Presence.user_id).where(Presence.workshop_id == workshop.id,
                                           hosts.held_by_live_process())))
         .order_by(User.name)).all()
-
-
-def presence_event(workshop, kind, user):
-    # Only the person who came or went: a full list in each event would cost K² deliveries
-    # when K people arrive at the start of a session.
-    return _append_event(workshop, kind, user, person=_person(user))
 
 
 def join_room(workshop, user, sid):
@@ -239,7 +197,7 @@ def send_chat(workshop, user, body, client_id=None):
         raise Forbidden(_("The facilitators have locked the chat."))
     body = check_text(body, MAX_CHAT, _l("The message"))
     check_chat_rate(workshop, user)
-    seq = _next_seq(workshop)
+    seq = next_seq(workshop)
     message = ChatMessage(workshop_id=workshop.id, author_id=user.id, body=body, client_id=client_id,
                           created_at=utcnow(), event_seq=seq)
     db.session.add(message)
@@ -250,7 +208,7 @@ def send_chat(workshop, user, body, client_id=None):
         # (workshop, author, client id) keeps the first; answer with its event.
         db.session.rollback()
         return _chat_event_for(workshop, user, client_id)
-    event = _append_event(workshop, "chat.message", user, seq=seq, id=message.id, author=_person(user),
+    event = append_event(workshop, "chat.message", user, seq=seq, id=message.id, author=person_payload(user),
                           body=body, client_id=client_id)
     return commit_and_broadcast(event)
 
@@ -275,13 +233,13 @@ def remove_message(workshop, user, message_id):
     if original is not None:
         original.data = {**original.data, "body": "", "removed": True}
     audit(user, "workshop.message_removed", workshop, before={"body": message.body}, space_id=workshop.space_id)
-    return commit_and_broadcast(_append_event(workshop, "chat.removed", user, id=message.id))
+    return commit_and_broadcast(append_event(workshop, "chat.removed", user, id=message.id))
 
 
 def set_chat_locked(workshop, user, locked):
     check_facilitator(workshop, user)
     workshop.chat_locked = bool(locked)
-    return commit_and_broadcast(_append_event(workshop, "chat.locked", user, locked=bool(locked)))
+    return commit_and_broadcast(append_event(workshop, "chat.locked", user, locked=bool(locked)))
 
 
 # --- questions ------------------------------------------------------------------------------
@@ -300,8 +258,8 @@ def ask_question(workshop, user, body, client_id=None):
                         created_at=utcnow())
     db.session.add(question)
     db.session.flush()
-    return commit_and_broadcast(_append_event(
-        workshop, "question.asked", user, id=question.id, author=_person(user), body=body, votes=0,
+    return commit_and_broadcast(append_event(
+        workshop, "question.asked", user, id=question.id, author=person_payload(user), body=body, votes=0,
         answered=False, highlighted=False, client_id=client_id))
 
 
@@ -326,7 +284,7 @@ def vote_question(workshop, user, question_id):
     db.session.execute(update(Question).where(Question.id == question.id)
                        .values(votes=Question.votes + 1).execution_options(synchronize_session=False))
     votes = db.session.scalar(db.select(Question.votes).where(Question.id == question.id))
-    return commit_and_broadcast(_append_event(workshop, "question.voted", user, id=question.id, votes=votes))
+    return commit_and_broadcast(append_event(workshop, "question.voted", user, id=question.id, votes=votes))
 
 
 def mark_question(workshop, user, question_id, answered=None, highlighted=None):
@@ -336,7 +294,7 @@ def mark_question(workshop, user, question_id, answered=None, highlighted=None):
         question.answered = bool(answered)
     if highlighted is not None:
         question.highlighted = bool(highlighted)
-    return commit_and_broadcast(_append_event(workshop, "question.marked", user, id=question.id,
+    return commit_and_broadcast(append_event(workshop, "question.marked", user, id=question.id,
                                                answered=question.answered, highlighted=question.highlighted))
 
 
@@ -368,7 +326,7 @@ def open_poll(workshop, user, question, options, multiple=False):
                 options=[PollOption(label=label, position=i) for i, label in enumerate(labels)])
     db.session.add(poll)
     db.session.flush()
-    return commit_and_broadcast(_append_event(workshop, "poll.opened", user, **poll_state(poll)))
+    return commit_and_broadcast(append_event(workshop, "poll.opened", user, **poll_state(poll)))
 
 
 def _poll(workshop, poll_id):
@@ -396,7 +354,7 @@ def vote_poll(workshop, user, poll_id, option_ids):
     db.session.execute(db.delete(PollVote).where(PollVote.poll_id == poll.id, PollVote.user_id == user.id))
     db.session.add_all(PollVote(poll_id=poll.id, option_id=o, user_id=user.id) for o in sorted(chosen))
     db.session.flush()
-    return commit_and_broadcast(_append_event(workshop, "poll.voted", None, id=poll.id,
+    return commit_and_broadcast(append_event(workshop, "poll.voted", None, id=poll.id,
                                                counts=poll_counts(poll), voters=poll_voters(poll)))
 
 
@@ -406,15 +364,8 @@ def close_poll(workshop, user, poll_id):
     if not poll.is_open:
         raise RoomError(_("This poll is closed."))
     poll.closed_at = utcnow()
-    return commit_and_broadcast(_append_event(workshop, "poll.closed", user, id=poll.id,
+    return commit_and_broadcast(append_event(workshop, "poll.closed", user, id=poll.id,
                                                counts=poll_counts(poll), voters=poll_voters(poll)))
-
-
-def poll_counts(poll):
-    """Votes per option id (as strings: JSON object keys)."""
-    counts = dict(db.session.execute(db.select(PollVote.option_id, func.count(PollVote.id))
-                                     .where(PollVote.poll_id == poll.id).group_by(PollVote.option_id)).all())
-    return {str(o.id): counts.get(o.id, 0) for o in poll.options}
 
 
 def poll_counts_of(workshop, polls):
@@ -424,11 +375,6 @@ def poll_counts_of(workshop, polls):
                               .group_by(PollVote.poll_id, PollVote.option_id)).all()
     counts = {(poll_id, option_id): n for poll_id, option_id, n in rows}
     return {p.id: {str(o.id): counts.get((p.id, o.id), 0) for o in p.options} for p in polls}
-
-
-def poll_voters(poll):
-    return db.session.scalar(db.select(func.count(func.distinct(PollVote.user_id)))
-                             .where(PollVote.poll_id == poll.id))
 
 
 def poll_state(poll):
@@ -472,7 +418,7 @@ def raise_hand(workshop, user):
         return None
     hand = RaisedHand(workshop_id=workshop.id, user_id=user.id, raised_at=utcnow())
     db.session.add(hand)
-    return commit_and_broadcast(_append_event(workshop, "hand.raised", user, person=_person(user),
+    return commit_and_broadcast(append_event(workshop, "hand.raised", user, person=person_payload(user),
                                                raised_at=hand.raised_at.isoformat() + "Z"))
 
 
@@ -486,7 +432,7 @@ def lower_hand(workshop, user, user_id=None):
     if hand is None:
         return None
     hand.lowered_at = utcnow()
-    return commit_and_broadcast(_append_event(workshop, "hand.lowered", user, user_id=target))
+    return commit_and_broadcast(append_event(workshop, "hand.lowered", user, user_id=target))
 
 
 # --- shared notes ---------------------------------------------------------------------------
@@ -514,9 +460,9 @@ def update_notes(workshop, user, text, base_version):
     db.session.refresh(workshop)
     # The Markdown source for facilitators' editors, and the same sanitised HTML the room page
     # renders for everyone else, so a live update looks like a reload.
-    return commit_and_broadcast(_append_event(workshop, "notes.updated", user, notes=workshop.notes,
+    return commit_and_broadcast(append_event(workshop, "notes.updated", user, notes=workshop.notes,
                                                html=str(render_markdown(workshop.notes)),
-                                               version=workshop.notes_version, editor=_person(user)))
+                                               version=workshop.notes_version, editor=person_payload(user)))
 
 
 # --- facilitator controls -------------------------------------------------------------------
@@ -527,12 +473,11 @@ def start_session(workshop, user):
         raise RoomError(_("The session has already started."))
     workshop.status, workshop.started_at = Workshop.LIVE, utcnow()
     audit(user, "workshop.started", workshop, space_id=workshop.space_id)
-    return commit_and_broadcast(_append_event(workshop, "session.started", user))
+    return commit_and_broadcast(append_event(workshop, "session.started", user))
 
 
 def end_session(workshop, user, include_chat=False):
     """End the session and store its minutes as a knowledge resource of the space."""
-    from sociallab.workshops import minutes
     check_facilitator(workshop, user)
     if workshop.status != Workshop.LIVE:
         raise RoomError(_("Only a session in progress can be ended."))
@@ -545,7 +490,7 @@ def end_session(workshop, user, include_chat=False):
     minutes.store_minutes(workshop, include_chat=bool(include_chat))
     audit(user, "workshop.ended", workshop, after={"include_chat": bool(include_chat)},
           space_id=workshop.space_id)
-    return commit_and_broadcast(_append_event(workshop, "session.ended", user,
+    return commit_and_broadcast(append_event(workshop, "session.ended", user,
                                                minutes_url=minutes.minutes_url(workshop)))
 
 
@@ -553,7 +498,6 @@ def remove_participant(workshop, user, user_id):
     """Remove a person for the rest of the session; their open connections are closed."""
     check_facilitator(workshop, user)
     target = parse_id(user_id)
-    from sociallab.accounts.models import User
     person = db.session.get(User, target) if target else None
     if person is None or person.id == user.id:
         raise RoomError(_("Choose a participant to remove."))
@@ -571,7 +515,7 @@ def remove_participant(workshop, user, user_id):
     db.session.flush()
     audit(user, "workshop.participant_removed", workshop, after={"user_id": person.id},
           space_id=workshop.space_id)
-    removed = _append_event(workshop, "participant.removed", user, user_id=person.id)
+    removed = append_event(workshop, "participant.removed", user, user_id=person.id)
     left = presence_event(workshop, "presence.left", person)
     event = commit_and_broadcast(removed, left)
     for sid in sids:

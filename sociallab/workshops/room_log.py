@@ -1,0 +1,67 @@
+"""The live room's event log: numbered events, committed, then broadcast to the room.
+
+Every room action (room.py) and the sweep of stopped server processes (hosts.py) announce what
+happened through these functions; neither of them is imported here, so both can use it.
+"""
+from sqlalchemy import update
+
+from sociallab.extensions import db, socketio
+from sociallab.i18n import utcnow
+from sociallab.workshops.models import RoomEvent, Workshop
+
+NAMESPACE = "/workshops"
+
+
+def room_name(workshop_id):
+    return f"workshop:{workshop_id}"
+
+
+def next_seq(workshop):
+    """The room's next sequence number, taken inside the current transaction.
+
+    The UPDATE … RETURNING takes the workshop row's write lock, so two processes never hand
+    out the same number; the unique (workshop_id, seq) constraint is the backstop.
+    """
+    return db.session.execute(
+        update(Workshop).where(Workshop.id == workshop.id).values(last_seq=Workshop.last_seq + 1)
+        .returning(Workshop.last_seq).execution_options(synchronize_session=False)).scalar_one()
+
+
+def append_event(workshop, kind, actor, seq=None, **data):
+    """Store an event of the room under its sequence number (a new one unless given)."""
+    seq = seq if seq is not None else next_seq(workshop)
+    event = RoomEvent(workshop_id=workshop.id, seq=seq, kind=kind,
+                      actor_id=actor.id if actor is not None else None, data=data, created_at=utcnow())
+    db.session.add(event)
+    return event
+
+
+def commit_and_broadcast(*events):
+    """Commit, then send each event to the room; returns the last one.
+
+    The payload is taken before the commit expires the objects (reading them afterwards would
+    cost a query each) and kept on the event as `sent`.
+    """
+    targets = []
+    for event in events:
+        event.sent = event.payload()
+        targets.append((event.workshop_id, event.sent))
+    db.session.commit()
+    for workshop_id, payload in targets:
+        broadcast(workshop_id, payload)
+    return events[-1] if events else None
+
+
+def broadcast(workshop_id, payload):
+    socketio.emit("room_event", payload, namespace=NAMESPACE, to=room_name(workshop_id))
+
+
+def person_payload(user):
+    """A person as events name them."""
+    return {"id": user.id, "name": user.name}
+
+
+def presence_event(workshop, kind, user):
+    # Only the person who came or went: a full list in each event would cost K² deliveries
+    # when K people arrive at the start of a session.
+    return append_event(workshop, kind, user, person=person_payload(user))
