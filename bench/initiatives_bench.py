@@ -88,7 +88,8 @@ def seed(app, count):
                 "lead_organisation_id": lead.id, "created_at": now, "updated_at": now,
                 "last_activity_at": now - timedelta(minutes=n), "submitted_at": None if status == "draft" else now})
             co_leads += [{"initiative_id": n, "organisation_id": o.id} for o in others]
-            in_country += [{"initiative_id": n, "country_id": c} for c in {lead.country_id, *(o.country_id for o in others)}]
+            countries = {lead.country_id, *(o.country_id for o in others)}
+            in_country += [{"initiative_id": n, "country_id": c} for c in countries]
             in_theme += [{"initiative_id": n, "theme_id": t.id} for t in rng.sample(themes, 2)]
         db.session.execute(db.insert(Initiative), initiatives)
         db.session.execute(db.insert(InitiativeCoLead), co_leads)
@@ -98,16 +99,17 @@ def seed(app, count):
         for n in range(1, count + 1):
             for k in range(4):
                 indicator_id = (n - 1) * 4 + k + 1
-                indicators.append({"id": indicator_id, "initiative_id": n, "name": f"Indicateur {k}", "unit": "personnes",
-                                       "description": "", "measures": ("reached", "reached", "trained", "other")[k],
-                                       "position": k})
+                indicators.append({"id": indicator_id, "initiative_id": n, "name": f"Indicateur {k}",
+                                   "unit": "personnes", "description": "",
+                                   "measures": ("reached", "reached", "trained", "other")[k], "position": k})
                 total = 0
                 for p, period in enumerate(PERIODS):
                     total += rng.randint(5, 60)
                     girls, boys = total * 3 // 10, total * 3 // 10
                     women, men = total // 5, total - girls - boys - total // 5
                     row = {"indicator_id": indicator_id, "period": period, "total": total, "girls": girls, "boys": boys,
-                               "women": women, "men": men, "unspecified": 0, "children": girls + boys, "adults": women + men,
+                           "women": women, "men": men, "unspecified": 0, "children": girls + boys,
+                           "adults": women + men,
                                "recorded_at": now}
                     values.append(dict(row, kind="actual", latest=p == len(PERIODS) - 1))
                     if p == 0:

@@ -8,8 +8,8 @@ with themes, countries, types and dates; the same seed gives the same corpus). W
 Zipf's law over 6,000 words per language: the domain words (enfant, audiencia, hearing…) are the
 most frequent, then made-up words from each language's syllables. Queries draw 1–3 words among
 the 1,000 most frequent of one language. It builds the index through the project's own code
-(SearchEngine.rebuild, the path of `flask sociallab reindex`), then runs `queries` queries of 1–3 terms — some phrases and
-exclusions — as a Senegal partner member, through SearchEngine.search: permission filter,
+(SearchEngine.rebuild, the path of `flask sociallab reindex`), then runs `queries` queries of 1–3
+terms — some phrases and exclusions — as a Senegal partner member, through SearchEngine.search: permission filter,
 facet counts over every match, highlighted snippets and titles, exactly as the search page does.
 Then it runs `queries` misspelled queries (one word of a query with a letter changed, so few or
 no items match and "did you mean" is worked out from the member's readable items) and reports
@@ -42,14 +42,56 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 WORDS = {
-    "fr": ["enfant", "enfants", "victime", "victimes", "témoin", "témoins", "audition", "auditions", "filmée", "filmées", "enquête", "enquêtes", "police", "gendarmerie", "justice", "juge", "juges", "tribunal", "mineur", "mineurs", "protection", "violence", "violences", "signalement", "signalements", "écoute", "famille", "familles", "école", "écoles", "éducation", "formation", "formations", "partenaire", "partenaires", "expérience", "expériences", "pratique", "pratiques", "évaluation", "ajustement", "pilote", "participation", "opinion", "droits", "droit", "fille", "filles", "garçon", "garçons", "communauté", "communautés", "travailleur", "social", "sociaux", "accompagnement", "médiation", "déjudiciarisation", "réinsertion", "centre", "accueil", "confidentialité", "consentement", "parole", "parcours", "procédure", "procédures", "plainte", "plaintes", "atelier", "ateliers", "outil", "outils", "guide", "rapport", "collecte", "données", "indicateur", "indicateurs"],
-    "en": ["child", "children", "victim", "victims", "witness", "witnesses", "hearing", "hearings", "recorded", "interview", "interviews", "police", "officer", "officers", "justice", "judge", "judges", "court", "juvenile", "juveniles", "protection", "violence", "report", "reporting", "listening", "family", "families", "school", "schools", "education", "training", "trainings", "partner", "partners", "experiment", "experiments", "practice", "practices", "evaluation", "adjustment", "pilot", "participation", "views", "rights", "right", "girl", "girls", "boy", "boys", "community", "communities", "social", "worker", "workers", "support", "mediation", "diversion", "reintegration", "centre", "shelter", "confidentiality", "consent", "voice", "pathway", "procedure", "procedures", "complaint", "complaints", "workshop", "workshops", "tool", "tools", "guide", "data", "collection", "indicator", "indicators"],
-    "es": ["niño", "niños", "niña", "niñas", "víctima", "víctimas", "testigo", "testigos", "audiencia", "audiencias", "grabada", "entrevista", "entrevistas", "policía", "policías", "justicia", "juez", "jueces", "tribunal", "menor", "menores", "protección", "violencia", "denuncia", "denuncias", "escucha", "familia", "familias", "escuela", "escuelas", "educación", "formación", "formaciones", "socio", "socios", "experiencia", "experiencias", "práctica", "prácticas", "evaluación", "ajuste", "piloto", "participación", "opinión", "derechos", "derecho", "comunidad", "comunidades", "trabajador", "trabajadora", "social", "sociales", "acompañamiento", "mediación", "reinserción", "centro", "acogida", "confidencialidad", "consentimiento", "voz", "ruta", "procedimiento", "procedimientos", "queja", "quejas", "taller", "talleres", "herramienta", "herramientas", "guía", "informe", "datos", "recolección", "indicador", "indicadores"],
+    "fr": [
+        "enfant", "enfants", "victime", "victimes", "témoin", "témoins", "audition", "auditions", "filmée",
+        "filmées", "enquête", "enquêtes", "police", "gendarmerie", "justice", "juge", "juges", "tribunal",
+        "mineur", "mineurs", "protection", "violence", "violences", "signalement", "signalements", "écoute",
+        "famille", "familles", "école", "écoles", "éducation", "formation", "formations", "partenaire",
+        "partenaires", "expérience", "expériences", "pratique", "pratiques", "évaluation", "ajustement",
+        "pilote", "participation", "opinion", "droits", "droit", "fille", "filles", "garçon", "garçons",
+        "communauté", "communautés", "travailleur", "social", "sociaux", "accompagnement", "médiation",
+        "déjudiciarisation", "réinsertion", "centre", "accueil", "confidentialité", "consentement", "parole",
+        "parcours", "procédure", "procédures", "plainte", "plaintes", "atelier", "ateliers", "outil", "outils",
+        "guide", "rapport", "collecte", "données", "indicateur", "indicateurs",
+    ],
+    "en": [
+        "child", "children", "victim", "victims", "witness", "witnesses", "hearing", "hearings", "recorded",
+        "interview", "interviews", "police", "officer", "officers", "justice", "judge", "judges", "court",
+        "juvenile", "juveniles", "protection", "violence", "report", "reporting", "listening", "family",
+        "families", "school", "schools", "education", "training", "trainings", "partner", "partners",
+        "experiment", "experiments", "practice", "practices", "evaluation", "adjustment", "pilot",
+        "participation", "views", "rights", "right", "girl", "girls", "boy", "boys", "community",
+        "communities", "social", "worker", "workers", "support", "mediation", "diversion", "reintegration",
+        "centre", "shelter", "confidentiality", "consent", "voice", "pathway", "procedure", "procedures",
+        "complaint", "complaints", "workshop", "workshops", "tool", "tools", "guide", "data", "collection",
+        "indicator", "indicators",
+    ],
+    "es": [
+        "niño", "niños", "niña", "niñas", "víctima", "víctimas", "testigo", "testigos", "audiencia",
+        "audiencias", "grabada", "entrevista", "entrevistas", "policía", "policías", "justicia", "juez",
+        "jueces", "tribunal", "menor", "menores", "protección", "violencia", "denuncia", "denuncias",
+        "escucha", "familia", "familias", "escuela", "escuelas", "educación", "formación", "formaciones",
+        "socio", "socios", "experiencia", "experiencias", "práctica", "prácticas", "evaluación", "ajuste",
+        "piloto", "participación", "opinión", "derechos", "derecho", "comunidad", "comunidades", "trabajador",
+        "trabajadora", "social", "sociales", "acompañamiento", "mediación", "reinserción", "centro", "acogida",
+        "confidencialidad", "consentimiento", "voz", "ruta", "procedimiento", "procedimientos", "queja",
+        "quejas", "taller", "talleres", "herramienta", "herramientas", "guía", "informe", "datos",
+        "recolección", "indicador", "indicadores",
+    ],
 }
 SYLLABLES = {
-    "fr": ["ra", "ti", "on", "en", "fan", "ce", "pro", "tec", "jus", "ti", "ce", "é", "cou", "te", "mé", "dia", "tion", "par", "ti", "ci", "pa", "ri", "té", "for", "ma", "teur", "re", "ssour", "ces"],
-    "en": ["chil", "dren", "hear", "ing", "pro", "tec", "tion", "jus", "tice", "sup", "port", "com", "mu", "ni", "ty", "train", "er", "re", "source", "ful", "ness"],
-    "es": ["ni", "ño", "ni", "ña", "pro", "tec", "ción", "jus", "ti", "cia", "es", "cu", "cha", "me", "dia", "ción", "co", "mu", "ni", "dad", "for", "ma", "do", "ra", "re", "cur", "sos"],
+    "fr": [
+        "ra", "ti", "on", "en", "fan", "ce", "pro", "tec", "jus", "ti", "ce", "é", "cou", "te", "mé", "dia",
+        "tion", "par", "ti", "ci", "pa", "ri", "té", "for", "ma", "teur", "re", "ssour", "ces",
+    ],
+    "en": [
+        "chil", "dren", "hear", "ing", "pro", "tec", "tion", "jus", "tice", "sup", "port", "com", "mu", "ni",
+        "ty", "train", "er", "re", "source", "ful", "ness",
+    ],
+    "es": [
+        "ni", "ño", "ni", "ña", "pro", "tec", "ción", "jus", "ti", "cia", "es", "cu", "cha", "me", "dia",
+        "ción", "co", "mu", "ni", "dad", "for", "ma", "do", "ra", "re", "cur", "sos",
+    ],
 }
 # Words per language: the domain words above come first (the most frequent), then made-up words
 # from the language's syllables, so that word frequencies follow Zipf's law as real text does.
@@ -313,7 +355,8 @@ def main():
         engine.close()
         print(f"RESULT docs={args.docs} build_docs_per_s={args.docs / build_s:.0f} p50_ms={p50:.1f} "
               f"p95_ms={p95:.1f} fts5_p50_ms={fts5_p50:.2f} ratio_p50={p50 / fts5_p50:.1f} "
-              f"suggest_p50_ms={percentile(suggest_timings, 50):.1f} suggest_p95_ms={percentile(suggest_timings, 95):.1f} "
+              f"suggest_p50_ms={percentile(suggest_timings, 50):.1f} "
+              f"suggest_p95_ms={percentile(suggest_timings, 95):.1f} "
               f"suggested={suggested}")
     finally:
         shutil.rmtree(workdir, ignore_errors=True)

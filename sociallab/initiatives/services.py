@@ -224,8 +224,10 @@ class Filters:
     @classmethod
     def from_args(cls, args):
         return cls(space=args.get("space", "")[:64], country=args.get("country", "")[:2].lower(),
-                   theme=args.get("theme", "")[:64], stage=args.get("stage", "") if args.get("stage") in stages.STAGES else "",
-                   featured=args.get("featured") == "1", lang=args.get("lang", "") if args.get("lang") in ("fr", "en", "es") else "",
+                   theme=args.get("theme", "")[:64],
+                   stage=args.get("stage", "") if args.get("stage") in stages.STAGES else "",
+                   featured=args.get("featured") == "1",
+                   lang=args.get("lang", "") if args.get("lang") in ("fr", "en", "es") else "",
                    sort=args.get("sort") if args.get("sort") in SORTS else "activity")
 
     def args(self, **changes):

@@ -6,14 +6,12 @@ from flask import (
     Blueprint,
     abort,
     flash,
-    g,
     redirect,
     render_template,
     request,
     send_file,
     url_for,
 )
-from flask_babel import format_date, format_number, format_percent
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -48,11 +46,8 @@ from sociallab.permissions import (
 )
 from sociallab.spaces.models import Country, Organisation, Space, Theme
 from sociallab.spaces.services import spaces_for
-from sociallab.spaces.views import register_space_section
 
 bp = Blueprint("initiatives", __name__)
-
-register_space_section("initiatives/_space_section.html", order=20)
 
 
 # --- finding ------------------------------------------------------------------------------
@@ -107,7 +102,9 @@ def _prepare(form, spaces):
 
 
 def _data(form):
-    by_id = lambda model, ids: db.session.scalars(db.select(model).where(model.id.in_(ids or []))).all()
+    def by_id(model, ids):
+        return db.session.scalars(db.select(model).where(model.id.in_(ids or []))).all()
+
     return services.InitiativeData(
         title=form.title.data or "", summary=form.summary.data or "", problem=form.problem.data or "",
         approach=form.approach.data or "", target_groups=form.target_groups.data or "", lang=form.lang.data,
@@ -337,7 +334,8 @@ def indicator_values(initiative_id, indicator_id):
                 message = _("The values are saved.")
             db.session.commit()
             flash(message, "success")
-            return redirect(url_for("initiatives.detail", initiative_id=initiative.id, _anchor=f"indicator-{indicator.id}"))
+            return redirect(url_for("initiatives.detail", initiative_id=initiative.id,
+                                    _anchor=f"indicator-{indicator.id}"))
     status = 400 if (errors or form.errors) else 200
     return render_template("initiatives/values_form.html", form=form, initiative=initiative, indicator=indicator,
                            typed=typed, errors=errors, periods=indicators.periods(indicator),
@@ -390,45 +388,19 @@ def export_values():
     return _csv_response(export.values_csv(query), "indicator-values")
 
 
+# --- template helpers of this domain (registered by initiatives.init_app) -----------------
 
-# --- template helpers of this domain ------------------------------------------------------
-
-@bp.app_template_global()
 def initiative_filter_url(filters, **changes):
     return url_for("initiatives.index", **filters.args(**changes))
 
 
-@bp.app_template_global()
 def stage_label(stage):
     return stages.stage_label(stage)
 
 
-@bp.app_template_global()
 def initiative_status_label(status):
     return str(curation.STATUS_LABELS.get(status, status))
 
 
-@bp.app_template_filter("format_number")
-def format_number_filter(value):
-    # A dashboard shows each figure several times (chart, text alternative, table): format once.
-    cache = g.setdefault("_formatted_numbers", {})
-    value = value or 0
-    if value not in cache:
-        cache[value] = format_number(value)
-    return cache[value]
-
-
-@bp.app_template_filter("share")
-def share_filter(whole_percent):
-    """A whole percentage (already rounded by the roll-ups) in the reader's locale: "61 %"."""
-    return "—" if whole_percent is None else format_percent(whole_percent / 100)
-
-
-@bp.app_template_filter("format_day")
-def format_day_filter(value, format="medium"):
-    return format_date(value, format) if value else ""
-
-
-@bp.app_template_global()
 def recent_initiatives(space):
     return services.recent_in_space(current_user, space)

@@ -84,7 +84,7 @@ def run(kind, data, seconds, memory_bytes, output_bytes):
             source.write(data)
             source.seek(0)
             # Bandit B603: an argv of constants (kind is a key of FORMATS), no shell.
-            worker = subprocess.Popen(command, stdin=source, stdout=answer, stderr=subprocess.DEVNULL,  # nosec B603
+            worker = subprocess.Popen(command, stdin=source, stdout=answer, stderr=subprocess.DEVNULL,  # noqa: S603 # nosec B603
                                       env={}, cwd=tempfile.gettempdir())
         except OSError as error:  # a full disk, no process left to start: no answer, not a crash
             log.error("could not start the file worker: %s", error)

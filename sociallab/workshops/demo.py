@@ -38,7 +38,8 @@ def seed():
         if state == Workshop.LIVE:
             start = utcnow().replace(second=0, microsecond=0) - timedelta(minutes=30)
         workshop = Workshop(space_id=space.id, title=title, lang=lang, agenda=AGENDA[lang],
-                            description="Un atelier de démonstration." if lang == "fr" else "Un taller de demostración.",
+                            description=("Un atelier de démonstration." if lang == "fr"
+                                         else "Un taller de demostración."),
                             starts_at=start, ends_at=start + timedelta(hours=hours), capacity=40,
                             created_by_id=facilitator.id, facilitators=[facilitator])
         workshop.space = space

@@ -36,7 +36,7 @@ class Row:
 
 def expect(default=None, **by_role):
     """Expected status per role; `default` fills the roles not named."""
-    table = {role: default for role in ROLES}
+    table = dict.fromkeys(ROLES, default)
     table.update(by_role)
     return table
 

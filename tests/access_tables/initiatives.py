@@ -30,12 +30,12 @@ def setup(world):
 
 def draft_only(ok=200):
     """A draft: its organisation's people and admins; everyone else gets 404."""
-    return expect(404, anonymous=LOGIN, **{k: ok for k in PARTNERS})
+    return expect(404, anonymous=LOGIN, **dict.fromkeys(PARTNERS, ok))
 
 
 def published_editing(ok=200):
     """Editing a published initiative: partners; other readers of the space get 403."""
-    return expect(403, anonymous=LOGIN, other_member=404, volunteer_out=404, **{k: ok for k in PARTNERS})
+    return expect(403, anonymous=LOGIN, other_member=404, volunteer_out=404, **dict.fromkeys(PARTNERS, ok))
 
 
 def draft(w):

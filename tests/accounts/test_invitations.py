@@ -70,7 +70,7 @@ def _normalised(html, email):
 
 
 def test_inviting_an_existing_account_answers_like_a_new_address(client, auth, world):
-    """The focal point sees the same answer; the existing person is told by e-mail, and no link creates a second account."""
+    """The focal point sees the same answer; the existing person is told by e-mail; no link makes a second account."""
     auth.login(world.member.email)
     url = f"/organisations/{world.sn_org.id}/invite"
     answers = {}

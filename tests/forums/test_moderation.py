@@ -1,8 +1,9 @@
 """Flags, the review queue, hidden posts, pin, lock, move and category management."""
 from sociallab.audit.models import AuditEntry
 from sociallab.extensions import db
-from sociallab.forums import services
+from sociallab.forums import flags, moderation, services
 from sociallab.forums.models import Category, Flag, Thread
+from sociallab.forums.search import post_document, thread_document
 from sociallab.notifications.models import Notification
 from tests.conftest import post_form
 
@@ -33,7 +34,7 @@ def test_people_cannot_flag_their_own_post(client, auth, world, forum):
 
 def test_hiding_from_the_queue_is_audited_and_the_flagger_is_told(client, auth, world, forum):
     post = flagged(world, forum)
-    flag = services.flag_post(post, world.member, "abusive")
+    flag = flags.flag_post(post, world.member, "abusive")
     db.session.commit()
     auth.login(world.moderator.email)
     response = post_form(client, f"/forums/flags/{flag.id}/resolve", {"outcome": "hidden"},
@@ -51,7 +52,7 @@ def test_hiding_from_the_queue_is_audited_and_the_flagger_is_told(client, auth, 
 
 def test_hidden_post_is_seen_only_by_moderators_and_its_author(client, auth, world, forum):
     post = flagged(world, forum)
-    services.set_hidden(post, world.moderator)
+    moderation.set_hidden(post, world.moderator)
     db.session.commit()
     url = f"/forums/threads/{forum.thread.id}"
     for person, sees in ((world.member, False), (world.volunteer_in, False), (world.member2, True),
@@ -64,14 +65,14 @@ def test_hidden_post_is_seen_only_by_moderators_and_its_author(client, auth, wor
 
 def test_hidden_post_search_document_is_for_moderators_and_author_deleted_has_none(world, forum):
     post = flagged(world, forum)
-    assert f"space:{world.sn_space.id}" in post.search_document()["audience"]
-    services.set_hidden(post, world.moderator)
-    audience = post.search_document()["audience"]
+    assert f"space:{world.sn_space.id}" in post_document(post)["audience"]
+    moderation.set_hidden(post, world.moderator)
+    audience = post_document(post)["audience"]
     assert f"space:{world.sn_space.id}" not in audience
     assert f"mod:{world.sn_space.id}" in audience and f"user:{world.member2.id}" in audience
     services.delete_post(post, world.member2)
-    assert post.search_document() is None
-    thread_doc = forum.thread.search_document()
+    assert post_document(post) is None
+    thread_doc = thread_document(forum.thread)
     assert thread_doc["type"] == "thread" and thread_doc["body"] == "Premier message"
 
 
@@ -79,7 +80,7 @@ def test_dismiss_lock_and_warn_outcomes(client, auth, world, forum):
     post = flagged(world, forum)
     auth.login(world.moderator.email)
     for outcome in ("dismissed", "locked", "warned"):
-        flag = services.flag_post(post, world.member, "spam")
+        flag = flags.flag_post(post, world.member, "spam")
         db.session.commit()
         post_form(client, f"/forums/flags/{flag.id}/resolve", {"outcome": outcome, "message": "Restez courtois"},
                   page="/spaces/country-sn/forums/review")
@@ -114,7 +115,7 @@ def test_moderator_pins_locks_and_moves_a_thread(client, auth, world, forum):
 def test_thread_cannot_move_to_another_space(world, forum):
     pe = services.create_category(world.pe_space, "Prácticas", "", "es", world.admin)
     try:
-        services.move_thread(forum.thread, pe, world.admin)
+        moderation.move_thread(forum.thread, pe, world.admin)
     except services.ForumError:
         pass
     else:
@@ -124,7 +125,8 @@ def test_thread_cannot_move_to_another_space(world, forum):
 
 def test_moderator_creates_renames_orders_and_archives_categories(client, auth, world, forum):
     auth.login(world.moderator.email)
-    post_form(client, "/spaces/country-sn/forums/categories/new", {"title": "Ressources", "lang": "fr", "position": "1"})
+    post_form(client, "/spaces/country-sn/forums/categories/new",
+              {"title": "Ressources", "lang": "fr", "position": "1"})
     created = db.session.scalar(db.select(Category).where(Category.title == "Ressources"))
     index = client.get("/spaces/country-sn/forums").get_data(as_text=True)
     assert index.index("Ressources") < index.index("Pratiques")

@@ -122,4 +122,5 @@ def test_curation_through_the_pages(client, auth, world, initiative_factory):
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(Initiative, initiative.id).status == Initiative.PUBLISHED
-    assert db.session.scalar(db.select(ReviewEvent).where(ReviewEvent.action == "approve")).comment == "Well documented."
+    approval = db.session.scalar(db.select(ReviewEvent).where(ReviewEvent.action == "approve"))
+    assert approval.comment == "Well documented."

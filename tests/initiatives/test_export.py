@@ -30,7 +30,7 @@ def test_initiatives_csv_has_a_header_utf8_iso_dates_and_no_formula(client, auth
     rows = _rows(client.get("/initiatives/export.csv"))
     header, row = rows[0], rows[1]
     assert header[:5] == ["id", "title", "space", "status", "stage"]
-    record = dict(zip(header, row))
+    record = dict(zip(header, row, strict=True))
     assert record["title"] == "'=cmd|' /C calc'!A0"
     assert record["summary"] == "Salle d'écoute — enfants"
     assert record["start_date"] == "2025-01-01"

@@ -176,7 +176,8 @@ def test_the_list_shows_twenty_per_page(client, auth, world, initiative_factory)
     first = client.get("/initiatives?sort=title").get_data(as_text=True)
     second = client.get("/initiatives?sort=title&page=2").get_data(as_text=True)
     assert "Initiative 19" in first and "Initiative 20" not in first
-    assert "Initiative 20" in second and "Initiative 22" in second and "Page 2 sur 2" in second  # the member reads French
+    # the member reads French
+    assert "Initiative 20" in second and "Initiative 22" in second and "Page 2 sur 2" in second
 
 
 def test_list_and_dashboard_query_counts_do_not_grow_with_rows(client, auth, world, initiative_factory):
@@ -194,8 +195,8 @@ def test_list_and_dashboard_query_counts_do_not_grow_with_rows(client, auth, wor
     add_indicator(first, world.member)
     baseline = measure()
     for n in range(6):
-        item = initiative_factory(title=f"More {n}", status="published", featured=True, co_leads=[world.organisations["sn"][1]],
-                                  themes=["participation", "sgbv"])
+        item = initiative_factory(title=f"More {n}", status="published", featured=True,
+                                  co_leads=[world.organisations["sn"][1]], themes=["participation", "sgbv"])
         add_indicator(item, world.member)
     assert measure() == baseline
 

@@ -18,7 +18,8 @@ def programme(world, initiative_factory):
     heard = add_indicator(sn, world.member, "Children heard")
     # Q3's actual is the latest: 400 (girls 150, boys 130, women 70, men 40, unspecified 10).
     add_values(heard, Q1, world.member, actual={"total": 100, "girls": 40, "boys": 60}, target={"total": 500})
-    add_values(heard, Q3, world.member, actual={"total": 400, "girls": 150, "boys": 130, "women": 70, "men": 40, "unspecified": 10})
+    add_values(heard, Q3, world.member,
+               actual={"total": 400, "girls": 150, "boys": 130, "women": 70, "men": 40, "unspecified": 10})
     add_values(heard, Q2, world.member, actual={"total": 250})
     other = add_indicator(sn, world.member, "Hearings held", measures="other")
     add_values(other, Q3, world.member, actual={"total": 9999})

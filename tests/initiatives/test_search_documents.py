@@ -4,6 +4,7 @@ from datetime import date
 from sociallab.extensions import db
 from sociallab.initiatives import curation, services
 from sociallab.initiatives.models import Initiative
+from sociallab.initiatives.search import initiative_document, journal_document
 from sociallab.permissions import audience_tokens_for_user, can_read_initiative
 
 
@@ -21,7 +22,7 @@ def test_search_audience_agrees_with_the_read_rule_at_every_curation_step(world,
         if step:
             curation.curate(initiative, step, world.moderator if step != "submit" else world.member)
             db.session.commit()
-        for document in (initiative.search_document(), entry.search_document()):
+        for document in (initiative_document(initiative), journal_document(entry)):
             for person in people:
                 if person.is_admin:
                     continue  # administrators read everything; search gives them what their tokens allow
@@ -34,7 +35,9 @@ def test_a_journal_entry_leaves_search_for_other_countries_when_its_good_practic
     initiative = initiative_factory(status=Initiative.PUBLISHED)
     services.add_journal_entry(initiative, world.member, date(2025, 4, 1), "Salle xylophonique testée", "", "", "fr")
     db.session.commit()
-    found = lambda: [h for h in search.query(world.other_member, "xylophonique").hits]
+    def found():
+        return list(search.query(world.other_member, "xylophonique").hits)
+
     assert found() == []
     curation.curate(initiative, "feature", world.moderator)
     db.session.commit()

@@ -117,7 +117,8 @@ def docx_of_markup(megabytes=20):
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
         for info in template.infolist():
             body = template.read(info.filename)
-            archive.writestr(info.filename, head + sep + markup + tail if info.filename == "word/document.xml" else body)
+            document = info.filename == "word/document.xml"
+            archive.writestr(info.filename, head + sep + markup + tail if document else body)
     return out.getvalue()
 
 

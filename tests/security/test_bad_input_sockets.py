@@ -69,7 +69,8 @@ NASTY = (None, True, False, 0, 1, -1, 3, 2**31 - 1, 2**31, 2**63 - 1, 2**63, 2**
          [], [1, 2], [None], ["a", "\x00"], [2**70], list(range(500)), [[[]]], {}, {"a": 1}, {"body": None},
          _nested(40), {"last_seq": 3, "thread": 1, "after": 0})
 _characters = st.one_of(st.characters(), st.characters(categories=["Cc"]), st.characters(categories=["Cs"]))
-_values = st.one_of(st.sampled_from(NASTY), st.integers(min_value=1, max_value=30), st.integers(), st.floats(), st.text(_characters, max_size=30),
+_values = st.one_of(st.sampled_from(NASTY), st.integers(min_value=1, max_value=30), st.integers(), st.floats(),
+                    st.text(_characters, max_size=30),
                     st.lists(st.sampled_from(NASTY[:20]), max_size=4))
 _payloads = st.one_of(st.dictionaries(st.sampled_from(KNOWN_KEYS), _values, max_size=5),
                       st.dictionaries(st.one_of(st.sampled_from(KNOWN_KEYS), st.text(_characters, max_size=6)),

@@ -76,7 +76,9 @@ def test_a_page_number_beyond_any_list_is_404_not_a_server_error(client, auth, w
     lists = [f"/forums/categories/{category.id}", "/notifications", "/initiatives",
              f"/spaces/{world.sn_space.slug}/library", "/admin/people", "/admin/audit", "/search?q=guide"]
     auth.login(world.admin.email)
-    with_page = lambda url, page: f"{url}{'&' if '?' in url else '?'}page={page}"
+    def with_page(url, page):
+        return f"{url}{'&' if '?' in url else '?'}page={page}"
+
     answers = {url: client.get(with_page(url, BEYOND_64_BITS)).status_code for url in lists}
     assert {url: status for url, status in answers.items() if status != 404} == {}
     answers = {url: client.get(with_page(url, "%C2%B2")).status_code for url in lists}  # "²"
@@ -88,7 +90,8 @@ def test_an_id_argument_beyond_what_a_column_holds_is_ignored(client, auth, worl
     auth.login(world.admin.email)
     for huge in (BEYOND_32_BITS, BEYOND_64_BITS):
         urls = [f"/admin/people?organisation={huge}", f"/admin/audit?actor={huge}", f"/admin/roles?user={huge}",
-                f"/admin/organisations/new?country={huge}", f"/spaces/{world.sn_space.slug}/library/new?translation_of={huge}"]
+                f"/admin/organisations/new?country={huge}",
+                f"/spaces/{world.sn_space.slug}/library/new?translation_of={huge}"]
         answers = {url: client.get(url).status_code for url in urls}
         assert {url: status for url, status in answers.items() if status != 200} == {}
 

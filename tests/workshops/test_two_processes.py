@@ -112,7 +112,7 @@ async def _join_both(ports, workshop_id, cookies, received):
     """The facilitator through the first process, the member through the second."""
     import socketio
     clients = []
-    for port, cookie in zip(ports, cookies):
+    for port, cookie in zip(ports, cookies, strict=True):
         client = socketio.AsyncClient(reconnection=False)
         client.on("room_event", lambda event, port=port: received.put_nowait((port, event)), namespace="/workshops")
         await client.connect(f"http://127.0.0.1:{port}", headers={"Cookie": f"session={cookie}"},
