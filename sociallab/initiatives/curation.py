@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sociallab.accounts.models import SpaceRole
 from sociallab.audit.services import record
 from sociallab.extensions import db
+from sociallab.forums.services import create_discussion
 from sociallab.i18n import utcnow
 from sociallab.initiatives.models import Initiative, ReviewEvent
 from sociallab.notifications.services import notify
@@ -120,7 +121,6 @@ def _open_discussion(initiative, actor):
     """Give the published initiative its comment thread in the forums, once."""
     if initiative.thread_id is not None:
         return
-    from sociallab.forums.services import create_discussion
     thread = create_discussion(initiative.space, initiative.title, actor, initiative.lang, initiative.path)
     initiative.thread_id = thread.id
 

@@ -5,9 +5,10 @@ Callers commit; search indexes the resource after that commit (sociallab.search 
 from flask_babel import gettext as _
 
 from sociallab import permissions
+from sociallab.audit.services import record
 from sociallab.extensions import db
 from sociallab.i18n import utcnow
-from sociallab.knowledge.models import Resource
+from sociallab.knowledge.models import Resource, new_translation_group
 from sociallab.spaces.models import Country, Theme
 
 LANGUAGES = ("fr", "en", "es")
@@ -92,7 +93,6 @@ def update_resource(resource, type, title, summary, body, lang, themes=(), count
 
 def set_hidden(resource, hidden, moderator):
     """Hide a resource from the space's readers (or show it again). Audited."""
-    from sociallab.audit.services import record
     before = resource.status
     resource.status = Resource.HIDDEN if hidden else Resource.PUBLISHED
     record(moderator, "resource.hide" if hidden else "resource.unhide", resource,
@@ -139,7 +139,6 @@ def link_translation(resource, other):
 
 def unlink_translation(resource):
     """Take a resource out of its translation group."""
-    from sociallab.knowledge.models import new_translation_group
     resource.translation_group = new_translation_group()
     db.session.flush()
     return resource

@@ -21,6 +21,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import joinedload
 
 from sociallab import permissions
+from sociallab.accounts.models import User
 from sociallab.extensions import db
 from sociallab.i18n import utcnow
 from sociallab.mail import send_mail, site_url
@@ -190,7 +191,6 @@ def send_digests(now=None):
     Items are claimed (emailed_at set) and committed before the mail goes out, so running the
     command twice, even at the same time, never sends an item twice.
     """
-    from sociallab.accounts.models import User
     now = now or utcnow()
     since = now - DIGEST_WINDOW
     waiting = (Notification.emailed_at.is_(None), Notification.read_at.is_(None),
