@@ -23,6 +23,9 @@ def send_invitation(actor, email, organisation, language):
     A focal point gets the same answer whether or not the address already has an account (they
     must not learn who is on the platform): that person is told by e-mail instead. Administrators,
     who see every account anyway, are told plainly.
+
+    The invitation is committed before anything is mailed: a commit that fails sends no link to
+    an invitation that does not exist.
     """
     if not organisation.active:
         raise services.AccountError(_("%(organisation)s is not an active partner: nobody can be invited into it.",
@@ -35,6 +38,7 @@ def send_invitation(actor, email, organisation, language):
     invitation, token = services.invite(actor, email, organisation, language=language)
     for replaced in earlier:
         revoke_invitation(actor, replaced)
+    db.session.commit()
     if existing is not None:
         _tell_existing_account(existing, actor, organisation)
         return invitation

@@ -1,9 +1,11 @@
 """Invitations by administrators and by focal points, mailed in the invitee's language."""
+from sqlalchemy.exc import OperationalError
+
 from sociallab.accounts.models import Invitation
 from sociallab.audit.models import AuditEntry
 from sociallab.extensions import db
 from sociallab.mail import outbox
-from tests.conftest import post_form
+from tests.conftest import csrf_token_from, post_form
 
 
 def _link(message):
@@ -112,4 +114,43 @@ def test_nobody_is_invited_into_an_inactive_organisation(admin_client, world):
         "email": "late@example.org", "organisation_id": world.pe_org.id, "language": "es"})
     assert response.status_code == 400
     assert "not an active partner" in response.get_data(as_text=True)
+    assert outbox() == []
+
+
+def _commits_fail(monkeypatch):
+    def fail():
+        raise OperationalError("COMMIT", {}, Exception("the database went away"))
+    monkeypatch.setattr(db.session, "commit", fail)
+
+
+def _invite_while_commits_fail(client, url, data, monkeypatch):
+    token = csrf_token_from(client.get(url).get_data(as_text=True))
+    _commits_fail(monkeypatch)
+    try:
+        client.post(url, data={**data, "csrf_token": token})
+    except OperationalError:
+        pass  # the test client passes the view's error through; a server would answer 500
+    monkeypatch.undo()
+
+
+def test_an_invitation_whose_commit_fails_is_not_mailed(admin_client, world, monkeypatch):
+    """A link to an invitation that was never saved would lead nowhere."""
+    _invite_while_commits_fail(admin_client, "/admin/invitations", {
+        "email": "lost@example.org", "organisation_id": world.sn_org.id, "language": "fr"}, monkeypatch)
+    assert outbox() == []
+    db.session.rollback()
+    assert db.session.scalar(db.select(Invitation).where(Invitation.email == "lost@example.org")) is None
+
+
+def test_a_focal_points_invitation_whose_commit_fails_is_not_mailed(client, auth, world, monkeypatch):
+    auth.login(world.member.email)  # the focal point of the Senegal partner
+    _invite_while_commits_fail(client, f"/organisations/{world.sn_org.id}/invite",
+                               {"email": "lost@example.org", "language": "fr"}, monkeypatch)
+    assert outbox() == []
+
+
+def test_an_existing_account_is_not_told_of_an_invitation_whose_commit_fails(client, auth, world, monkeypatch):
+    auth.login(world.member.email)
+    _invite_while_commits_fail(client, f"/organisations/{world.sn_org.id}/invite",
+                               {"email": world.other_member.email, "language": "fr"}, monkeypatch)
     assert outbox() == []
