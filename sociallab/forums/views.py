@@ -5,8 +5,20 @@ from flask_login import current_user, login_required
 
 from sociallab import permissions
 from sociallab.content import find_identifying_details, render_markdown
+from sociallab.errors import refuse
 from sociallab.extensions import db
-from sociallab.forums import events, services
+from sociallab.forums import events, flags, moderation, reading, services
+from sociallab.forums.checks import (
+    ForumError,
+    check_delete_post,
+    check_edit_post,
+    check_flag_post,
+    check_moderate,
+    check_moderate_post,
+    check_move_thread,
+    check_reply,
+    check_start_thread,
+)
 from sociallab.forums.forms import (
     CategoryForm,
     ConfirmForm,
@@ -16,10 +28,9 @@ from sociallab.forums.forms import (
     ResolveFlagForm,
     ThreadForm,
 )
-from sociallab.forums.models import Flag, Post
+from sociallab.forums.models import Flag
 from sociallab.forums.templating import reply_form
 from sociallab.http_input import as_id, page_number
-from sociallab.notifications.services import mark_read_for_page
 from sociallab.permissions import (
     get_category_or_404,
     get_post_or_404,
@@ -30,10 +41,15 @@ from sociallab.permissions import (
 bp = Blueprint("forums", __name__)
 
 
-def _require(allowed):
-    """Refuse what the person may not do on something they can see (403, not 404)."""
-    if not allowed:
-        abort(403)
+def _checked(call, *args):
+    """`call(*args, current_user)`, a service's check or a read that checks: a refusal becomes its
+    status page (403, or 404 for what the person may not read). Views ask a change's check before
+    its form, so the answer does not depend on what the request holds; the change asks it again."""
+    try:
+        return call(*args, current_user)
+    except ForumError as error:
+        refuse(error)
+        abort(error.status)
 
 
 def _compose_check(form, title=""):
@@ -77,21 +93,20 @@ def index(slug):
     categories = services.categories_of(space, include_archived=True)
     return render_template("forums/index.html", space=space, categories=categories,
                            stats=services.category_stats(categories),
-                           flag_count=services.open_flag_count(space) if moderator else 0)
+                           flag_count=flags.open_flag_count(space) if moderator else 0)
 
 
 @bp.route("/spaces/<slug>/forums/categories/new", methods=["GET", "POST"])
 @login_required
 def new_category(slug):
     space = get_space_or_404(slug)
-    _require(permissions.can_moderate_forum(space))
+    _checked(check_moderate, space)
     form = CategoryForm()
     if request.method == "GET":
         form.lang.data = current_user.language
     if form.validate_on_submit():
         services.create_category(space, form.title.data, form.description.data, form.lang.data,
                                  current_user, position=form.position.data)
-        db.session.commit()
         flash(_("Category created."), "success")
         return redirect(url_for("forums.index", slug=space.slug))
     return render_template("forums/category_form.html", form=form, space=space, category=None), \
@@ -103,13 +118,12 @@ def new_category(slug):
 def edit_category(category_id):
     category = get_category_or_404(category_id)
     space = category.space
-    _require(permissions.can_moderate_forum(space))
+    _checked(check_moderate, space)
     form = CategoryForm(obj=category)
     if form.validate_on_submit():
         services.update_category(category, current_user, title=form.title.data,
                                  description=form.description.data or "", lang=form.lang.data,
                                  position=form.position.data or 0, archived=form.archived.data)
-        db.session.commit()
         flash(_("Category saved."), "success")
         return redirect(url_for("forums.index", slug=space.slug))
     return render_template("forums/category_form.html", form=form, space=space, category=category), \
@@ -121,10 +135,10 @@ def edit_category(category_id):
 def category(category_id):
     category = get_category_or_404(category_id)
     page = services.list_threads(category, page_number())
-    counts, unread = services.thread_list_state(current_user, category.space, page.items)
+    counts, unread = reading.thread_list_state(current_user, category.space, page.items)
     return render_template("forums/category.html", category=category, space=category.space, page=page,
                            counts=counts, unread=unread,
-                           watching=services.is_watching(current_user, category=category),
+                           watching=reading.is_watching(current_user, category=category),
                            form=ConfirmForm())
 
 
@@ -134,12 +148,11 @@ def watch_category(category_id):
     category = get_category_or_404(category_id)
     if ConfirmForm().validate_on_submit():
         if request.form.get("watch") == "1":
-            services.watch(current_user, category=category)
+            reading.watch(current_user, category=category)
             flash(_("You will be notified of new threads in this category."), "success")
         else:
-            services.unwatch(current_user, category=category)
+            reading.unwatch(current_user, category=category)
             flash(_("You no longer follow this category."), "info")
-        db.session.commit()
     return redirect(url_for("forums.category", category_id=category.id))
 
 
@@ -147,7 +160,7 @@ def watch_category(category_id):
 @login_required
 def new_thread(category_id):
     category = get_category_or_404(category_id)
-    _require(permissions.can_start_thread(category))
+    _checked(check_start_thread, category)
     form = ThreadForm()
     if request.method == "GET":
         form.lang.data = current_user.language
@@ -158,10 +171,9 @@ def new_thread(category_id):
     try:
         _thread, published = services.create_thread(category, form.title.data, form.body.data,
                                                    current_user, form.lang.data)
-    except services.ForumError as error:
-        flash(str(error), "error")
-        return _compose({"status": 400}, form, category=category, space=category.space, mode="thread")
-    db.session.commit()
+    except ForumError as error:
+        refuse(error, "error")
+        return _compose({"status": error.status}, form, category=category, space=category.space, mode="thread")
     events.broadcast_post(published.post)
     return _after_publish(published)
 
@@ -174,16 +186,9 @@ def thread(thread_id):
     thread = get_thread_or_404(thread_id)
     if thread.category_id is None and thread.return_url:
         return redirect(thread.return_url)
-    watching, mark = services.thread_page_state(current_user, thread)
+    watching, mark = reading.thread_page_state(current_user, thread)
     posts = services.thread_posts(thread)
-    candidates = services.unread_candidates(thread, posts, current_user)
-    newest = candidates[-1] if candidates else 0
-    if newest > mark:
-        # Only when there is something new: notifications about this thread concern new posts.
-        services.mark_read(current_user, thread, newest)
-        mark_read_for_page(current_user, thread.url)
-        db.session.commit()
-    first_unread = next((post_id for post_id in candidates if post_id > mark), None) if mark else None
+    first_unread = reading.see_thread(current_user, thread, posts, mark)
     return render_template("forums/thread.html", thread=thread, space=thread.space, posts=posts,
                            first_unread=first_unread, watching=watching,
                            form=reply_form(posts, request.args.get("quote", type=int)))
@@ -193,22 +198,17 @@ def thread(thread_id):
 @login_required
 def reply(thread_id):
     thread = get_thread_or_404(thread_id)
-    _require(permissions.can_post_in(thread))
+    _checked(check_reply, thread)
     form = PostForm()
     outcome = _compose_check(form)
     if outcome is not None:
         return _compose(outcome, form, thread=thread, space=thread.space, mode="reply")
-    quoted = None
-    if as_id(form.quote.data):
-        quoted = db.session.get(Post, as_id(form.quote.data))
-        if quoted is not None and not (quoted.is_public and quoted.thread_id == thread.id):
-            quoted = None
     try:
-        published = services.reply(thread, current_user, form.body.data, form.lang.data, quoted=quoted)
-    except services.ForumError as error:
-        flash(str(error), "error")
-        return _compose({"status": 400}, form, thread=thread, space=thread.space, mode="reply")
-    db.session.commit()
+        published = services.reply(thread, current_user, form.body.data, form.lang.data,
+                                   quoted=services.quoted_post(thread, as_id(form.quote.data)))
+    except ForumError as error:
+        refuse(error, "error")
+        return _compose({"status": error.status}, form, thread=thread, space=thread.space, mode="reply")
     events.broadcast_post(published.post)
     return _after_publish(published)
 
@@ -219,12 +219,11 @@ def watch_thread(thread_id):
     thread = get_thread_or_404(thread_id)
     if ConfirmForm().validate_on_submit():
         if request.form.get("watch") == "1":
-            services.watch(current_user, thread=thread)
+            reading.watch(current_user, thread=thread)
             flash(_("You will be notified of new replies."), "success")
         else:
-            services.unwatch(current_user, thread=thread)
+            reading.unwatch(current_user, thread=thread)
             flash(_("You no longer follow this thread."), "info")
-        db.session.commit()
     return redirect(thread.url)
 
 
@@ -232,14 +231,13 @@ def watch_thread(thread_id):
 @login_required
 def thread_state(thread_id):
     thread = get_thread_or_404(thread_id)
-    _require(permissions.can_moderate_forum(thread.space))
+    _checked(check_moderate, thread.space)
     changes = {"pin": {"pinned": True}, "unpin": {"pinned": False},
                "lock": {"locked": True}, "unlock": {"locked": False}}.get(request.form.get("action"))
     if changes is None:
         abort(400)
     if ConfirmForm().validate_on_submit():
-        services.set_thread_state(thread, current_user, **changes)
-        db.session.commit()
+        moderation.set_thread_state(thread, current_user, **changes)
         flash(_("Thread updated."), "success")
     return redirect(thread.url)
 
@@ -248,7 +246,7 @@ def thread_state(thread_id):
 @login_required
 def move_thread(thread_id):
     thread = get_thread_or_404(thread_id)
-    _require(permissions.can_moderate_forum(thread.space) and thread.category_id is not None)
+    _checked(check_move_thread, thread)
     form = MoveThreadForm()
     categories = services.categories_of(thread.space, include_archived=True)
     form.category.choices = [(c.id, c.title) for c in categories]
@@ -256,8 +254,7 @@ def move_thread(thread_id):
         form.category.data = thread.category_id
     if form.validate_on_submit():
         target = next(c for c in categories if c.id == form.category.data)
-        services.move_thread(thread, target, current_user)
-        db.session.commit()
+        moderation.move_thread(thread, target, current_user)
         flash(_("Thread moved to “%(category)s”.", category=target.title), "success")
         return redirect(thread.url)
     return render_template("forums/move.html", thread=thread, space=thread.space, form=form), \
@@ -278,7 +275,7 @@ def post_fragment(post_id):
 @login_required
 def edit_post(post_id):
     post = get_post_or_404(post_id)
-    _require(permissions.can_edit_post(post))
+    _checked(check_edit_post, post)
     thread = post.thread
     form = PostForm(obj=post)
     if request.method == "GET":
@@ -286,8 +283,12 @@ def edit_post(post_id):
     outcome = _compose_check(form)
     if outcome is not None:
         return _compose(outcome, form, thread=thread, space=thread.space, mode="edit", post=post)
-    published = services.edit_post(post, current_user, form.body.data, form.lang.data)
-    db.session.commit()
+    try:
+        published = services.edit_post(post, current_user, form.body.data, form.lang.data)
+    except ForumError as error:
+        refuse(error, "error")
+        return _compose({"status": error.status}, form, thread=thread, space=thread.space, mode="edit",
+                        post=post)
     flash(_("Your changes are saved."), "success")
     return _after_publish(published)
 
@@ -296,20 +297,18 @@ def edit_post(post_id):
 @login_required
 def post_history(post_id):
     post = get_post_or_404(post_id)
-    _require(permissions.can_moderate_post(post))
     return render_template("forums/history.html", post=post, thread=post.thread, space=post.thread.space,
-                           revisions=services.post_history(post))
+                           revisions=_checked(moderation.post_history, post))
 
 
 @bp.route("/forums/posts/<int:post_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete_post(post_id):
     post = get_post_or_404(post_id)
-    _require(permissions.can_delete_post(post))
+    _checked(check_delete_post, post)
     form = ConfirmForm()
     if form.validate_on_submit():
         services.delete_post(post, current_user)
-        db.session.commit()
         flash(_("The message was removed."), "info")
         return redirect(post.url)
     return render_template("forums/confirm_delete.html", post=post, thread=post.thread,
@@ -320,11 +319,10 @@ def delete_post(post_id):
 @login_required
 def hide_post(post_id):
     post = get_post_or_404(post_id)
-    _require(permissions.can_moderate_post(post))
+    _checked(check_moderate_post, post)
     if ConfirmForm().validate_on_submit():
         hidden = request.form.get("hidden") == "1"
-        services.set_hidden(post, current_user, hidden)
-        db.session.commit()
+        moderation.set_hidden(post, current_user, hidden)
         flash(_("The message is hidden.") if hidden else _("The message is visible again."), "success")
     return redirect(post.url)
 
@@ -333,11 +331,10 @@ def hide_post(post_id):
 @login_required
 def flag_post(post_id):
     post = get_post_or_404(post_id)
-    _require(permissions.can_flag_post(post))
+    _checked(check_flag_post, post)
     form = FlagForm()
     if form.validate_on_submit():
-        services.flag_post(post, current_user, form.reason.data, form.note.data)
-        db.session.commit()
+        flags.flag_post(post, current_user, form.reason.data, form.note.data)
         flash(_("Thank you. The moderators of this space will look at it; you will be told what they decide."),
               "success")
         return redirect(post.url)
@@ -351,8 +348,7 @@ def flag_post(post_id):
 @login_required
 def review(slug):
     space = get_space_or_404(slug)
-    _require(permissions.can_moderate_forum(space))
-    return render_template("forums/review.html", space=space, flags=services.open_flags(space),
+    return render_template("forums/review.html", space=space, flags=_checked(flags.review_queue, space),
                            form=ResolveFlagForm(formdata=None),
                            reasons=dict(FlagForm(formdata=None).reason.choices))
 
@@ -364,10 +360,13 @@ def resolve_flag(flag_id):
     if flag is None:
         abort(404)
     post = get_post_or_404(flag.post_id)
-    _require(permissions.can_moderate_post(post))
+    _checked(check_moderate_post, post)
     form = ResolveFlagForm()
-    if form.validate_on_submit() and flag.resolved_at is None:
-        services.resolve_flag(flag, current_user, form.outcome.data, form.message.data)
-        db.session.commit()
-        flash(_("Decision recorded; the people who flagged the message are told."), "success")
+    if form.validate_on_submit():
+        try:
+            flags.resolve_flag(flag, current_user, form.outcome.data, form.message.data)
+        except ForumError as error:
+            refuse(error)
+        else:
+            flash(_("Decision recorded; the people who flagged the message are told."), "success")
     return redirect(url_for("forums.review", slug=post.thread.space.slug))

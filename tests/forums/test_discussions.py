@@ -3,14 +3,14 @@ import pytest
 from flask import render_template_string
 
 from sociallab.extensions import db
-from sociallab.forums import services
+from sociallab.forums import discussions, moderation, services
 from sociallab.forums.models import Post
 from tests.conftest import csrf_token_from
 
 
 @pytest.fixture
 def discussion(world):
-    thread = services.create_discussion(world.sn_space, "Initiative: écoute", world.member, "fr",
+    thread = discussions.create_discussion(world.sn_space, "Initiative: écoute", world.member, "fr",
                                         "/spaces/country-sn")
     db.session.commit()
     return thread
@@ -61,7 +61,7 @@ def test_discussion_counts_messages_as_the_reader_sees_them(app, world, discussi
     services.reply(discussion, world.member2, "Visible", "fr")
     hidden = services.reply(discussion, world.member2, "Masqué", "fr").post
     db.session.commit()
-    services.set_hidden(hidden, world.moderator)
+    moderation.set_hidden(hidden, world.moderator)
     db.session.commit()
     for person, expected in ((world.member, "1 message"), (world.moderator, "2 messages")):
         with app.test_request_context("/spaces/country-sn"):

@@ -2,7 +2,7 @@
 import pytest
 
 from sociallab.extensions import db, socketio
-from sociallab.forums import events, services
+from sociallab.forums import discussions, events, moderation, services
 from tests.access_tables import ROLES
 from tests.access_tables.forums import SOCKET_RECEIVES
 from tests.conftest import Auth
@@ -70,7 +70,7 @@ def test_reconnecting_reader_gets_the_replies_they_missed_that_they_may_read(app
     hidden = services.reply(forum.thread, world.member, "Masqué", "fr").post
     deleted = services.reply(forum.thread, world.member, "Retiré", "fr").post
     db.session.commit()
-    services.set_hidden(hidden, world.moderator)
+    moderation.set_hidden(hidden, world.moderator)
     services.delete_post(deleted, world.member)
     db.session.commit()
 
@@ -123,7 +123,7 @@ def test_a_page_opened_before_its_thread_moved_away_receives_nothing_more(app, w
     ack = sio.emit("join", {"thread": forum.thread.id}, namespace=events.NAMESPACE, callback=True)
     assert ack["ok"] is True
 
-    services.move_to_space(forum.thread, national)
+    discussions.move_to_space(forum.thread, national)
     published = services.reply(forum.thread, world.member2, "Après le déplacement", "fr")
     db.session.commit()
     with app.test_request_context():

@@ -1,7 +1,7 @@
 """Mentions, watching, unread marks and the notifications they produce."""
 from sociallab.content import extract_mentions
 from sociallab.extensions import db
-from sociallab.forums import services
+from sociallab.forums import discussions, moderation, reading, services
 from sociallab.notifications.models import Notification
 from tests.conftest import post_form
 from tests.forums.conftest import reply_through_form
@@ -33,7 +33,7 @@ def test_mentioning_someone_outside_the_space_notifies_nobody_and_tells_the_auth
 
 
 def test_watching_a_thread_notifies_replies_but_not_ones_own(world, forum):
-    services.watch(world.member2, thread=forum.thread)
+    reading.watch(world.member2, thread=forum.thread)
     services.reply(forum.thread, world.member2, "Ma propre réponse", "fr")
     db.session.commit()
     assert kinds_for(world.member2) == []
@@ -85,7 +85,7 @@ def test_thread_page_marks_where_the_unread_posts_start(client, auth, world, for
 def test_threads_list_pinned_first_then_latest_activity_25_per_page(client, auth, world, forum):
     threads = [services.create_thread(forum.category, f"Sujet {i}", "Texte", world.member, "fr")[0]
                for i in range(30)]
-    services.set_thread_state(forum.thread, world.moderator, pinned=True)
+    moderation.set_thread_state(forum.thread, world.moderator, pinned=True)
     services.reply(threads[3], world.member2, "Relance", "fr")
     db.session.commit()
     auth.login(world.member2.email)
@@ -98,7 +98,7 @@ def test_threads_list_pinned_first_then_latest_activity_25_per_page(client, auth
 
 def test_opening_the_thread_marks_its_notifications_read(client, auth, world, forum):
     services.reply(forum.thread, world.member2, f"@{world.member.handle} regarde", "fr")
-    other = services.create_discussion(world.sn_space, "Ailleurs", world.member, "fr", "/spaces/country-sn")
+    other = discussions.create_discussion(world.sn_space, "Ailleurs", world.member, "fr", "/spaces/country-sn")
     services.reply(other, world.member2, "Autre part", "fr")
     db.session.commit()
     auth.login(world.member.email)
@@ -109,16 +109,16 @@ def test_opening_the_thread_marks_its_notifications_read(client, auth, world, fo
 
 
 def _list_state(user, forum):
-    counts, unread = services.thread_list_state(user, forum.category.space, [forum.thread])
+    counts, unread = reading.thread_list_state(user, forum.category.space, [forum.thread])
     return counts[forum.thread.id], forum.thread.id in unread
 
 
 def test_a_hidden_reply_counts_and_is_unread_only_for_moderators_and_its_author(world, forum):
     for person in (world.member2, world.moderator):
-        services.mark_read(person, forum.thread, forum.first.id)
+        reading.mark_read(person, forum.thread, forum.first.id)
     post = services.reply(forum.thread, world.member, "Un message à masquer", "fr").post
     db.session.commit()
-    services.set_hidden(post, world.moderator)
+    moderation.set_hidden(post, world.moderator)
     db.session.commit()
     assert _list_state(world.member2, forum) == (1, False)
     assert _list_state(world.moderator, forum) == (2, True)
@@ -126,7 +126,7 @@ def test_a_hidden_reply_counts_and_is_unread_only_for_moderators_and_its_author(
 
 
 def test_a_deleted_reply_is_unread_and_counted_for_nobody(world, forum):
-    services.mark_read(world.moderator, forum.thread, forum.first.id)
+    reading.mark_read(world.moderator, forum.thread, forum.first.id)
     post = services.reply(forum.thread, world.member2, "Un message retiré", "fr").post
     db.session.commit()
     services.delete_post(post, world.member2)
@@ -138,7 +138,7 @@ def test_a_deleted_reply_is_unread_and_counted_for_nobody(world, forum):
 def test_the_category_page_shows_the_reader_s_own_count(client, auth, world, forum):
     post = services.reply(forum.thread, world.member2, "Un message à masquer", "fr").post
     db.session.commit()
-    services.set_hidden(post, world.moderator)
+    moderation.set_hidden(post, world.moderator)
     db.session.commit()
     auth.login(world.member.email)
     assert "1 message" in client.get(f"/forums/categories/{forum.category.id}").get_data(as_text=True)
@@ -150,11 +150,11 @@ def test_the_category_page_shows_the_reader_s_own_count(client, auth, world, for
 def test_opening_a_thread_with_only_a_hidden_new_reply_moves_the_author_s_mark_past_it(client, auth, world, forum):
     post = services.reply(forum.thread, world.member2, "Un message à masquer", "fr").post
     db.session.commit()
-    services.set_hidden(post, world.moderator)
+    moderation.set_hidden(post, world.moderator)
     db.session.commit()
     auth.login(world.moderator.email)
     client.get(f"/forums/threads/{forum.thread.id}")
-    assert services.read_mark(world.moderator, forum.thread) == post.id
+    assert reading.read_mark(world.moderator, forum.thread) == post.id
 
 
 def test_mentions_of_people_of_the_space_are_highlighted_in_the_rendered_post(world, forum):

@@ -4,7 +4,7 @@ from html.parser import HTMLParser
 import pytest
 
 from sociallab.extensions import db
-from sociallab.forums import services
+from sociallab.forums import moderation, services
 from tests import factories
 from tests.querycount import count_queries
 
@@ -133,7 +133,7 @@ def test_thread_list_issues_the_same_queries_for_3_and_25_threads(client, auth, 
             thread, _published = services.create_thread(category, f"Fil {i}", "Premier", world.member, "fr")
             reply = services.reply(thread, world.member2, "Réponse", "fr").post
             if i % 2:
-                services.set_hidden(reply, world.moderator)
+                moderation.set_hidden(reply, world.moderator)
         db.session.commit()
         return category.id
 

@@ -1,6 +1,6 @@
 """Reading and writing in the forums: threads, replies, quotes, edits, deletion, preview."""
 from sociallab.extensions import db
-from sociallab.forums import services
+from sociallab.forums import moderation, services
 from sociallab.forums.models import Post, PostRevision, Thread
 from tests.conftest import csrf_token_from, post_form
 from tests.forums.conftest import reply_through_form
@@ -137,7 +137,7 @@ def test_redacted_text_publishes_without_warning(client, auth, world, forum):
 
 
 def test_locked_thread_refuses_replies_but_not_from_moderators(client, auth, world, forum):
-    services.set_thread_state(forum.thread, world.moderator, locked=True)
+    moderation.set_thread_state(forum.thread, world.moderator, locked=True)
     db.session.commit()
     auth.login(world.member2.email)
     assert reply_through_form(client, forum.thread, "Encore un mot").status_code == 403

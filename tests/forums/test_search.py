@@ -1,7 +1,7 @@
 """Threads and posts are found by search, only by those who may read them."""
 from sociallab import search
 from sociallab.extensions import db
-from sociallab.forums import services
+from sociallab.forums import moderation, services
 
 
 def ids(user, text):
@@ -19,7 +19,7 @@ def test_posts_are_found_by_readers_of_the_space_only(world, forum):
 def test_hidden_post_is_found_by_moderators_and_author_only_and_deleted_by_nobody(world, forum):
     post = services.reply(forum.thread, world.member2, "Un passage sensible inattendu", "fr").post
     db.session.commit()
-    services.set_hidden(post, world.moderator)
+    moderation.set_hidden(post, world.moderator)
     db.session.commit()
     assert f"post:{post.id}" not in ids(world.member, "inattendu")
     assert f"post:{post.id}" in ids(world.member2, "inattendu")
@@ -40,7 +40,7 @@ def test_editing_the_first_post_refreshes_the_thread_in_search(world, forum):
 def test_hiding_the_first_post_takes_its_text_out_of_the_thread_entry(world, forum):
     services.edit_post(forum.first, world.member, "Un atelier avec un tambour", "fr")
     db.session.commit()
-    services.set_hidden(forum.first, world.moderator)
+    moderation.set_hidden(forum.first, world.moderator)
     db.session.commit()
     assert f"thread:{forum.thread.id}" not in ids(world.member2, "tambour")
 
