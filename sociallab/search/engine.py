@@ -1,31 +1,25 @@
-"""The Whoosh index behind sociallab.search: one writer at a time, one shared, refreshed searcher."""
+"""The Whoosh index behind sociallab.search: writing documents (one writer at a time) and searching
+them within what a person may read (one shared, refreshed searcher)."""
 import fcntl
 import hashlib
 import logging
-import math
 import os
 import threading
 import time
 from collections import OrderedDict
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from datetime import time as dtime
 
-from markupsafe import Markup, escape
 from whoosh import index as whoosh_index
-from whoosh import qparser, scoring, sorting
+from whoosh import qparser, sorting
 from whoosh import query as wq
-from whoosh.codec.base import Automata
-from whoosh.highlight import (
-    ContextFragmenter,
-    Highlighter,
-    HtmlFormatter,
-    WholeFragmenter,
-)
 from whoosh.searching import ResultsPage
 from whoosh.writing import CLEAR
 
-from sociallab.search.schema import LANGUAGES, build_schema, text_fields
+from sociallab.search.readable import Readable, ReadableBM25F
+from sociallab.search.results import SearchResults, facet_counts, to_hit
+from sociallab.search.schema import FACETS, LANGUAGES, build_schema, facet_column, text_fields
+from sociallab.search.suggestions import suggest
 from sociallab.search.text import plain_text
 
 log = logging.getLogger(__name__)
@@ -42,12 +36,6 @@ WRITE_TIMEOUT_S = 60.0
 FOREIGN_CHANGES_CHECK_S = 1.0
 
 FILTER_CACHE_SIZE = 256
-# Spelling: edits allowed between a typed word and a suggestion, letters at the start it keeps
-# (a typo is rarely the first letter, and keeping it makes looking up near words several times
-# faster), and readable items read to find the suggested word as it is written.
-SUGGESTION_DISTANCE = 2
-SUGGESTION_PREFIX = 1
-SUGGESTION_SAMPLES = 3
 
 # Bulk rebuilds: memory per writer before postings spill to sorted runs on disk (spilling and
 # merging the runs was what made a 50,000-item rebuild slow), and documents per job file
@@ -61,50 +49,14 @@ def bulk_procs():
     builds the documents and writes job files; each child analyses and writes a segment)."""
     return 2 if (os.cpu_count() or 1) >= 2 else 1
 
-FACETS = ("space", "countries", "themes", "type", "lang", "year")
+
 # Filter names in URLs → index field.
 FILTER_FIELDS = {"space": "space", "country": "countries", "theme": "themes", "type": "type",
                  "lang": "lang", "year": "year"}
 
 
-# Whoosh's HtmlFormatter escapes the text around the marks it adds.
-SNIPPETS = Highlighter(fragmenter=ContextFragmenter(maxchars=220, surround=60),
-                       formatter=HtmlFormatter(tagname="mark", between=" … "))
-TITLES = Highlighter(fragmenter=WholeFragmenter(), formatter=HtmlFormatter(tagname="mark"))
-
-
 class QueryError(ValueError):
     """The query text could not be understood."""
-
-
-@dataclass
-class Hit:
-    id: str
-    type: str
-    title: Markup
-    url: str
-    space_id: int | None
-    lang: str
-    created_at: datetime | None
-    snippet: Markup
-    countries: list = field(default_factory=list)
-    themes: list = field(default_factory=list)
-
-
-@dataclass
-class SearchResults:
-    text: str = ""
-    hits: list = field(default_factory=list)
-    total: int = 0
-    page: int = 1
-    pages: int = 0
-    facets: dict = field(default_factory=dict)  # facet name → [(value, count)], most first
-    suggestion: str | None = None
-    error: str | None = None
-
-    @property
-    def has_next(self):
-        return self.page < self.pages
 
 
 def _digest(document):
@@ -337,7 +289,8 @@ class SearchEngine:
                 return results
             self._run(searcher, user_query, readable, results, pagelen)
             if results.total < 3:
-                results.suggestion = self._suggest(searcher, text, readable, results.total)
+                _parser, spelling = self._parsers()
+                results.suggestion = suggest(searcher, spelling, text, readable, results.total)
         return results
 
     def _readable(self, searcher, tokens, filters):
@@ -356,8 +309,7 @@ class SearchEngine:
     def _run(self, searcher, user_query, readable, results, pagelen):
         facets = sorting.Facets()
         for name in FACETS:
-            column = f"{name}_facet" if name in ("countries", "themes") else name
-            facets.add_field(column)
+            facets.add_field(facet_column(name))
         collector = searcher.collector(limit=results.page * pagelen, filter=readable.docs, groupedby=facets,
                                        maptype=sorting.Count)
         searcher.search_with_collector(user_query, collector,
@@ -366,166 +318,8 @@ class SearchEngine:
         results.total = page.total
         results.pages = (page.total + pagelen - 1) // pagelen
         results.page = page.pagenum
-        results.facets = _facet_counts(page.results)
-        for hit in page:
-            results.hits.append(_hit(hit))
-
-    def _suggest(self, searcher, text, readable, found):
-        """A corrected query that finds more of what this person may read, else None.
-
-        Whether a typed word is known, which words are near it and how often they occur are all
-        counted in the readable items only: a word written only where the person cannot read gets
-        the answer of a word written nowhere. Corrections are tried with each language's analyzer;
-        the word shown for a corrected stem is taken from the text of readable items.
-        """
-        _parser, spelling = self._parsers()
-        candidates = []
-        for lang, parser in spelling.items():
-            fieldname = f"body_{lang}"
-            try:
-                parsed = parser.parse(text)
-            except Exception:  # noqa: BLE001 — the main parser understood it; this one may not
-                return None
-            # Short words are too often right already ("en", "and") to be worth correcting.
-            unknown = [t for f, t in parsed.iter_all_terms()
-                       if f == fieldname and len(t) >= 4 and not readable.doc_frequency(f, t)]
-            if not unknown:
-                return None  # every word is known in this language: nothing is misspelled
-            candidates.append((fieldname, parsed, unknown))
-        best = None
-        for fieldname, parsed, unknown in candidates:
-            try:
-                suggestion = self._suggest_in(searcher, fieldname, parsed, unknown, text, readable)
-            except Exception:  # a suggestion is a nicety; never let it break the results
-                log.exception("spelling suggestion failed for %r", text)
-                continue
-            if suggestion and suggestion[1] > found and (best is None or suggestion[1] > best[1]):
-                best = suggestion
-        return best[0] if best else None
-
-    def _suggest_in(self, searcher, fieldname, parsed, unknown, text, readable):
-        changes = {}
-        for word in dict.fromkeys(unknown):
-            nearest = _nearest_readable_term(searcher, fieldname, word, readable)
-            if nearest is not None:
-                changes[word] = nearest
-        if not changes:
-            return None
-        corrected = parsed
-        for old, new in changes.items():
-            corrected = corrected.replace(fieldname, old, new)
-        collector = searcher.collector(limit=None, filter=readable.docs, scored=False)
-        searcher.search_with_collector(corrected, collector)
-        matches = collector.results()
-        if matches.is_empty():
-            return None
-        analyzer = searcher.schema[fieldname].analyzer
-        # How each corrected stem is written in the readable items that hold it, most usual first.
-        forms = {}
-        for docnum in sorted(matches.docs())[:SUGGESTION_SAMPLES]:
-            stored = searcher.stored_fields(docnum)
-            sample = f"{stored.get('stored_title', '')} {stored.get('stored_body', '')}"
-            for token in analyzer(sample, keeporiginal=True, removestops=True):
-                if token.text in changes.values():
-                    counts = forms.setdefault(token.text, {})
-                    original = token.original.lower()
-                    counts[original] = counts.get(original, 0) + 1
-        readable_words = {stem: min(counts, key=lambda form: (-counts[form], form)) for stem, counts in forms.items()}
-        pieces, last = [], 0
-        for token in analyzer(text, keeporiginal=True, chars=True, removestops=True):
-            replacement = readable_words.get(changes.get(token.text))
-            if replacement is None:
-                if token.text in changes:
-                    return None  # a correction we cannot show in readable words
-                continue
-            pieces += [text[last:token.startchar], replacement]
-            last = token.endchar
-        suggestion = "".join(pieces) + text[last:]
-        return (suggestion, len(matches)) if suggestion.strip().lower() != text.strip().lower() else None
-
-
-class Readable:
-    """The items one person may find under the chosen filters (a document set of the current
-    searcher), and the collection figures search derives counted in those items alone."""
-
-    # Words remembered per person between two index changes (a few per query).
-    MAX_FREQUENCIES = 4096
-
-    def __init__(self, searcher, docs):
-        self.searcher = searcher
-        self.docs = docs
-        self.count = len(docs)
-        self._frequencies = {}
-
-    def doc_frequency(self, fieldname, text):
-        """How many readable items hold the term."""
-        key = (fieldname, text)
-        count = self._frequencies.get(key)
-        if count is None:
-            docs, count = self.docs, 0
-            for leaf, offset in self.searcher.leaf_searchers():
-                reader = leaf.reader()
-                if key in reader:
-                    count += sum(1 for docnum in reader.postings(fieldname, text).all_ids() if docnum + offset in docs)
-            if len(self._frequencies) >= self.MAX_FREQUENCIES:
-                self._frequencies.clear()
-            self._frequencies[key] = count
-        return count
-
-
-# BM25 scales a term's weight by the length of the item against an average length. The average
-# over the index would move with every item written anywhere (and tell a reader, through the
-# order of their results, how much is written where they cannot read); the average over each
-# person's readable items would have to be summed per person after every change. A fixed typical
-# length (in indexed words: title twice and body, stop words left out) stands in for it.
-TYPICAL_LENGTH = 120
-
-
-class ReadableBM25F(scoring.BM25F):
-    """BM25F whose word rarity (idf) is counted in the person's readable items only."""
-
-    def __init__(self, readable):
-        super().__init__()
-        self.readable = readable
-
-    def idf(self, searcher, fieldname, text):
-        return math.log(self.readable.count / (self.readable.doc_frequency(fieldname, text) + 1)) + 1
-
-    def scorer(self, searcher, fieldname, text, qf=1):
-        if not searcher.schema[fieldname].scorable:
-            return scoring.WeightScorer.for_(searcher, fieldname, text)
-        return _ReadableBM25FScorer(searcher, fieldname, text, self.idf(searcher, fieldname, text), self.B, self.K1,
-                                    qf)
-
-
-class _ReadableBM25FScorer(scoring.BM25FScorer):
-    def __init__(self, searcher, fieldname, text, idf, B, K1, qf=1):
-        # Not BM25FScorer.__init__: it takes the idf and average length of the whole index.
-        self.idf, self.avgfl = idf, TYPICAL_LENGTH
-        self.B, self.K1, self.qf = B, K1, qf
-        self.setup(searcher, fieldname, text)
-
-
-def _nearest_readable_term(searcher, fieldname, word, readable):
-    """The term that most readable items hold among those nearest to `word` (one edit away, else
-    two; ties: alphabetical), else None.
-
-    One edit is looked up first because walking the terms within two edits costs several times
-    more, and a typo is most often a single edit.
-    """
-    seen = set()
-    for edits in range(1, SUGGESTION_DISTANCE + 1):
-        # What Whoosh's terms_within does per segment, with the automaton built once for all.
-        automaton = Automata.levenshtein_dfa(word, edits, SUGGESTION_PREFIX)
-        near = set()
-        for leaf, _offset in searcher.leaf_searchers():
-            near.update(Automata.find_matches(automaton, leaf.reader().cursor(fieldname)))
-        near -= seen | {word}
-        seen |= near
-        held = [(count, term) for term in near if (count := readable.doc_frequency(fieldname, term))]
-        if held:
-            return min(held, key=lambda item: (-item[0], item[1]))[1]
-    return None
+        results.facets = facet_counts(page.results)
+        results.hits.extend(to_hit(hit) for hit in page)
 
 
 def _with_cached_columns(searcher):
@@ -581,53 +375,6 @@ def _as_datetime(value, end_of_day=False):
     if isinstance(value, date):
         return datetime.combine(value, dtime.max if end_of_day else dtime.min)
     return None
-
-
-def _facet_counts(whoosh_results):
-    facets = {}
-    for name in FACETS:
-        column = f"{name}_facet" if name in ("countries", "themes") else name
-        counts = {}
-        for key, count in whoosh_results.groups(column).items():
-            # List facets are stored joined; a document counts once for each of its values.
-            for value in (key.split(",") if name in ("countries", "themes") else [key]):
-                if value:
-                    counts[value] = counts.get(value, 0) + count
-        facets[name] = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    return facets
-
-
-def _hit(hit):
-    fields = hit.fields()
-    lang = fields.get("lang") or ""
-    stored_body = fields.get("stored_body") or ""
-    title = fields.get("stored_title") or ""
-    snippet = ""
-    languages = [lang] if lang in LANGUAGES else list(LANGUAGES)
-    for fieldname in (f"body_{code}" for code in languages):
-        snippet = SNIPPETS.highlight_hit(hit, fieldname, text=stored_body, top=2)
-        if snippet:
-            break
-    if not snippet:
-        snippet = escape(stored_body[:220] + ("…" if len(stored_body) > 220 else ""))
-    highlighted_title = ""
-    for fieldname in (f"body_{code}" for code in languages):
-        highlighted_title = TITLES.highlight_hit(hit, fieldname, text=title, top=1) if title else ""
-        if highlighted_title:
-            break
-    space = fields.get("space")
-    return Hit(
-        id=fields["id"],
-        type=fields.get("type") or "",
-        title=Markup(highlighted_title) if highlighted_title else escape(title),  # nosec B704 # escaped by HtmlFormatter
-        url=fields.get("url") or "",
-        space_id=int(space) if space and space.isdigit() else None,
-        lang=lang,
-        created_at=fields.get("created"),
-        snippet=Markup(snippet),  # nosec B704 # HtmlFormatter escapes all but its <mark>
-        countries=[c for c in (fields.get("countries") or "").split(",") if c],
-        themes=[t for t in (fields.get("themes") or "").split(",") if t],
-    )
 
 
 def _abandon(writer):

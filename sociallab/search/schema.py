@@ -15,6 +15,10 @@ TOKENS = r"\w+(?:\.?\w+)*"
 # Longer "words" (encoded data, runs of one letter) are left out of the index: no one searches
 # for them, and stemming one of 100,000 characters took a tenth of a second.
 MAX_WORD_CHARS = 60
+# The facets counted for every search, in the order a page lists them; list facets (an item has
+# several countries or themes) are counted from a column holding the item's values joined.
+FACETS = ("space", "countries", "themes", "type", "lang", "year")
+LIST_FACETS = ("countries", "themes")
 
 
 def stemming_analyzer(lang):
@@ -33,7 +37,7 @@ def build_schema():
     A query is analysed by all three languages' analyzers (one field each), so "enfants" meets
     French items through French stemming and "hearings" English ones through English stemming.
     There is no separate unstemmed copy of the text: it would double indexing time, and
-    suggestions recover readable words from the stored text instead (see engine._suggest).
+    suggestions recover readable words from the stored text instead (see suggestions.py).
     """
     fields = {
         "id": ID(stored=True, unique=True),
@@ -65,3 +69,8 @@ def build_schema():
 def text_fields():
     """The fields a query searches: one per language."""
     return [f"body_{code}" for code in LANGUAGES]
+
+
+def facet_column(name):
+    """The sortable column a facet is counted from."""
+    return f"{name}_facet" if name in LIST_FACETS else name
