@@ -5,8 +5,8 @@ from contextlib import contextmanager
 from types import SimpleNamespace
 
 import pytest
-from flask import g
-from flask.testing import FlaskClient
+from flask.ctx import RequestContext
+from flask.globals import _cv_app
 from sqlalchemy import text
 
 import config
@@ -48,21 +48,42 @@ def _reset_database(app):
             connection.execute(text(f'ALTER SEQUENCE "{sequence}" RESTART'))
 
 
-class IsolatedClient(FlaskClient):
-    """A test client whose requests do not share `g` with the test's own app context.
+class OwnGlobalsRequestContext(RequestContext):
+    """A request context with a `g` of its own, as every request and socket event has in production.
 
-    In production every request has its own app context; here the test keeps one pushed so it
-    can use the database, and Flask would reuse it (with the signed-in user cached in `g`).
+    Flask (and Flask-SocketIO, for each socket event) reuses an app context already pushed for the
+    same app instead of pushing a new one, and with it `g`, where the signed-in person and their
+    roles are cached. The test keeps one pushed to use the database, so each request or event is
+    given a new `g` while it runs, and the test a new one after it, since the request may have
+    changed what the test had cached. The database session stays the test's: the test sees what a
+    request wrote.
     """
 
-    def open(self, *args, **kwargs):
-        for key in list(vars(g)):
-            g.pop(key)
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._shared_app_contexts = []  # one entry per push: a context may be pushed again
+
+    def push(self):
+        outer = _cv_app.get(None)
+        shared = outer if outer is not None and outer.app is self.app else None
+        if shared is not None:
+            shared.g = self.app.app_ctx_globals_class()
+        self._shared_app_contexts.append(shared)
+        super().push()
+
+    def pop(self, *args, **kwargs):
         try:
-            return super().open(*args, **kwargs)
+            super().pop(*args, **kwargs)
         finally:
-            for key in list(vars(g)):
-                g.pop(key)
+            shared = self._shared_app_contexts.pop()
+            if shared is not None:
+                shared.g = self.app.app_ctx_globals_class()
+
+
+def own_request_globals(app):
+    """Every request, test request and socket event of `app` gets its own `g` (see above)."""
+    app.request_context = lambda environ: OwnGlobalsRequestContext(app, environ)
+    return app
 
 
 def make_app(tmp_path, **settings):
@@ -70,8 +91,7 @@ def make_app(tmp_path, **settings):
     settings = {"SEARCH_INDEX_DIR": str(tmp_path / "index"), "UPLOAD_DIR": str(tmp_path / "uploads"),
                 **settings}
     app = create_app(type("Config", (config.TestConfig,), settings))
-    app.test_client_class = IsolatedClient
-    return app
+    return own_request_globals(app)
 
 
 @contextmanager

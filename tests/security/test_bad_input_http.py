@@ -50,7 +50,7 @@ from sociallab.extensions import db
 from tests import factories
 from tests.access_tables import LOGIN, all_rows, setup_all
 from tests.access_tables import modules as access_modules
-from tests.conftest import CSRF_RE, IsolatedClient, _reset_database
+from tests.conftest import CSRF_RE, _reset_database, own_request_globals
 
 EXAMPLES = int(os.environ.get("BAD_INPUT_EXAMPLES", "0"))  # 0: by route (see examples())
 MIN_INPUTS = 200
@@ -491,7 +491,7 @@ def walk(tmp_path_factory):
         UPLOAD_DIR = str(tmp / "uploads")
 
     app = create_app(Config)
-    app.test_client_class = IsolatedClient
+    own_request_globals(app)
     # A search index lock left held is logged (and fails the walk) when the wait ends: one second
     # tells as much as the minute a real server waits for another process's commit.
     monkeypatch = pytest.MonkeyPatch()
