@@ -8,12 +8,14 @@ from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.orm import joinedload
 from sqlalchemy.pool import StaticPool
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config as config_module
-from sociallab import http_input
+from sociallab import commands, http_input, i18n, permissions
+from sociallab.accounts.models import User
+from sociallab.content import render_markdown
 from sociallab.extensions import (
     babel,
     csrf,
@@ -23,6 +25,13 @@ from sociallab.extensions import (
     migrate,
     socketio,
 )
+from sociallab.i18n import select_locale, select_timezone
+from sociallab.notifications.services import unread_count
+from sociallab.spaces.models import Organisation
+
+# The rules every domain's templates use; each domain registers its own in its init_app.
+CORE_RULES = (permissions.can_read_space, permissions.can_moderate, permissions.can_facilitate,
+              permissions.can_invite, permissions.is_admin, permissions.is_space_member)
 
 
 def create_app(config=None):
@@ -40,11 +49,12 @@ def create_app(config=None):
     register_extensions(app)
     # Before the blueprints: a rule takes its converters from the map when it is added.
     http_input.init_app(app)
-    register_blueprints(app)
+    # Before the domains, which add their commands to the group.
+    commands.init_app(app)
+    register_template_helpers(app)
+    register_domains(app)
     register_errorhandlers(app)
     register_request_hooks(app)
-    register_template_helpers(app)
-    register_commands(app)
     return app
 
 
@@ -63,7 +73,6 @@ def _configure_database(app):
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
-@event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record):
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         cursor = dbapi_connection.cursor()
@@ -74,8 +83,10 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
 
 
 def register_extensions(app):
-    from sociallab.i18n import select_locale, select_timezone
     db.init_app(app)
+    with app.app_context():
+        # This app's engine only: another app of the same process (a test's) keeps its own settings.
+        event.listen(db.engine, "connect", _sqlite_pragmas)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"),
                      render_as_batch=True, compare_type=True)
     csrf.init_app(app)
@@ -91,10 +102,6 @@ def register_extensions(app):
 
     @login_manager.user_loader
     def load_user(session_id):
-        from sqlalchemy.orm import joinedload
-
-        from sociallab.accounts.models import User
-        from sociallab.spaces.models import Organisation
         user_id, _sep, token = (session_id or "").partition(":")
         if not user_id.isdigit() or not token:
             return None
@@ -107,7 +114,8 @@ def register_extensions(app):
         return user
 
 
-def register_blueprints(app):
+def register_domains(app):
+    """Let every domain of config.DOMAINS register what it brings (blueprint, helpers, commands…)."""
     for name in config_module.DOMAINS:
         package = importlib.import_module(f"sociallab.{name}")
         if hasattr(package, "init_app"):
@@ -181,23 +189,14 @@ def register_request_hooks(app):
 
 
 def register_template_helpers(app):
-    from sociallab import permissions
-    from sociallab.content import render_markdown
-    from sociallab.i18n import LANGUAGE_NAMES, current_language, format_when
-
-    app.jinja_env.filters["markdown"] = render_markdown
-    app.jinja_env.filters["when"] = format_when
+    app.add_template_filter(render_markdown, "markdown")
     app.jinja_env.add_extension("jinja2.ext.do")
+    i18n.init_app(app)
+    for rule in CORE_RULES:
+        app.add_template_global(rule)
+    app.add_template_global(app.view_functions.__contains__, "has_endpoint")
 
     @app.context_processor
-    def helpers():
-        from sociallab.notifications.services import unread_count
-        count = unread_count(current_user) if current_user.is_authenticated else 0
-        return dict(permissions.TEMPLATE_HELPERS, current_language=current_language,
-                    LANGUAGE_NAMES=LANGUAGE_NAMES, unread_notifications=count,
-                    has_endpoint=app.view_functions.__contains__)
-
-
-def register_commands(app):
-    from sociallab.commands import cli
-    app.cli.add_command(cli)
+    def unread_notifications():
+        # Per page: the bell's count changes between requests.
+        return {"unread_notifications": unread_count(current_user) if current_user.is_authenticated else 0}

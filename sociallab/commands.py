@@ -1,4 +1,5 @@
-"""The `flask sociallab …` command group; each domain adds its commands to `cli`."""
+"""The `flask sociallab …` command group of each app, with the core's commands; domains add theirs."""
+import os
 import socket
 
 import click
@@ -6,13 +7,28 @@ from flask import current_app
 from flask.cli import AppGroup
 from werkzeug.serving import WSGIRequestHandler
 
-cli = AppGroup("sociallab", help="Sociallab administration commands.")
+from sociallab.demo import seed_demo
+from sociallab.extensions import socketio
+
+GROUP = "sociallab"
 
 
-@cli.command("seed-demo")
+def init_app(app):
+    """Give `app` its own `flask sociallab` group, holding the core's commands."""
+    group = AppGroup(GROUP, help="Sociallab administration commands.")
+    app.cli.add_command(group)
+    add_commands(app, seed_demo_command, serve_command)
+
+
+def add_commands(app, *commands):
+    """Add click commands to `app`'s `flask sociallab` group (called from each domain's init_app)."""
+    for command in commands:
+        app.cli.commands[GROUP].add_command(command)
+
+
+@click.command("seed-demo")
 def seed_demo_command():
     """Load the demo regions, countries, spaces, partners and accounts (safe to run again)."""
-    from sociallab.demo import seed_demo
     accounts = seed_demo()
     password = current_app.config["DEMO_PASSWORD"]
     click.echo(f"Demo accounts (password: {password}):")
@@ -32,14 +48,11 @@ class NoDelayRequestHandler(WSGIRequestHandler):
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
 
-@cli.command("serve")
+@click.command("serve")
 @click.option("--host", default="127.0.0.1")
 @click.option("--port", default=5000, type=int)
 def serve_command(host, port):
     """Serve the platform with its Socket.IO server (development; production: gunicorn.conf.py)."""
-    import os
-
-    from sociallab.extensions import socketio
     # Flask refuses app.run() inside its own CLI; this command is meant to serve.
     os.environ.pop("FLASK_RUN_FROM_CLI", None)
     click.echo(f"Sociallab is on http://{host}:{port}")

@@ -1,9 +1,9 @@
-"""Language and time-zone choice for each request, and localised formatting helpers."""
+"""Language and time-zone choice for each request, and localised formatting helpers and filters."""
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from flask import current_app, has_request_context, request, session
-from flask_babel import format_datetime, get_locale, get_timezone
+from flask import current_app, g, has_request_context, request, session
+from flask_babel import format_date, format_datetime, format_number, format_percent, get_locale, get_timezone
 from flask_login import current_user
 
 LANGUAGE_NAMES = {"fr": "Français", "en": "English", "es": "Español"}
@@ -74,6 +74,36 @@ def format_when(value, format="medium"):
     if value is None:
         return ""
     return f"{format_datetime(as_utc(value), format)} ({get_timezone()})"
+
+
+def format_number_filter(value):
+    """A number in the reader's locale (the `format_number` filter)."""
+    # A dashboard shows each figure several times (chart, text alternative, table): format once.
+    cache = g.setdefault("_formatted_numbers", {})
+    value = value or 0
+    if value not in cache:
+        cache[value] = format_number(value)
+    return cache[value]
+
+
+def share_filter(whole_percent):
+    """A whole percentage (already rounded by the roll-ups) in the reader's locale: "61 %"."""
+    return "—" if whole_percent is None else format_percent(whole_percent / 100)
+
+
+def format_day_filter(value, format="medium"):
+    """A date in the reader's locale, empty for none (the `format_day` filter)."""
+    return format_date(value, format) if value else ""
+
+
+def init_app(app):
+    """The language and formatting helpers every template may use."""
+    app.add_template_filter(format_when, "when")
+    app.add_template_filter(format_number_filter, "format_number")
+    app.add_template_filter(share_filter, "share")
+    app.add_template_filter(format_day_filter, "format_day")
+    app.add_template_global(current_language)
+    app.add_template_global(LANGUAGE_NAMES, "LANGUAGE_NAMES")
 
 
 def utcnow():

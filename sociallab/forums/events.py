@@ -5,6 +5,7 @@ from flask_socketio import join_room
 
 from sociallab import payloads, permissions
 from sociallab.extensions import db, socketio
+from sociallab.forums.models import Post, Thread
 
 NAMESPACE = "/forums"
 
@@ -16,7 +17,6 @@ def room_for(thread):
     return f"thread-{thread.id}-space-{thread.space_id}"
 
 
-@socketio.on("connect", namespace=NAMESPACE)
 @payloads.lifecycle
 def connect(auth=None):
     if not permissions.is_signed_in():
@@ -26,7 +26,6 @@ def connect(auth=None):
 MISSED_MAX = 50
 
 
-@socketio.on("join", namespace=NAMESPACE)
 @payloads.event({"thread": payloads.integer(minimum=1), "after": payloads.integer()})
 def join(data):
     """Join a thread's room; the acknowledgement says whether it was allowed.
@@ -36,7 +35,6 @@ def join(data):
     reader may see), so a dropped connection loses nothing. Beyond MISSED_MAX, `more` tells
     the page to offer a reload instead.
     """
-    from sociallab.forums.models import Post, Thread
     thread_id, after = data["thread"], data["after"]
     thread = db.session.get(Thread, thread_id) if thread_id else None
     if thread is None or not permissions.is_signed_in() or not permissions.can_read_space(thread.space):
@@ -66,3 +64,9 @@ def broadcast_post(post):
     the reader's own permissions decide what they see.
     """
     socketio.emit("post", _message(post), namespace=NAMESPACE, to=room_for(post.thread))
+
+
+def init_app(app):
+    """Listen to the namespace on the Socket.IO server of `app` (each app has its own)."""
+    socketio.on_event("connect", connect, namespace=NAMESPACE)
+    socketio.on_event("join", join, namespace=NAMESPACE)

@@ -9,13 +9,12 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    inspect,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from sociallab.content import highlight_mentions, render_markdown
 from sociallab.extensions import db
 from sociallab.i18n import utcnow
-from sociallab.search.mixin import SearchableMixin
 
 TITLE_MAX = 200
 BODY_MAX = 20000
@@ -38,13 +37,12 @@ class Category(db.Model):
     space = relationship("Space")
 
 
-class Thread(SearchableMixin, db.Model):
+class Thread(db.Model):
     """A conversation. Without a category it is a discussion embedded in another page.
 
     A discussion (an initiative's comments, for example) has `category_id` None and a
     `return_url`: the page that shows it, where replies send the reader back.
     """
-    search_type = "thread"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     space_id: Mapped[int] = mapped_column(ForeignKey("space.id", ondelete="CASCADE"), index=True)
@@ -78,34 +76,6 @@ class Thread(SearchableMixin, db.Model):
     def is_discussion(self):
         return self.category_id is None and self.return_url is not None
 
-    @classmethod
-    def search_load_options(cls):
-        # A rebuild reads every post anyway; loading them per batch of threads gives each
-        # thread its first post without a query per thread.
-        return (selectinload(cls.posts), selectinload(cls.space))
-
-    def _first_post(self):
-        if "posts" not in inspect(self).unloaded:
-            return self.posts[0] if self.posts else None
-        return db.session.scalar(db.select(Post).where(Post.thread_id == self.id).order_by(Post.id).limit(1))
-
-    def search_document(self):
-        from sociallab.permissions import audience_tokens_for_item
-        first = self._first_post()
-        return {
-            "id": self.search_id(),
-            "type": self.search_type,
-            "title": self.title,
-            "body": first.body if first is not None and first.is_public else "",
-            "lang": self.lang,
-            "space_id": self.space_id,
-            "countries": [self.space.country.iso2] if self.space and self.space.country else [],
-            "themes": [],
-            "created_at": self.created_at,
-            "url": self.url,
-            "audience": audience_tokens_for_item(self.space_id),
-        }
-
     @property
     def url(self):
         if self.is_discussion:
@@ -113,9 +83,8 @@ class Thread(SearchableMixin, db.Model):
         return f"/forums/threads/{self.id}"
 
 
-class Post(SearchableMixin, db.Model):
+class Post(db.Model):
     """One message of a thread. Deleting or hiding keeps the row: moderators still see it."""
-    search_type = "post"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     thread_id: Mapped[int] = mapped_column(ForeignKey("thread.id", ondelete="CASCADE"), index=True)
@@ -166,35 +135,9 @@ class Post(SearchableMixin, db.Model):
     def url(self):
         return f"{self.thread.url}#{self.anchor}"
 
-    def search_document(self):
-        from sociallab.permissions import audience_tokens_for_item
-        if self.is_deleted:
-            return None
-        thread = self.thread
-        if self.is_hidden:
-            audience = audience_tokens_for_item(thread.space_id, visibility="moderators",
-                                                author_id=self.author_id)
-        else:
-            audience = audience_tokens_for_item(thread.space_id)
-        space = thread.space
-        return {
-            "id": self.search_id(),
-            "type": self.search_type,
-            "title": thread.title,
-            "body": self.body,
-            "lang": self.lang,
-            "space_id": thread.space_id,
-            "countries": [space.country.iso2] if space and space.country else [],
-            "themes": [],
-            "created_at": self.created_at,
-            "url": self.url,
-            "audience": audience,
-        }
-
 
 def render_post_html(body, mentions=()):
     """A post's stored HTML: sanitised Markdown with the given @handles highlighted."""
-    from sociallab.content import highlight_mentions, render_markdown
     return highlight_mentions(str(render_markdown(body)), set(mentions))
 
 

@@ -1,18 +1,13 @@
-"""What forum templates need beyond the view's context: rules and discussion helpers."""
+"""What forum templates need beyond the view's context: discussion helpers (registered by forums.init_app)."""
 from babel.dates import format_datetime
 from flask import request
 from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from sociallab import permissions
 from sociallab.forums import services
 from sociallab.forums.forms import PostForm
 from sociallab.i18n import as_utc
-from sociallab.spaces.views import register_space_section
-
-for _name in permissions.FORUM_TEMPLATE_HELPERS:
-    permissions.template_helper(getattr(permissions, _name))
 
 
 def discussion_context(thread):
@@ -55,6 +50,3 @@ def init_app(app):
         app.add_template_global(helper)
     app.add_template_global(services.categories_of, "forum_categories")
     app.add_template_global(services.latest_threads, "forum_latest_threads")
-
-
-register_space_section("forums/_space_section.html", order=10)

@@ -1,12 +1,18 @@
 """Initiatives: experiments from idea to good practice, curated by moderators, with indicators."""
+from sociallab import permissions, spaces
+from sociallab.initiatives import notifications, search, views
+from sociallab.notifications.messages import register_kinds
 
-from sociallab import permissions
-
-for _name in permissions.INITIATIVE_TEMPLATE_HELPERS:
-    permissions.template_helper(getattr(permissions, _name))
-
-from sociallab.initiatives import models, notifications, views  # noqa: F401
+RULES = (permissions.can_read_initiative, permissions.can_create_initiative, permissions.can_edit_initiative,
+         permissions.can_curate, permissions.can_change_stage, permissions.can_view_review_queue)
+HELPERS = (views.initiative_filter_url, views.stage_label, views.initiative_status_label,
+           views.recent_initiatives)
 
 
 def init_app(app):
     app.register_blueprint(views.bp)
+    for helper in RULES + HELPERS:
+        app.add_template_global(helper)
+    spaces.add_section(app, "initiatives/_space_section.html", order=20)
+    register_kinds(app, notifications.KINDS)
+    search.init_app(app)

@@ -13,15 +13,12 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
-    inspect,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-from sqlalchemy.orm.base import NO_VALUE
 
 from sociallab.extensions import db
 from sociallab.forums import models as forum_models  # noqa: F401  (the comments live in a forums Thread)
 from sociallab.i18n import utcnow
-from sociallab.search.mixin import SearchableMixin
 
 initiative_theme = Table(
     "initiative_theme", db.metadata,
@@ -43,9 +40,8 @@ initiative_author = Table(
 )
 
 
-class Initiative(SearchableMixin, db.Model):
+class Initiative(db.Model):
     """An experimental project of one or more partners, from idea to good practice."""
-    search_type = "initiative"
 
     # Curation status (who may read it); the stage (where the experiment is) is separate.
     DRAFT, SUBMITTED, CHANGES_REQUESTED, PUBLISHED, ARCHIVED = (
@@ -115,34 +111,6 @@ class Initiative(SearchableMixin, db.Model):
     def is_public_good_practice(self):
         return self.featured and self.status == self.PUBLISHED
 
-    def search_document(self):
-        from sociallab.permissions import audience_tokens_for_item
-        if self.status in (self.DRAFT, self.CHANGES_REQUESTED, self.SUBMITTED):
-            audience = audience_tokens_for_item(self.space_id, "organisations",
-                                                organisation_ids=sorted(self.organisation_ids))
-            if self.submitted_at is None:
-                # Moderators see a draft only once it has been submitted (permissions.can_read_initiative).
-                audience = [t for t in audience if not t.startswith("mod:")]
-        else:
-            audience = audience_tokens_for_item(self.space_id, "members",
-                                                everyone=self.is_public_good_practice)
-        return {
-            "id": self.search_id(), "type": self.search_type, "title": self.title,
-            "body": "\n\n".join(filter(None, (self.summary, self.problem, self.approach, self.target_groups))),
-            "lang": self.lang, "space_id": self.space_id,
-            "countries": [c.iso2 for c in self.countries], "themes": [t.code for t in self.themes],
-            "created_at": self.created_at, "url": self.path, "audience": audience,
-        }
-
-    def search_dependents(self):
-        """Journal entries share the initiative's audience: re-index them when it changes.
-
-        Called inside a flush, where loading a relationship would corrupt the identity map; the
-        services that change the audience (curation, editing) load the journal beforehand.
-        """
-        loaded = inspect(self).attrs.journal.loaded_value
-        return [] if loaded is NO_VALUE else list(loaded)
-
     def __repr__(self):
         return f"<Initiative {self.id} {self.title!r}>"
 
@@ -154,9 +122,6 @@ class InitiativeCoLead(db.Model):
 
     initiative = relationship("Initiative", back_populates="co_leads")
     organisation = relationship("Organisation")
-
-    def search_dependents(self):
-        return [self.initiative]
 
 
 class StageChange(db.Model):
@@ -186,9 +151,8 @@ class ReviewEvent(db.Model):
     actor = relationship("User")
 
 
-class JournalEntry(SearchableMixin, db.Model):
+class JournalEntry(db.Model):
     """An experiment entry: what was tried, observed and adjusted."""
-    search_type = "journal"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     initiative_id: Mapped[int] = mapped_column(ForeignKey("initiative.id", ondelete="CASCADE"), index=True)
@@ -202,16 +166,6 @@ class JournalEntry(SearchableMixin, db.Model):
 
     initiative = relationship("Initiative", back_populates="journal")
     author = relationship("User")
-
-    def search_document(self):
-        document = self.initiative.search_document()
-        document.update({
-            "id": self.search_id(), "type": self.search_type, "title": self.initiative.title,
-            "body": "\n\n".join(filter(None, (self.tried, self.observed, self.adjusted))),
-            "lang": self.lang, "created_at": self.created_at,
-            "url": f"{self.initiative.path}#journal-{self.id}",
-        })
-        return document
 
 
 class Indicator(db.Model):

@@ -1,7 +1,5 @@
-"""How the initiatives' notifications read (registered with the notifications package)."""
+"""How the initiatives' notifications read (registered by initiatives.init_app)."""
 from flask_babel import lazy_gettext as _l
-
-from sociallab.notifications.messages import register
 
 KINDS = {
     "initiative.submitted": _l("%(actor)s submitted “%(title)s” for review."),
@@ -12,6 +10,3 @@ KINDS = {
     "initiative.archive": _l("“%(title)s” was archived by %(actor)s."),
     "initiative.restore": _l("“%(title)s” was restored by %(actor)s."),
 }
-
-for _kind, _message in KINDS.items():
-    register(_kind, _message)

@@ -1,15 +1,16 @@
 """Knowledge base: a space's library of resources, their translations and attached files."""
+from sociallab import permissions, spaces
+from sociallab.knowledge import search, views
+from sociallab.knowledge.forms import STATUS_LABELS, TYPE_LABELS
 
-from sociallab import permissions
-from sociallab.spaces.views import register_space_section
-
-for _name in permissions.KNOWLEDGE_TEMPLATE_HELPERS:
-    permissions.template_helper(getattr(permissions, _name))
-
-register_space_section("knowledge/_space_section.html", order=30)
-
-from sociallab.knowledge import models, views  # noqa: F401
+RULES = (permissions.can_read_resource, permissions.can_add_resource, permissions.can_edit_resource)
 
 
 def init_app(app):
     app.register_blueprint(views.bp)
+    for rule in RULES:
+        app.add_template_global(rule)
+    app.add_template_global(TYPE_LABELS, "RESOURCE_TYPE_LABELS")
+    app.add_template_global(STATUS_LABELS, "RESOURCE_STATUS_LABELS")
+    spaces.add_section(app, "knowledge/_space_section.html", order=30)
+    search.init_app(app)

@@ -15,7 +15,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sociallab.extensions import db
 from sociallab.i18n import utcnow
-from sociallab.search.mixin import SearchableMixin
 
 resource_theme = Table(
     "resource_theme", db.metadata,
@@ -34,7 +33,7 @@ def new_translation_group():
     return uuid.uuid4().hex
 
 
-class Resource(SearchableMixin, db.Model):
+class Resource(db.Model):
     """A toolkit, guide, report, article or workshop minutes shared in a space.
 
     Resources with the same `translation_group` are the language versions of one resource
@@ -72,38 +71,6 @@ class Resource(SearchableMixin, db.Model):
 
     __table_args__ = (UniqueConstraint("translation_group", "lang"),)
 
-    search_type = "resource"
-
-    @property
-    def search_kind(self):
-        return "minutes" if self.type == self.MINUTES else "resource"
-
-    def search_id(self):
-        return f"resource:{self.id}"
-
-    @classmethod
-    def search_load_options(cls):
-        from sqlalchemy.orm import selectinload
-        return (selectinload(cls.themes), selectinload(cls.countries),
-                selectinload(cls.attachments).selectinload(Attachment.versions))
-
-    def search_document(self):
-        from sociallab.permissions import resource_audience
-        attached_text = "\n".join(a.current.text for a in self.attachments if a.current and a.current.text)
-        return {
-            "id": self.search_id(),
-            "type": self.search_kind,
-            "title": self.title,
-            "body": "\n\n".join(part for part in (self.summary, self.body, attached_text) if part),
-            "lang": self.lang,
-            "space_id": self.space_id,
-            "countries": [c.iso2 for c in self.countries],
-            "themes": [t.code for t in self.themes],
-            "created_at": self.created_at,
-            "url": f"/resources/{self.id}",
-            "audience": resource_audience(self),
-        }
-
     def __repr__(self):
         return f"<Resource {self.id} {self.lang} {self.title!r}>"
 
@@ -128,9 +95,6 @@ class Attachment(db.Model):
         current = self.current
         return sorted((v for v in self.versions if v is not current), key=lambda v: -v.number)
 
-    def search_dependents(self):
-        return [self.resource] if self.resource is not None else []
-
 
 class FileVersion(db.Model):
     """One uploaded file, stored under UPLOAD_DIR with a random name."""
@@ -151,7 +115,3 @@ class FileVersion(db.Model):
     uploaded_by = relationship("User")
 
     __table_args__ = (UniqueConstraint("attachment_id", "number"),)
-
-    def search_dependents(self):
-        attachment = self.attachment
-        return [attachment.resource] if attachment is not None and attachment.resource is not None else []

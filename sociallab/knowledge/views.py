@@ -17,8 +17,6 @@ from sociallab.extensions import db
 from sociallab.http_input import id_argument, page_number
 from sociallab.knowledge import services, uploads
 from sociallab.knowledge.forms import (
-    STATUS_LABELS,
-    TYPE_LABELS,
     LinkTranslationForm,
     ModerationForm,
     ResourceForm,
@@ -29,11 +27,6 @@ from sociallab.knowledge.models import Attachment, Resource
 from sociallab.permissions import get_resource_or_404, get_space_or_404
 
 bp = Blueprint("knowledge", __name__)
-
-
-@bp.app_context_processor
-def knowledge_labels():
-    return {"RESOURCE_TYPE_LABELS": TYPE_LABELS, "RESOURCE_STATUS_LABELS": STATUS_LABELS}
 
 
 @bp.route("/spaces/<slug>/library")

@@ -1,7 +1,8 @@
 """Notifications: the bell, the notifications page and e-mail delivery."""
-
-from sociallab.notifications import commands, views  # noqa: F401
+from sociallab.commands import add_commands
+from sociallab.notifications import commands, views
 
 
 def init_app(app):
     app.register_blueprint(views.bp)
+    add_commands(app, commands.send_digests_command)

@@ -1,17 +1,25 @@
 """How each kind of notification reads, in the reader's language.
 
-Each domain registers its kinds here with `register(kind, lazy_message)`; the message is a
-lazy_gettext string formatted with the notification's data.
+Each domain declares its kinds as a dict in `<domain>/notifications.py` ({kind: lazy_gettext
+message}) and its init_app registers them with `register_kinds(app, KINDS)`; a message is
+formatted with the notification's data.
 """
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-MESSAGES = {
-    "generic": _l("%(text)s"),
-}
+_KINDS_KEY = "sociallab_notification_kinds"
+
+GENERIC = _l("%(text)s")
 
 
-def register(kind, message):
-    MESSAGES[kind] = message
+def register_kinds(app, kinds):
+    """Let `app` render these kinds: {kind: lazy message}."""
+    app.extensions.setdefault(_KINDS_KEY, {}).update(kinds)
+
+
+def kinds(app=None):
+    """Every kind `app` (the current one by default) can render, with its message."""
+    return (app or current_app).extensions.get(_KINDS_KEY, {})
 
 
 def render(notification):
@@ -20,7 +28,7 @@ def render(notification):
 
 def render_kind(kind, data):
     """The message of a kind, in the current language, filled with its data."""
-    template = MESSAGES.get(kind, MESSAGES["generic"])
+    template = kinds().get(kind, GENERIC)
     data = dict(data or {})
     data.setdefault("text", "")
     try:

@@ -1,60 +1,22 @@
 """Search over everything people write, behind one small interface: index, remove, query.
 
-Models opt in with SearchableMixin (see sociallab/search/mixin.py): they describe themselves as
-a plain document and are re-indexed after commit by the session hooks in hooks.py, so callers
-rarely need index() or remove() themselves. No view imports Whoosh.
+Each searchable domain registers its models from its init_app through a `search.py` adapter
+(register_documents, register_dependents: see documents.py); the session hooks in hooks.py
+re-index them after commit, so callers rarely need index() or remove() themselves. No view
+imports Whoosh.
 """
-from flask import current_app
-from flask_babel import gettext as _
+from sociallab.commands import add_commands
+from sociallab.search.documents import register_dependents, register_documents
+from sociallab.search.indexing import get_engine, index, query, remove
 
-_ENGINE_KEY = "sociallab_search"
+# isort: split
+# After the interface: the search page imports `query` from this package.
+from sociallab.search import commands, hooks, views
 
-
-def get_engine(app=None):
-    """The search engine of this application (one per index directory and process)."""
-    from sociallab.search.engine import SearchEngine
-    app = app or current_app
-    engine = app.extensions.get(_ENGINE_KEY)
-    if engine is None:
-        engine = app.extensions.setdefault(_ENGINE_KEY, SearchEngine(app.config["SEARCH_INDEX_DIR"]))
-    return engine
-
-
-def index(obj):
-    """(Re)index one searchable object now; removes it when its document is None."""
-    document = obj.search_document()
-    if document is None:
-        remove(obj)
-    else:
-        get_engine().apply(documents=[document])
-
-
-def remove(obj):
-    """Take a searchable object (or a search id such as "resource:3") out of the index."""
-    search_id = obj if isinstance(obj, str) else obj.search_id()
-    get_engine().apply(removals=[search_id])
-
-
-def query(user, text, filters=None, page=1):
-    """Search as `user`: only what they may read is found, counted, faceted or quoted.
-
-    filters: {"space": [ids], "country": [iso2], "theme": [codes], "type": [...], "lang": [...],
-    "year": [...], "from": date, "to": date}. Returns a SearchResults (hits, total, pages,
-    facets, suggestion, error); a query that cannot be understood gives `error`, not an exception.
-    """
-    from sociallab.permissions import audience_tokens_for_user
-    from sociallab.search.engine import QueryError, SearchResults
-    tokens = audience_tokens_for_user(user)
-    try:
-        return get_engine().search(tokens, text, filters or {}, page)
-    except QueryError:
-        return SearchResults(text=(text or "").strip(), error=_(
-            "We could not understand this search. Use plain words, \"quotes\" for an exact phrase "
-            "and a minus sign to leave a word out, for example: audition \"child-friendly\" -police."))
-
-
-from sociallab.search import commands, hooks, views  # noqa: F401
+__all__ = ["get_engine", "index", "init_app", "query", "register_dependents", "register_documents", "remove"]
 
 
 def init_app(app):
     app.register_blueprint(views.bp)
+    hooks.attach()
+    add_commands(app, commands.reindex_command, commands.check_index_command)

@@ -59,7 +59,7 @@ class QueryError(ValueError):
     """The query text could not be understood."""
 
 
-def _digest(document):
+def digest(document):
     parts = [str(document.get(k)) for k in ("type", "title", "body", "lang", "space_id", "countries",
                                              "themes", "created_at", "url", "audience")]
     # A fingerprint telling whether an indexed document is stale; it protects nothing.
@@ -67,7 +67,7 @@ def _digest(document):
 
 
 def to_fields(document):
-    """The Whoosh fields of a SearchableMixin document (see sociallab/search/mixin.py)."""
+    """The Whoosh fields of a search document (see sociallab/search/documents.py)."""
     title = (document.get("title") or "").strip()
     body = plain_text(document.get("body") or "", MAX_BODY_CHARS)
     lang = document.get("lang") or ""
@@ -88,7 +88,7 @@ def to_fields(document):
         "url": document.get("url") or "",
         "stored_title": title,
         "stored_body": body[:MAX_STORED_CHARS],
-        "digest": _digest(document),
+        "digest": digest(document),
     }
     if created is not None:
         fields["created"] = created

@@ -1,10 +1,13 @@
-"""Session hooks that keep the index in step with the database, for every SearchableMixin model.
+"""Session hooks that keep the index in step with the database, for every model an app registers.
 
 Changed searchable objects are noted at each flush; their documents are built just before the
 commit (while SQL may still run and lazy relationships load) and written to the index once the
 commit has succeeded, so a rolled-back change never reaches the index. A model that is not
 searchable but shapes a searchable one's document (an attachment of a resource, a thread whose
-posts inherit its space) names those objects in `search_dependents()`.
+posts inherit its space) names those objects through `register_dependents` (documents.py).
+
+The hooks are attached by the search package's init_app, once per process: the session class
+is shared by every app, and each hook reads the registry of the app it runs in.
 """
 import logging
 
@@ -12,23 +15,25 @@ from flask import current_app, has_app_context
 from flask_sqlalchemy.session import Session
 from sqlalchemy import event, inspect
 
-from sociallab.search.mixin import SearchableMixin
+from sociallab.extensions import db
+from sociallab.search import documents
+from sociallab.search.indexing import get_engine
 
 log = logging.getLogger(__name__)
 
 PENDING = "search_pending"   # {object: None}: searchable objects changed in this transaction
 REMOVED = "search_removed"   # search ids deleted in this transaction
-SOURCES = "search_sources"   # {object: None}: changed objects whose search_dependents() count
+SOURCES = "search_sources"   # {object: None}: changed objects whose dependents count
 READY = "search_ready"       # (documents, removals) built before commit, written after
 
 
 def _note(session, obj):
     """Remember a changed object: searchable ones are re-indexed, and any object's
-    search_dependents() are asked for just before the commit, where loading is safe."""
-    if isinstance(obj, SearchableMixin):
+    dependents are asked for just before the commit, where loading is safe."""
+    if documents.type_of(obj) is not None:
         # Keyed by the object itself: new objects get their identity key only after this event.
         session.info.setdefault(PENDING, {})[obj] = None
-    if hasattr(obj, "search_dependents"):
+    if documents.dependents_function(obj) is not None:
         session.info.setdefault(SOURCES, {})[obj] = None
 
 
@@ -37,38 +42,38 @@ def reindex(objects, session=None):
     their documents derive from one that did (the posts of a discussion that moved space take
     the thread's audience). Written after the commit, forgotten on rollback, like any change."""
     if session is None:
-        from sociallab.extensions import db
         session = db.session()
     pending = session.info.setdefault(PENDING, {})
     for obj in objects:
-        if isinstance(obj, SearchableMixin):
+        if documents.type_of(obj) is not None:
             pending[obj] = None
 
 
 def _dependents(obj):
+    dependents = documents.dependents_function(obj)
+    if dependents is None:
+        return []
     try:
-        return [d for d in (obj.search_dependents() or ()) if d is not None and d is not obj]
+        return [d for d in (dependents(obj) or ()) if d is not None and d is not obj]
     except Exception:  # an unloadable relation of a deleted row: nothing to follow
-        log.debug("search_dependents failed for %r", obj, exc_info=True)
+        log.debug("search dependents failed for %r", obj, exc_info=True)
         return []
 
 
-@event.listens_for(Session, "after_flush")
 def _after_flush(session, flush_context):
     for obj in list(session.new) + list(session.dirty):
         _note(session, obj)
     for obj in list(session.deleted):
-        if isinstance(obj, SearchableMixin) and inspect(obj).identity is not None:
+        if documents.type_of(obj) is not None and inspect(obj).identity is not None:
             session.info.setdefault(PENDING, {}).pop(obj, None)
-            session.info.setdefault(REMOVED, set()).add(obj.search_id())
+            session.info.setdefault(REMOVED, set()).add(documents.search_id(obj))
         session.info.get(SOURCES, {}).pop(obj, None)
         # A deleted row's dependents are asked for now, while its loaded relations still hold.
-        for dependent in _dependents(obj) if hasattr(obj, "search_dependents") else ():
-            if isinstance(dependent, SearchableMixin) and not inspect(dependent).deleted:
+        for dependent in _dependents(obj):
+            if documents.type_of(dependent) is not None and not inspect(dependent).deleted:
                 session.info.setdefault(PENDING, {})[dependent] = None
 
 
-@event.listens_for(Session, "before_commit")
 def _before_commit(session):
     # Flush now (commit would anyway) so that changes not yet flushed are noted too.
     session.flush()
@@ -76,45 +81,53 @@ def _before_commit(session):
         state = inspect(source)
         if not (state.deleted or state.was_deleted or state.detached or state.transient):
             for dependent in _dependents(source):
-                if isinstance(dependent, SearchableMixin):
+                if documents.type_of(dependent) is not None:
                     session.info.setdefault(PENDING, {})[dependent] = None
     if not session.info.get(PENDING) and not session.info.get(REMOVED):
         return
     pending = session.info.pop(PENDING, {})
     removals = set(session.info.pop(REMOVED, set()))
-    documents = []
+    built = []
     for obj in pending:
         state = inspect(obj)
         if state.deleted or state.was_deleted or state.detached or state.transient:
             if state.identity is not None:
-                removals.add(obj.search_id())
+                removals.add(documents.search_id(obj))
             continue
-        document = obj.search_document()
+        document = documents.document(obj)
         if document is None:
-            removals.add(obj.search_id())
+            removals.add(documents.search_id(obj))
         else:
             removals.discard(document["id"])
-            documents.append(document)
-    session.info[READY] = (documents, removals)
+            built.append(document)
+    session.info[READY] = (built, removals)
 
 
-@event.listens_for(Session, "after_commit")
 def _after_commit(session):
     ready = session.info.pop(READY, None)
     if not ready or not has_app_context():
         return
-    documents, removals = ready
-    from sociallab.search import get_engine
+    built, removals = ready
     try:
-        get_engine(current_app).apply(documents, removals)
+        get_engine(current_app).apply(built, removals)
     except Exception:
         # The database change stands; `flask sociallab check-index` reports the gap and
         # `reindex` closes it.
-        log.exception("search index update failed for %d documents", len(documents) + len(removals))
+        log.exception("search index update failed for %d documents", len(built) + len(removals))
 
 
-@event.listens_for(Session, "after_soft_rollback")
 def _after_rollback(session, previous_transaction):
     if previous_transaction.parent is None:
         for key in (PENDING, REMOVED, SOURCES, READY):
             session.info.pop(key, None)
+
+
+LISTENERS = (("after_flush", _after_flush), ("before_commit", _before_commit),
+             ("after_commit", _after_commit), ("after_soft_rollback", _after_rollback))
+
+
+def attach():
+    """Listen to every Flask-SQLAlchemy session (once: later apps share the same listeners)."""
+    for name, listener in LISTENERS:
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)

@@ -4,16 +4,9 @@ from flask_login import current_user, login_required
 
 from sociallab.permissions import get_space_or_404
 from sociallab.spaces import services
+from sociallab.spaces.sections import section_templates
 
 bp = Blueprint("spaces", __name__)
-
-# Each domain adds the section it shows on a space home: (template, order).
-SPACE_HOME_SECTIONS = []
-
-
-def register_space_section(template, order=50):
-    SPACE_HOME_SECTIONS.append((order, template))
-    SPACE_HOME_SECTIONS.sort()
 
 
 @bp.route("/")
@@ -35,4 +28,4 @@ def space_home(slug):
     space = get_space_or_404(slug)
     return render_template("spaces/home.html", space=space,
                            organisations=services.member_organisations(space),
-                           sections=[t for _, t in SPACE_HOME_SECTIONS])
+                           sections=section_templates())

@@ -1,12 +1,18 @@
 """Live workshops: scheduled sessions of a space with a live room that survives bad connections."""
+from sociallab import permissions, spaces
+from sociallab.commands import add_commands
+from sociallab.notifications.messages import register_kinds
+from sociallab.workshops import commands, events, notifications, views
 
-from sociallab import permissions
-
-for _rule in ("can_view_workshop", "can_run_workshop", "can_enter_room"):
-    permissions.template_helper(getattr(permissions, _rule))
-
-from sociallab.workshops import commands, events, models, views  # noqa: F401
+RULES = (permissions.can_view_workshop, permissions.can_run_workshop, permissions.can_enter_room)
 
 
 def init_app(app):
     app.register_blueprint(views.bp)
+    for rule in RULES:
+        app.add_template_global(rule)
+    app.add_template_global(views.workshops_upcoming)
+    spaces.add_section(app, "workshops/_space_section.html", order=40)
+    register_kinds(app, notifications.KINDS)
+    add_commands(app, commands.send_workshop_reminders_command)
+    events.init_app(app)

@@ -43,7 +43,6 @@ def _same_origin():
     return origin is None or urlparse(origin).netloc == request.host
 
 
-@socketio.on_error(NS)
 def on_unexpected_error(error):
     """A failure no service foresaw (the database went away, a bug): logged and rolled back.
 
@@ -58,7 +57,6 @@ def on_unexpected_error(error):
             "error": _("Something went wrong on our side. Your text is kept: try again in a moment.")}
 
 
-@socketio.on("connect", namespace=NS)
 @payloads.lifecycle
 @_fresh_context
 def on_connect(auth=None):
@@ -79,7 +77,6 @@ def on_connect(auth=None):
     return True
 
 
-@socketio.on("disconnect", namespace=NS)
 @payloads.lifecycle
 @_fresh_context
 def on_disconnect(*_args):
@@ -90,7 +87,6 @@ def on_disconnect(*_args):
 CATCH_UP = {"last_seq": payloads.integer()}
 
 
-@socketio.on("join", namespace=NS)
 @_fresh_context
 @payloads.event(CATCH_UP)
 def on_join(data):
@@ -111,7 +107,6 @@ def _connected_workshop():
     return workshop
 
 
-@socketio.on("resume", namespace=NS)
 @_fresh_context
 @payloads.event(CATCH_UP)
 def on_resume(data):
@@ -136,5 +131,11 @@ def _action_handler(action):
     return handler
 
 
-for _action in room.ACTIONS:
-    socketio.on_event(_action, _action_handler(_action), namespace=NS)
+def init_app(app):
+    """Listen to the room's namespace on the Socket.IO server of `app` (each app has its own)."""
+    socketio.on_error(NS)(on_unexpected_error)
+    for name, handler in (("connect", on_connect), ("disconnect", on_disconnect), ("join", on_join),
+                          ("resume", on_resume)):
+        socketio.on_event(name, handler, namespace=NS)
+    for action in room.ACTIONS:
+        socketio.on_event(action, _action_handler(action), namespace=NS)

@@ -5,7 +5,6 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -16,14 +15,9 @@ from sociallab.audit.services import record as audit
 from sociallab.extensions import db
 from sociallab.i18n import utcnow
 from sociallab.mail import site_url_for
-from sociallab.notifications import messages
 from sociallab.notifications.services import notify
 from sociallab.workshops.models import Registration, Workshop
-
-REMINDER = "workshop.reminder"
-SCHEDULED_NOTICE = "workshop.scheduled"
-messages.register(REMINDER, _l("Reminder: the workshop “%(title)s” starts within a day."))
-messages.register(SCHEDULED_NOTICE, _l("You are a facilitator of the workshop “%(title)s”."))
+from sociallab.workshops.notifications import REMINDER, SCHEDULED_NOTICE
 
 FIELDS = ("title", "description", "agenda", "lang", "starts_at", "ends_at", "video_url", "capacity")
 

@@ -16,14 +16,11 @@ from sqlalchemy.orm import selectinload
 from sociallab import permissions
 from sociallab.extensions import db
 from sociallab.permissions import get_space_or_404, get_workshop_or_404
-from sociallab.spaces.views import register_space_section
 from sociallab.workshops import room, services
 from sociallab.workshops.forms import WorkshopForm
 from sociallab.workshops.models import ChatMessage
 
 bp = Blueprint("workshops", __name__)
-
-register_space_section("workshops/_space_section.html", order=40)
 
 # How much chat the server-rendered room shows; the live client keeps everything after it.
 ROOM_CHAT_LINES = 100
@@ -194,7 +191,6 @@ def room_action(slug, workshop_id, action):
                     + "#" + anchors.get(action, "room"))
 
 
-@bp.app_context_processor
-def workshop_helpers():
-    """`workshops_upcoming(space, n)` for the space-home section."""
-    return {"workshops_upcoming": lambda space, limit=3: services.workshops_of(space, upcoming=True, limit=limit)}
+def workshops_upcoming(space, limit=3):
+    """The next workshops of a space, for its space-home section (registered by workshops.init_app)."""
+    return services.workshops_of(space, upcoming=True, limit=limit)

@@ -1,5 +1,4 @@
 """`flask sociallab rerender-posts` rebuilds stored post HTML, and a second run changes nothing."""
-from sociallab.commands import cli
 from sociallab.extensions import db
 from sociallab.forums import services
 from sociallab.forums.models import Post
@@ -14,12 +13,12 @@ def test_rerender_posts_rebuilds_stale_html_and_is_safe_to_run_twice(app, world,
     db.session.commit()
     runner = app.test_cli_runner()
 
-    first = runner.invoke(cli, ["rerender-posts", "--batch", "1"])
+    first = runner.invoke(args=["sociallab", "rerender-posts", "--batch", "1"])
     assert first.exit_code == 0, first.output
     assert "2 post(s) checked, 1 re-rendered." in first.output
     db.session.expire_all()
     assert db.session.get(Post, post.id).html == fresh
     assert '<span class="mention">' in fresh and "<strong>Gras</strong>" in fresh
 
-    second = runner.invoke(cli, ["rerender-posts"])
+    second = runner.invoke(args=["sociallab", "rerender-posts"])
     assert "2 post(s) checked, 0 re-rendered." in second.output

@@ -76,8 +76,8 @@ def test_rolled_back_notification_is_never_mailed(app, world):
 def test_other_domains_kinds_are_delivered_too(app, world):
     from flask_babel import lazy_gettext as _l
 
-    from sociallab.notifications.messages import register
-    register("test.kind", _l("%(title)s was approved"))
+    from sociallab.notifications.messages import register_kinds
+    register_kinds(app, {"test.kind": _l("%(title)s was approved")})
     world.member.notify_email = "immediate"
     db.session.commit()
     notify(world.member, "test.kind", title="Projet X")
