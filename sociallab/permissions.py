@@ -56,34 +56,59 @@ def people_with_role(space, role, include_global=True):
         .distinct().order_by(User.name)).all()
 
 
-def readable_space_ids(user=None):
-    """The ids of the spaces this person may read, computed once per request."""
-    user = _user(user)
-    if not is_signed_in(user):
-        return frozenset()
-    cache = g.setdefault("_readable_spaces", {})
+def acting_organisation(user):
+    """The organisation whose membership the person has today (a volunteer: their running
+    mandate's); None when there is none or it is deactivated."""
+    organisation = user.effective_organisation()
+    return organisation if organisation is not None and organisation.active else None
+
+
+def _space_access(user):
+    """(readable space ids, member space ids) of a signed-in person, in one query per request.
+
+    This is the only place the rule is written, as SQL; can_read_space, is_space_member and every
+    rule built on them look their answer up in these two sets.
+    Members: every person of an active partner organisation (or volunteer in mandate with one)
+    belongs to the international space, their region's and their country's; administrators and
+    people with a role belong to the international space. Readers: the members, plus the spaces
+    of a person's roles; administrators and people with a role everywhere read every space.
+    Archived spaces are neither read nor belonged to.
+    """
+    cache = g.setdefault("_space_access", {})
     if user.id in cache:
         return cache[user.id]
     from sociallab.spaces.models import Space
-    query = db.select(Space.id).where(Space.archived.is_(False))
-    global_reader = user.is_admin or any(space is None for _, space in _roles(user))
-    if not global_reader:
-        conditions = []
-        organisation = user.effective_organisation()
-        if _roles(user):
-            conditions.append(Space.kind == Space.INTERNATIONAL)
-        if organisation is not None and organisation.active:
-            country = organisation.country
-            conditions.append(Space.kind == Space.INTERNATIONAL)
-            conditions.append(db.and_(Space.kind == Space.REGIONAL, Space.region_id == country.region_id))
-            conditions.append(db.and_(Space.kind == Space.NATIONAL, Space.country_id == country.id))
-        role_spaces = [space for _, space in _roles(user) if space is not None]
-        if role_spaces:
-            conditions.append(Space.id.in_(role_spaces))
-        query = query.where(db.or_(*conditions) if conditions else db.false())
-    ids = frozenset(db.session.scalars(query))
-    cache[user.id] = ids
-    return ids
+    roles = _roles(user)
+    membership = []
+    if user.is_admin or roles:
+        membership.append(Space.kind == Space.INTERNATIONAL)
+    organisation = acting_organisation(user)
+    if organisation is not None:
+        country = organisation.country
+        membership.append(Space.kind == Space.INTERNATIONAL)
+        membership.append(db.and_(Space.kind == Space.REGIONAL, Space.region_id == country.region_id))
+        membership.append(db.and_(Space.kind == Space.NATIONAL, Space.country_id == country.id))
+    member = db.or_(*membership) if membership else db.false()
+    if user.is_admin or any(space is None for _, space in roles):
+        readable = db.true()
+    else:
+        readable = db.or_(member, Space.id.in_(sorted(space for _, space in roles)))
+    rows = db.session.execute(db.select(Space.id, member).where(Space.archived.is_(False), readable)).all()
+    cache[user.id] = (frozenset(row[0] for row in rows), frozenset(row[0] for row in rows if row[1]))
+    return cache[user.id]
+
+
+def readable_space_ids(user=None):
+    """The ids of the spaces this person may read, computed once per request."""
+    user = _user(user)
+    return _space_access(user)[0] if is_signed_in(user) else frozenset()
+
+
+def member_space_ids(user=None):
+    """The ids of the spaces this person belongs to as a partner member or volunteer in mandate
+    (not only as a staff reader); a subset of readable_space_ids."""
+    user = _user(user)
+    return _space_access(user)[1] if is_signed_in(user) else frozenset()
 
 
 def can_read_space(space, user=None):
@@ -112,18 +137,7 @@ def can_facilitate(space, user=None):
 
 def is_space_member(space, user=None):
     """A partner member or volunteer in mandate (not only a staff reader) of the space."""
-    user = _user(user)
-    if not can_read_space(space, user):
-        return False
-    organisation = user.effective_organisation()
-    if space.kind == "international":
-        return organisation is not None or user.is_admin or bool(_roles(user))
-    if organisation is None:
-        return False
-    country = organisation.country
-    if space.kind == "regional":
-        return space.region_id == country.region_id
-    return space.country_id == country.id
+    return space is not None and space.id in member_space_ids(user)
 
 
 def get_space_or_404(slug):
@@ -331,8 +345,8 @@ def moderated_space_ids(user=None):
 
 
 def _organisation_id(user):
-    organisation = user.effective_organisation()
-    return organisation.id if organisation is not None and organisation.active else None
+    organisation = acting_organisation(user)
+    return organisation.id if organisation is not None else None
 
 
 def is_initiative_partner(initiative, user=None):
