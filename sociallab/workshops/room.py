@@ -280,7 +280,7 @@ def vote_question(workshop, user, question_id):
         db.session.flush()
     except IntegrityError:
         db.session.rollback()
-        raise RoomError(_("You have already up-voted this question."))
+        raise RoomError(_("You have already up-voted this question.")) from None
     db.session.execute(update(Question).where(Question.id == question.id)
                        .values(votes=Question.votes + 1).execution_options(synchronize_session=False))
     votes = db.session.scalar(db.select(Question.votes).where(Question.id == question.id))
