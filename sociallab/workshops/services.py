@@ -1,6 +1,5 @@
-"""Scheduling workshops, registration, reminders and calendar files."""
+"""Scheduling workshops, registration and reminders."""
 from datetime import UTC, timedelta
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from flask import current_app, url_for
@@ -14,7 +13,6 @@ from sociallab.accounts.models import SpaceRole
 from sociallab.audit.services import record as audit
 from sociallab.extensions import db
 from sociallab.i18n import utcnow
-from sociallab.mail import site_url_for
 from sociallab.notifications.services import notify
 from sociallab.workshops.models import Registration, Workshop
 from sociallab.workshops.notifications import REMINDER, SCHEDULED_NOTICE
@@ -166,48 +164,3 @@ def send_reminders(now=None):
             registration.reminded_at = now
     db.session.commit()
     return sent
-
-
-# --- calendar file --------------------------------------------------------------------------
-
-def _ics_text(value):
-    return (value or "").replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
-
-
-def _fold(line):
-    """RFC 5545 folds lines longer than 75 octets."""
-    data = line.encode("utf-8")
-    if len(data) <= 75:
-        return line
-    parts, current = [], b""
-    for char in line:
-        encoded = char.encode("utf-8")
-        if len(current) + len(encoded) > (75 if not parts else 74):
-            parts.append(current.decode("utf-8"))
-            current = b""
-        current += encoded
-    parts.append(current.decode("utf-8"))
-    return "\r\n ".join(parts)
-
-
-def ics_calendar(workshop):
-    stamp = "%Y%m%dT%H%M%SZ"
-    url = site_url_for("workshops.detail", slug=workshop.space.slug, workshop_id=workshop.id)
-    host = urlsplit(url).hostname
-    description = workshop.description.strip()
-    if workshop.video_url:
-        description += "\n\n" + _("Video call: %(url)s", url=workshop.video_url)
-    lines = [
-        "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//IBCR//Sociallab//EN", "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
-        "BEGIN:VEVENT",
-        f"UID:workshop-{workshop.id}@{host}",
-        f"DTSTAMP:{utcnow().strftime(stamp)}",
-        f"DTSTART:{workshop.starts_at.strftime(stamp)}",
-        f"DTEND:{workshop.ends_at.strftime(stamp)}",
-        f"SUMMARY:{_ics_text(workshop.title)}",
-        f"DESCRIPTION:{_ics_text(description)}",
-        f"URL:{url}",
-        f"LOCATION:{_ics_text(workshop.video_url or url)}",
-        "END:VEVENT", "END:VCALENDAR",
-    ]
-    return "\r\n".join(_fold(line) for line in lines) + "\r\n"

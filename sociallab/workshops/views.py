@@ -16,7 +16,7 @@ from sqlalchemy.orm import selectinload
 from sociallab import permissions
 from sociallab.extensions import db
 from sociallab.permissions import get_space_or_404, get_workshop_or_404
-from sociallab.workshops import room, services
+from sociallab.workshops import ics, room, services
 from sociallab.workshops.forms import WorkshopForm
 from sociallab.workshops.models import ChatMessage
 
@@ -127,7 +127,7 @@ def unregister(slug, workshop_id):
 @login_required
 def calendar(slug, workshop_id):
     workshop = get_workshop_or_404(slug, workshop_id)
-    body = services.ics_calendar(workshop)
+    body = ics.ics_calendar(workshop)
     return Response(body, mimetype="text/calendar", headers={
         "Content-Disposition": f'attachment; filename="workshop-{workshop.id}.ics"'})
 
