@@ -14,17 +14,20 @@ from pathlib import Path
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parent.parent
+# Run as `python scripts/i18n.py`, the project's root is not on the path: config names the domains.
+sys.path.insert(0, str(ROOT))
+import config  # noqa: E402
+
 PYBABEL = str(Path(sys.executable).parent / "pybabel")
 LANGUAGES = ("fr", "en", "es")
-DOMAINS = ("accounts", "spaces", "admin", "forums", "initiatives", "knowledge", "workshops",
-           "search", "notifications", "content", "audit")
+DOMAINS = config.DOMAINS
 
 
 def sources(domain):
     if domain == "core":
-        paths = [p for p in (ROOT / "sociallab").glob("*.py")]
-        paths += [p for p in (ROOT / "sociallab" / "demo").glob("*.py")]
-        paths += [p for p in (ROOT / "templates").glob("*.html")]
+        paths = list((ROOT / "sociallab").glob("*.py"))
+        paths += list((ROOT / "sociallab" / "demo").glob("*.py"))
+        paths += list((ROOT / "templates").glob("*.html"))
         paths += [p for d in ("_macros", "errors") for p in (ROOT / "templates" / d).glob("*.html")]
         return paths
     paths = list((ROOT / "sociallab" / domain).rglob("*.py"))
@@ -69,7 +72,8 @@ def untranslated():
                 continue
             strings = message.string if isinstance(message.string, (list, tuple)) else [message.string]
             if not all(strings) or message.fuzzy:
-                missing.append((str(po.relative_to(ROOT)), message.id if isinstance(message.id, str) else message.id[0]))
+                message_id = message.id if isinstance(message.id, str) else message.id[0]
+                missing.append((str(po.relative_to(ROOT)), message_id))
     return missing
 
 

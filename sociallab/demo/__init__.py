@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from flask import current_app
 
+import config
 from sociallab.accounts.models import SpaceRole, User, VolunteerMandate
 from sociallab.accounts.services import create_user
 from sociallab.extensions import db
@@ -195,7 +196,7 @@ def seed_demo():
     countries, organisations = seed_structure()
     accounts = seed_accounts(countries, organisations)
     db.session.commit()
-    for domain in ("forums", "initiatives", "knowledge", "workshops"):
+    for domain in config.DOMAINS:
         try:
             module = importlib.import_module(f"sociallab.{domain}.demo")
         except ModuleNotFoundError as error:
