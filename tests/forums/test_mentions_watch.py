@@ -4,7 +4,7 @@ from sociallab.extensions import db
 from sociallab.forums import discussions, moderation, reading, services
 from sociallab.notifications.models import Notification
 from tests.conftest import post_form
-from tests.forums.conftest import reply_through_form
+from tests.factories import reply_through_form
 
 
 def kinds_for(user):

@@ -3,7 +3,7 @@ from sociallab.extensions import db
 from sociallab.forums import moderation, services
 from sociallab.forums.models import Post, PostRevision, Thread
 from tests.conftest import csrf_token_from, post_form
-from tests.forums.conftest import reply_through_form
+from tests.factories import reply_through_form
 
 
 def test_member_starts_a_thread_and_lands_on_it(client, auth, world, forum):

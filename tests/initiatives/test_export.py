@@ -5,7 +5,7 @@ from datetime import date
 
 from sociallab.initiatives.export import neutralise
 from sociallab.initiatives.models import Initiative
-from tests.initiatives.conftest import add_indicator, add_values
+from tests.factories import add_indicator, add_values
 
 
 def _rows(response):

@@ -14,9 +14,7 @@ from tests import factories
 @pytest.fixture
 def bf_member(world):
     """A member in Burkina Faso: the region of Senegal, another country."""
-    person = factories.user("member.bf@example.org", world.organisations["bf"][0], name="Bintou Faso")
-    db.session.commit()
-    return person
+    return factories.region_member(world)
 
 
 def _fresh():

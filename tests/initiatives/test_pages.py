@@ -9,7 +9,7 @@ from sociallab.initiatives.models import (
     JournalEntry,
 )
 from tests.conftest import post_form
-from tests.initiatives.conftest import add_indicator, theme
+from tests.factories import add_indicator, theme
 from tests.querycount import count_queries
 
 
@@ -132,7 +132,7 @@ def test_indicator_values_with_a_wrong_breakdown_keep_what_was_typed_and_name_th
 
 
 def test_the_latest_actual_follows_the_most_recent_period(world, initiative_factory):
-    from tests.initiatives.conftest import add_values
+    from tests.factories import add_values
     initiative = initiative_factory()
     indicator = add_indicator(initiative, world.member)
     add_values(indicator, date(2025, 6, 30), world.member, actual={"total": 10})

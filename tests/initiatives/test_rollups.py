@@ -5,7 +5,7 @@ import pytest
 
 from sociallab.initiatives import rollups
 from sociallab.initiatives.models import Initiative
-from tests.initiatives.conftest import add_indicator, add_values
+from tests.factories import add_indicator, add_values
 
 Q1, Q2, Q3 = date(2025, 3, 31), date(2025, 6, 30), date(2025, 9, 30)
 

@@ -3,7 +3,7 @@ from sociallab.extensions import db
 from sociallab.knowledge import services
 from sociallab.knowledge.models import Resource
 from tests.conftest import post_form
-from tests.knowledge.factories import resource
+from tests.factories import resource
 from tests.querycount import count_queries
 
 

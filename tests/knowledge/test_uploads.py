@@ -8,8 +8,8 @@ from PIL import Image, PngImagePlugin
 from sociallab.extensions import db
 from sociallab.knowledge.models import FileVersion
 from tests.conftest import csrf_token_from
+from tests.factories import resource
 from tests.knowledge import files
-from tests.knowledge.factories import resource
 
 
 def upload(client, item, filename, data, attachment=None):

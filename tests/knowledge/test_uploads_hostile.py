@@ -19,8 +19,8 @@ from sociallab.extensions import db
 from sociallab.knowledge import fileworker, uploads
 from sociallab.knowledge.models import Resource
 from tests.conftest import csrf_token_from
+from tests.factories import resource
 from tests.knowledge import files
-from tests.knowledge.factories import resource
 from tests.knowledge.test_uploads import stored_versions
 
 QUICK_SECONDS = 3

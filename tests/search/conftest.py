@@ -15,6 +15,7 @@ def find():
     """find(user, text, **filters) → SearchResults, with permission caches reset like a new request."""
     def run(user, text, page=1, **filters):
         _fresh_request_caches()
-        return search.query(user, text, {k: (v if isinstance(v, (list, tuple)) else [v]) if k not in ("from", "to") else v
-                                         for k, v in filters.items()}, page)
+        # Facet filters are lists of values; the date range ("from", "to") is one value each.
+        chosen = {k: v if k in ("from", "to") or isinstance(v, (list, tuple)) else [v] for k, v in filters.items()}
+        return search.query(user, text, chosen, page)
     return run

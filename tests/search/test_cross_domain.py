@@ -4,8 +4,7 @@ from datetime import date
 from sociallab.extensions import db
 from sociallab.initiatives import services as initiatives
 from sociallab.initiatives.models import Initiative
-from tests.initiatives.conftest import make_initiative
-from tests.knowledge.factories import resource
+from tests.factories import make_initiative, resource
 
 
 def test_every_kind_of_content_is_found_with_its_type(find, world):

@@ -7,7 +7,7 @@ from sociallab.extensions import db
 from sociallab.knowledge.models import Resource
 from sociallab.search.engine import SearchEngine
 from tests import factories
-from tests.knowledge.factories import resource
+from tests.factories import resource
 
 
 def test_a_saved_resource_is_found_and_an_edit_replaces_the_old_words(find, world):

@@ -1,7 +1,7 @@
 """Stemming per language, accent folding, phrases, exclusion, highlights, did-you-mean, odd queries."""
 import pytest
 
-from tests.knowledge.factories import resource
+from tests.factories import resource
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """Search only ever finds, counts, facets and quotes what the person may read."""
 from sociallab.extensions import db
 from sociallab.knowledge.services import set_hidden
-from tests.knowledge.factories import resource
+from tests.factories import resource
 
 
 def test_peru_member_finds_nothing_of_a_senegal_item_not_even_counts(find, world):

@@ -5,7 +5,7 @@ import logging
 
 import pytest
 
-from tests.knowledge.factories import resource
+from tests.factories import resource
 
 
 def answer(results):

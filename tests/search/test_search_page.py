@@ -1,5 +1,5 @@
 """The search page: header box, results with type, space, language, date and snippet, facets, pages."""
-from tests.knowledge.factories import resource
+from tests.factories import resource
 from tests.querycount import count_queries
 
 

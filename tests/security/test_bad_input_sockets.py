@@ -160,7 +160,7 @@ class Walk:
 def walk(tmp_path_factory):
     from sociallab.demo import seed_structure
     from sociallab.forums import services as forums
-    from tests.workshops.conftest import make_workshop
+    from tests.factories import make_workshop
     folder = tmp_path_factory.mktemp("sockets")
 
     class Config(config.TestConfig):

@@ -34,7 +34,7 @@ from sociallab.workshops import services as workshops
 from sociallab.workshops.models import Workshop
 from tests import factories
 from tests.conftest import Auth
-from tests.initiatives.conftest import add_indicator, add_values, make_initiative
+from tests.factories import add_indicator, add_values, make_initiative
 from tests.knowledge import files
 
 
@@ -403,8 +403,7 @@ CASES = [
 @pytest.fixture
 def w(world):
     """The shared world, plus a member of Burkina Faso: same region as Senegal, other country."""
-    world.bf_member = factories.user("member.bf@example.org", world.organisations["bf"][0], name="Bintou Faso")
-    db.session.commit()
+    world.bf_member = factories.region_member(world)
     return world
 
 

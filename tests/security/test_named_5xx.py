@@ -16,7 +16,7 @@ from sociallab.initiatives.models import (
 from sociallab.knowledge.models import Resource
 from sociallab.workshops.models import Workshop
 from tests.conftest import post_form
-from tests.initiatives.conftest import add_indicator, make_initiative, theme
+from tests.factories import add_indicator, make_initiative, theme
 
 BEYOND_32_BITS = "2147483648"  # 2^31: beyond a PostgreSQL INTEGER id column (500 there only)
 BEYOND_64_BITS = "9223372036854775808"  # 2^63: beyond SQLite's INTEGER as well

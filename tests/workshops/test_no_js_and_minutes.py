@@ -4,7 +4,7 @@ from sociallab.extensions import db
 from sociallab.workshops import room
 from sociallab.workshops.models import ChatMessage, Poll, Question, RoomEvent, Workshop
 from tests.conftest import csrf_token_from
-from tests.workshops.conftest import make_workshop
+from tests.factories import make_workshop
 
 
 def _room(world, workshop):

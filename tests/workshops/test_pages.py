@@ -7,8 +7,8 @@ from sociallab.notifications.models import Notification
 from sociallab.workshops import services
 from sociallab.workshops.models import Registration, Workshop
 from tests.conftest import post_form
+from tests.factories import make_workshop
 from tests.querycount import count_queries
-from tests.workshops.conftest import make_workshop
 
 
 def _schedule_data(world, **overrides):

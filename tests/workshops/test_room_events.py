@@ -3,7 +3,8 @@ from sociallab.extensions import db
 from sociallab.workshops import room
 from sociallab.workshops.models import ChatMessage, RoomEvent, Workshop
 from tests import factories
-from tests.workshops.conftest import NS, make_workshop
+from tests.factories import make_workshop
+from tests.workshops.conftest import NS
 
 
 def test_signed_out_connection_is_refused(app, world, workshop):

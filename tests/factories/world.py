@@ -1,4 +1,4 @@
-"""Factories for test data: people, organisations and roles with sensible defaults."""
+"""Factories for spaces, accounts and the shared world: people, organisations, roles and mandates."""
 import itertools
 from datetime import date, timedelta
 from types import SimpleNamespace
@@ -86,3 +86,10 @@ def build_world(countries, organisations):
         "admin": w.admin,
     }
     return w
+
+
+def region_member(world):
+    """A member in Burkina Faso: the region of Senegal, another country (committed)."""
+    person = user("member.bf@example.org", world.organisations["bf"][0], name="Bintou Faso")
+    db.session.commit()
+    return person
