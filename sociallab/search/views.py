@@ -3,7 +3,7 @@ from flask import Blueprint, render_template, request
 from flask_login import current_user, login_required
 
 from sociallab.http_input import page_number
-from sociallab.search import query
+from sociallab.search.indexing import query
 from sociallab.search.presenting import describe, parse_filters
 
 bp = Blueprint("search", __name__)
