@@ -401,7 +401,8 @@ class Walk:
                 args, role = {"filename": "css/admin.css"}, "anonymous"
             return role, build_path(target.rule, args), [], args, None, None
         _key, role, path, query, args, expected, data = best
-        return role, path, parse_qsl(query, keep_blank_values=True), {k: str(v) for k, v in args.items()}, expected, data
+        return (role, path, parse_qsl(query, keep_blank_values=True), {k: str(v) for k, v in args.items()},
+                expected, data)
 
     def plan(self, target):
         if target.id in self.plans:
