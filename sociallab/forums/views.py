@@ -76,6 +76,13 @@ def _compose(template_context, form, **context):
     return render_template("forums/compose.html", form=form, **template_context, **context), status
 
 
+def _compose_refused(error, form, **context):
+    """A post the service refused: its status page for a refusal of access, else the form again
+    with the reason above it and the text kept."""
+    refuse(error, "error")
+    return _compose({"status": error.status}, form, **context)
+
+
 def _after_publish(published):
     if published.not_notified:
         flash(_("Not notified (they cannot read this space or do not exist): %(handles)s",
@@ -172,8 +179,7 @@ def new_thread(category_id):
         _thread, published = services.create_thread(category, form.title.data, form.body.data,
                                                    current_user, form.lang.data)
     except ForumError as error:
-        refuse(error, "error")
-        return _compose({"status": error.status}, form, category=category, space=category.space, mode="thread")
+        return _compose_refused(error, form, category=category, space=category.space, mode="thread")
     events.broadcast_post(published.post)
     return _after_publish(published)
 
@@ -207,8 +213,7 @@ def reply(thread_id):
         published = services.reply(thread, current_user, form.body.data, form.lang.data,
                                    quoted=services.quoted_post(thread, as_id(form.quote.data)))
     except ForumError as error:
-        refuse(error, "error")
-        return _compose({"status": error.status}, form, thread=thread, space=thread.space, mode="reply")
+        return _compose_refused(error, form, thread=thread, space=thread.space, mode="reply")
     events.broadcast_post(published.post)
     return _after_publish(published)
 
@@ -286,9 +291,7 @@ def edit_post(post_id):
     try:
         published = services.edit_post(post, current_user, form.body.data, form.lang.data)
     except ForumError as error:
-        refuse(error, "error")
-        return _compose({"status": error.status}, form, thread=thread, space=thread.space, mode="edit",
-                        post=post)
+        return _compose_refused(error, form, thread=thread, space=thread.space, mode="edit", post=post)
     flash(_("Your changes are saved."), "success")
     return _after_publish(published)
 
