@@ -1,9 +1,13 @@
 """A production install (requirements.txt) is pinned, holds no test tool, and is all the code needs."""
 import ast
+import os
 import re
+import shutil
+import subprocess
 from importlib import metadata
 from pathlib import Path
 
+import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
@@ -81,3 +85,23 @@ def test_the_application_imports_only_what_requirements_txt_installs():
     outside = sorted(f"{module} ({', '.join(providers[module])})" for module in _imported_top_level_modules()
                      if module in providers and not {canonicalize_name(d) for d in providers[module]} & closure)
     assert not outside, f"imported by the application but not installed by requirements.txt: {outside}"
+
+
+def _installs(target, changed):
+    """The pip commands `make <target>` would run after `changed` was edited (make -n: nothing runs)."""
+    plan = subprocess.run(["make", "-n", "-W", changed, target], cwd=ROOT, capture_output=True, text=True,
+                          check=True, env={**os.environ, "MAKEFLAGS": ""}).stdout
+    return [line.split(" -r ", 1)[1].strip() for line in plan.splitlines() if "pip install" in line and " -r " in line]
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+@pytest.mark.parametrize("changed", ["requirements.txt", "requirements-dev.txt"])
+def test_make_run_installs_the_runtime_only(changed):
+    assert "requirements-dev.txt" not in _installs("run", changed)
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+@pytest.mark.parametrize("target", ["test", "lint"])
+@pytest.mark.parametrize("changed", ["requirements.txt", "requirements-dev.txt"])
+def test_editing_either_file_reinstalls_the_tools_for_test_and_lint(target, changed):
+    assert "requirements-dev.txt" in _installs(target, changed)
