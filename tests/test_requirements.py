@@ -79,6 +79,11 @@ def _imported_top_level_modules():
     return modules
 
 
+def test_a_production_install_pulls_in_no_test_tool_either():
+    tools = {canonicalize_name(t) for t in TEST_TOOLS} | names("requirements-dev.txt")
+    assert not _runtime_closure() & tools, sorted(_runtime_closure() & tools)
+
+
 def test_the_application_imports_only_what_requirements_txt_installs():
     providers = metadata.packages_distributions()
     closure = _runtime_closure()
