@@ -7,16 +7,16 @@ from types import SimpleNamespace
 import pytest
 from flask.ctx import RequestContext
 from flask.globals import _cv_app
-from sqlalchemy import text
+from jinja2 import BytecodeCache
 
 import config
 from sociallab import create_app
 from sociallab.extensions import db
 from tests import factories
+from tests.database import reset_database, seeded_world
 
 # CI sets this so tests needing PostgreSQL, Redis or Chromium fail instead of skipping.
 REQUIRE_SERVICES = os.environ.get("SOCIALLAB_REQUIRE_SERVICES") == "1"
-_SCHEMA_READY = {}
 
 
 def skip_or_fail(reason):
@@ -25,27 +25,8 @@ def skip_or_fail(reason):
     pytest.skip(reason)
 
 
-def _reset_database(app):
-    """Fresh content for every test; on PostgreSQL the schema is built once per run."""
-    engine = db.engine
-    if engine.dialect.name == "sqlite":
-        db.create_all()
-        return
-    if engine.url not in _SCHEMA_READY:
-        db.drop_all()
-        with engine.begin() as connection:
-            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
-        db.create_all()
-        _SCHEMA_READY[engine.url] = True
-    # DELETE on small tables costs ~40 ms for the whole schema; TRUNCATE rewrites every table
-    # (about 1 s per test here).
-    with engine.begin() as connection:
-        for table in reversed(db.metadata.sorted_tables):
-            connection.execute(text(f'DELETE FROM "{table.name}"'))
-        sequences = connection.execute(text(
-            "SELECT sequence_name FROM information_schema.sequences WHERE sequence_schema = 'public'")).scalars()
-        for sequence in list(sequences):
-            connection.execute(text(f'ALTER SEQUENCE "{sequence}" RESTART'))
+# The name other test modules import; tests/database.py tells how each test's database is made.
+_reset_database = reset_database
 
 
 class OwnGlobalsRequestContext(RequestContext):
@@ -86,11 +67,32 @@ def own_request_globals(app):
     return app
 
 
+class CompiledTemplates(BytecodeCache):
+    """Templates compiled once per process and shared by every test app: each app has its own
+    Jinja environment, which would compile every template again (a third of a short test's time).
+    Jinja checks the source's checksum, so an edited template is compiled again."""
+
+    def __init__(self):
+        self.compiled = {}
+
+    def load_bytecode(self, bucket):
+        code = self.compiled.get(bucket.key)
+        if code is not None and code[0] == bucket.checksum:
+            bucket.code = code[1]
+
+    def dump_bytecode(self, bucket):
+        self.compiled[bucket.key] = (bucket.checksum, bucket.code)
+
+
+COMPILED_TEMPLATES = CompiledTemplates()
+
+
 def make_app(tmp_path, **settings):
     """A test application with its own index and uploads under tmp_path, and `settings` on top."""
     settings = {"SEARCH_INDEX_DIR": str(tmp_path / "index"), "UPLOAD_DIR": str(tmp_path / "uploads"),
                 **settings}
     app = create_app(type("Config", (config.TestConfig,), settings))
+    app.jinja_env.bytecode_cache = COMPILED_TEMPLATES
     return own_request_globals(app)
 
 
@@ -98,7 +100,7 @@ def make_app(tmp_path, **settings):
 def serving(app):
     """The app's context with a fresh database (reset, never dropped), closed afterwards."""
     with app.app_context():
-        _reset_database(app)
+        reset_database(app)
         try:
             yield app
         finally:
@@ -163,10 +165,12 @@ def world(app):
     Senegal is "our" country; Peru is another country in another region.
     """
     from sociallab.demo import seed_structure
-    countries, organisations = seed_structure()
-    w = factories.build_world(countries, organisations)
-    db.session.commit()
-    return w
+
+    def build():
+        world = factories.build_world(*seed_structure())
+        db.session.commit()
+        return world
+    return seeded_world(build)
 
 
 @pytest.fixture
