@@ -6,12 +6,9 @@ re-index them after commit, so callers rarely need index() or remove() themselve
 imports Whoosh.
 """
 from sociallab.commands import add_commands
+from sociallab.search import commands, hooks, views
 from sociallab.search.documents import register_dependents, register_documents
 from sociallab.search.indexing import get_engine, index, query, remove
-
-# isort: split
-# After the interface: the search page imports `query` from this package.
-from sociallab.search import commands, hooks, views
 
 __all__ = ["get_engine", "index", "init_app", "query", "register_dependents", "register_documents", "remove"]
 
