@@ -2,13 +2,21 @@
 
 Views, templates, socket events, search filtering and exports all call these rules; nothing
 else decides who may see or do what. Each domain keeps its rules in its own section below.
+One module over 400 lines on purpose: the rules build on one another (a post's actions on the
+readers and moderators of its space, an initiative's on its partners), and whoever checks who may
+do what reads them together.
+
+The domains' models are imported inside the loaders and queries that use them, not above: a
+domain package imports its views when it is imported, and its views import these rules, so
+loading a model here would run that domain's views while this module is still half-defined.
 """
 from functools import wraps
 
 from flask import abort, g
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
-from sociallab.extensions import db
+from sociallab.extensions import db, login_manager
 
 
 def _user(user):
@@ -221,8 +229,6 @@ def get_category_or_404(category_id, space=None):
 
 def get_thread_or_404(thread_id):
     """A thread of a space the person reads, else 404 (so existence does not leak)."""
-    from sqlalchemy.orm import joinedload
-
     from sociallab.forums.models import Thread
     thread = db.session.get(Thread, int(thread_id), options=[
         joinedload(Thread.space), joinedload(Thread.category)]) if str(thread_id).isdigit() else None
@@ -325,11 +331,6 @@ def can_moderate_post(post, user=None):
 def can_moderate_forum(space, user=None):
     """Manage categories, pin, lock, move and review flags in a space."""
     return can_moderate(space, user)
-
-
-# Exposed to Jinja by sociallab.forums (template_helper is defined at the end of this module).
-FORUM_TEMPLATE_HELPERS = ("post_actions", "can_see_post", "can_start_thread", "can_post_in", "can_edit_post",
-                          "can_delete_post", "can_flag_post", "can_moderate_post", "can_moderate_forum")
 
 
 # --- initiatives --------------------------------------------------------------------------
@@ -436,11 +437,6 @@ def get_initiative_or_404(initiative_id):
     return initiative
 
 
-# Exposed to Jinja by sociallab.initiatives (template_helper is defined at the end of this module).
-INITIATIVE_TEMPLATE_HELPERS = ("can_read_initiative", "can_create_initiative", "can_edit_initiative",
-                               "can_curate", "can_change_stage", "can_view_review_queue")
-
-
 # --- knowledge ----------------------------------------------------------------------------
 
 def resource_audience(resource):
@@ -495,10 +491,6 @@ def readable_resources_query(space, user=None):
     if organisation is not None:
         visible.append(db.and_(Resource.status == "draft", Resource.organisation_id == organisation.id))
     return query.where(db.or_(*visible))
-
-
-# Exposed to Jinja by sociallab.knowledge (template_helper is defined at the end of this module).
-KNOWLEDGE_TEMPLATE_HELPERS = ("can_read_resource", "can_add_resource", "can_edit_resource")
 
 
 def get_resource_or_404(resource_id):
@@ -558,31 +550,16 @@ def get_workshop_or_404(slug, workshop_id):
         abort(404)
     return workshop
 
-# --- view decorators and template helpers --------------------------------------------------
+
+# --- view decorators --------------------------------------------------------------------
 
 def admin_required(view):
     @wraps(view)
     def wrapped(*args, **kwargs):
         if not is_signed_in():
-            from sociallab.extensions import login_manager
             return login_manager.unauthorized()
         if not is_admin():
             abort(404)
         return view(*args, **kwargs)
     return wrapped
 
-
-TEMPLATE_HELPERS = {
-    "can_read_space": can_read_space,
-    "can_moderate": can_moderate,
-    "can_facilitate": can_facilitate,
-    "can_invite": can_invite,
-    "is_admin": is_admin,
-    "is_space_member": is_space_member,
-}
-
-
-def template_helper(func):
-    """Expose a rule to Jinja under its own name."""
-    TEMPLATE_HELPERS[func.__name__] = func
-    return func
