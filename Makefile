@@ -43,8 +43,14 @@ run: install
 	$(BIN)/flask sociallab seed-demo
 	$(BIN)/flask sociallab serve --host $(HOST) --port $(PORT)
 
+# Tests run on every core (pytest-xdist; each worker has its own database), then the few that
+# must not run beside another (marked `alone`: time and memory budgets) one at a time. Exit
+# status 5 means a pass selected no test (PYTEST_ARGS naming only one kind).
 test: install
-	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	@$(BIN)/python -m pytest -q -n auto --dist loadgroup -m "not alone" $(PYTEST_ARGS); parallel=$$?; \
+	$(BIN)/python -m pytest -q -m alone $(PYTEST_ARGS); alone=$$?; \
+	for status in $$parallel $$alone; do [ $$status -eq 0 ] || [ $$status -eq 5 ] || exit $$status; done; \
+	[ $$parallel -eq 0 ] || [ $$alone -eq 0 ]
 
 lint: install security
 	$(BIN)/ruff check .

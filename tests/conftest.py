@@ -19,6 +19,24 @@ from tests.database import reset_database, seeded_world
 REQUIRE_SERVICES = os.environ.get("SOCIALLAB_REQUIRE_SERVICES") == "1"
 
 
+# Modules that must not run beside another test: time and memory budgets, and two servers with
+# their own database and Redis. `make test` runs them after the others, one at a time.
+ALONE = ("tests/security/test_regex_linear.py", "tests/knowledge/test_uploads_hostile.py",
+         "tests/workshops/test_two_processes.py")
+# Modules sharing something fixed outside the process run on one worker, one test after another.
+GROUPS = {"tests/accounts/test_signin_limits.py": "redis-db-3"}
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        path = item.nodeid.split("::", 1)[0]
+        if path in ALONE:
+            item.add_marker(pytest.mark.alone)
+        if path in GROUPS:
+            item.add_marker(pytest.mark.xdist_group(GROUPS[path]))
+
+
 def skip_or_fail(reason):
     if REQUIRE_SERVICES:
         pytest.fail(f"required service unavailable: {reason}")
