@@ -6,9 +6,8 @@ One module over 400 lines on purpose: the rules build on one another (a post's a
 readers and moderators of its space, an initiative's on its partners), and whoever checks who may
 do what reads them together.
 
-The domains' models are imported inside the loaders and queries that use them, not above: a
-domain package imports its views when it is imported, and its views import these rules, so
-loading a model here would run that domain's views while this module is still half-defined.
+It imports the domains' models and nothing else of theirs; models never import it (a contract in
+pyproject.toml keeps both true).
 """
 from functools import wraps
 
@@ -16,7 +15,13 @@ from flask import abort, g
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
+from sociallab.accounts.models import SpaceRole, User
 from sociallab.extensions import db, login_manager
+from sociallab.forums.models import Category, Post, Thread
+from sociallab.initiatives.models import Initiative, InitiativeCoLead
+from sociallab.knowledge.models import FileVersion, Resource
+from sociallab.spaces.models import Space
+from sociallab.workshops.models import RoomRemoval, Workshop
 
 
 def _user(user):
@@ -39,7 +44,6 @@ def _roles(user):
     """(role, space_id) pairs of the person, loaded once per request."""
     cache = g.setdefault("_space_roles", {})
     if user.id not in cache:
-        from sociallab.accounts.models import SpaceRole
         cache[user.id] = set(db.session.execute(
             db.select(SpaceRole.role, SpaceRole.space_id).where(SpaceRole.user_id == user.id)).all())
     return cache[user.id]
@@ -54,7 +58,6 @@ def has_role(user, role, space_id=None):
 def people_with_role(space, role, include_global=True):
     """Active people holding `role` in this space (and, unless excluded, everywhere): the
     counterpart of has_role, for notifying moderators or choosing facilitators."""
-    from sociallab.accounts.models import SpaceRole, User
     scope = SpaceRole.space_id == space.id
     if include_global:
         scope = db.or_(scope, SpaceRole.space_id.is_(None))
@@ -85,7 +88,6 @@ def _space_access(user):
     cache = g.setdefault("_space_access", {})
     if user.id in cache:
         return cache[user.id]
-    from sociallab.spaces.models import Space
     roles = _roles(user)
     membership = []
     if user.is_admin or roles:
@@ -150,7 +152,6 @@ def is_space_member(space, user=None):
 
 def get_space_or_404(slug):
     """Load a space by slug; 404 for what the person may not read, so existence does not leak."""
-    from sociallab.spaces.models import Space
     space = db.session.scalar(db.select(Space).where(Space.slug == slug))
     if space is None or not can_read_space(space):
         abort(404)
@@ -219,7 +220,6 @@ def audience_tokens_for_user(user=None):
 
 def get_category_or_404(category_id, space=None):
     """A category of a space the person reads (of `space` when given), else 404."""
-    from sociallab.forums.models import Category
     category = db.session.get(Category, category_id)
     if category is None or (space is not None and category.space_id != space.id) \
             or not can_read_space(category.space):
@@ -229,7 +229,6 @@ def get_category_or_404(category_id, space=None):
 
 def get_thread_or_404(thread_id):
     """A thread of a space the person reads, else 404 (so existence does not leak)."""
-    from sociallab.forums.models import Thread
     thread = db.session.get(Thread, int(thread_id), options=[
         joinedload(Thread.space), joinedload(Thread.category)]) if str(thread_id).isdigit() else None
     if thread is None or not can_read_space(thread.space):
@@ -239,7 +238,6 @@ def get_thread_or_404(thread_id):
 
 def get_post_or_404(post_id):
     """A post the person may see (hidden ones only for moderators and the author), else 404."""
-    from sociallab.forums.models import Post
     post = db.session.get(Post, post_id) if str(post_id).isdigit() else None
     if post is None or not can_read_space(post.thread.space) or not can_see_post(post):
         abort(404)
@@ -375,7 +373,6 @@ def can_read_initiative(initiative, user=None):
 
 def readable_initiatives_query(user=None):
     """A select of the Initiative rows the person may read: lists, dashboards, CSV, search."""
-    from sociallab.initiatives.models import Initiative, InitiativeCoLead
     user = _user(user)
     query = db.select(Initiative)
     if not is_signed_in(user):
@@ -430,7 +427,6 @@ def can_view_review_queue(user=None):
 
 def get_initiative_or_404(initiative_id):
     """Load an initiative; 404 for what the person may not read, so existence does not leak."""
-    from sociallab.initiatives.models import Initiative
     initiative = db.session.get(Initiative, initiative_id)
     if initiative is None or not can_read_initiative(initiative):
         abort(404)
@@ -479,7 +475,6 @@ def can_edit_resource(resource, user=None):
 
 def readable_resources_query(space, user=None):
     """A select of the resources of `space` the person may read (the rule of can_read_resource)."""
-    from sociallab.knowledge.models import Resource
     user = _user(user)
     query = db.select(Resource).where(Resource.space_id == space.id)
     if not can_read_space(space, user):
@@ -495,7 +490,6 @@ def readable_resources_query(space, user=None):
 
 def get_resource_or_404(resource_id):
     """Load a resource the person may read; 404 otherwise, so existence does not leak."""
-    from sociallab.knowledge.models import Resource
     resource = db.session.get(Resource, resource_id)
     if not can_read_resource(resource):
         abort(404)
@@ -504,7 +498,6 @@ def get_resource_or_404(resource_id):
 
 def get_file_version_or_404(version_id):
     """Load a stored file whose resource the person may read; 404 otherwise."""
-    from sociallab.knowledge.models import FileVersion
     version = db.session.get(FileVersion, version_id)
     if version is None or not can_read_resource(version.attachment.resource):
         abort(404)
@@ -529,7 +522,6 @@ def can_run_workshop(workshop, user=None):
 
 
 def is_removed_from_room(workshop, user=None):
-    from sociallab.workshops.models import RoomRemoval
     user = _user(user)
     return db.session.scalar(db.select(RoomRemoval.id).where(
         RoomRemoval.workshop_id == workshop.id, RoomRemoval.user_id == user.id)) is not None
@@ -543,7 +535,6 @@ def can_enter_room(workshop, user=None):
 
 def get_workshop_or_404(slug, workshop_id):
     """The workshop of the space `slug`; 404 for what the person may not see."""
-    from sociallab.workshops.models import Workshop
     space = get_space_or_404(slug)
     workshop = db.session.get(Workshop, workshop_id)
     if workshop is None or workshop.space_id != space.id or not can_view_workshop(workshop):

@@ -1,7 +1,9 @@
 """Accounts: sign-in, invitations, passwords, profiles."""
 
-from sociallab.accounts import views
-
 
 def init_app(app):
+    # Imported here, not at the top: importing any of this package's models runs this file, and
+    # must not load its views (they import the access rules, which import the models).
+    from sociallab.accounts import views
+
     app.register_blueprint(views.bp)

@@ -39,7 +39,8 @@ def join(data):
     thread = db.session.get(Thread, thread_id) if thread_id else None
     if thread is None or not permissions.is_signed_in() or not permissions.can_read_space(thread.space):
         # One answer whether the thread does not exist or is in a space the reader may not see.
-        return {"ok": False, "code": 404, "error": _("This discussion does not exist, or you do not have access to it.")}
+        return {"ok": False, "code": 404,
+                "error": _("This discussion does not exist, or you do not have access to it.")}
     join_room(room_for(thread))
     if not after:
         return {"ok": True, "missed": [], "more": False}

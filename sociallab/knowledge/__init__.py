@@ -1,14 +1,16 @@
 """Knowledge base: a space's library of resources, their translations and attached files."""
-from sociallab import permissions, spaces
-from sociallab.knowledge import search, views
-from sociallab.knowledge.forms import STATUS_LABELS, TYPE_LABELS
-
-RULES = (permissions.can_read_resource, permissions.can_add_resource, permissions.can_edit_resource)
 
 
 def init_app(app):
+    # Imported here, not at the top: importing any of this package's models runs this file, and
+    # must not load its views (they import the access rules, which import the models).
+    from sociallab import permissions, spaces
+    from sociallab.knowledge import search, views
+    from sociallab.knowledge.forms import STATUS_LABELS, TYPE_LABELS
+
+    rules = (permissions.can_read_resource, permissions.can_add_resource, permissions.can_edit_resource)
     app.register_blueprint(views.bp)
-    for rule in RULES:
+    for rule in rules:
         app.add_template_global(rule)
     app.add_template_global(TYPE_LABELS, "RESOURCE_TYPE_LABELS")
     app.add_template_global(STATUS_LABELS, "RESOURCE_STATUS_LABELS")

@@ -5,8 +5,6 @@ Each searchable domain registers its models from its init_app through a `search.
 re-index them after commit, so callers rarely need index() or remove() themselves. No view
 imports Whoosh.
 """
-from sociallab.commands import add_commands
-from sociallab.search import commands, hooks, views
 from sociallab.search.documents import register_dependents, register_documents
 from sociallab.search.indexing import get_engine, index, query, remove
 
@@ -14,6 +12,11 @@ __all__ = ["get_engine", "index", "init_app", "query", "register_dependents", "r
 
 
 def init_app(app):
+    # Imported here, not at the top: importing any of this package's models runs this file, and
+    # must not load its views (they import the access rules, which import the models).
+    from sociallab.commands import add_commands
+    from sociallab.search import commands, hooks, views
+
     app.register_blueprint(views.bp)
     hooks.attach()
     add_commands(app, commands.reindex_command, commands.check_index_command)

@@ -1,15 +1,17 @@
 """Live workshops: scheduled sessions of a space with a live room that survives bad connections."""
-from sociallab import permissions, spaces
-from sociallab.commands import add_commands
-from sociallab.notifications.messages import register_kinds
-from sociallab.workshops import commands, events, notifications, views
-
-RULES = (permissions.can_view_workshop, permissions.can_run_workshop, permissions.can_enter_room)
 
 
 def init_app(app):
+    # Imported here, not at the top: importing any of this package's models runs this file, and
+    # must not load its views (they import the access rules, which import the models).
+    from sociallab import permissions, spaces
+    from sociallab.commands import add_commands
+    from sociallab.notifications.messages import register_kinds
+    from sociallab.workshops import commands, events, notifications, views
+
+    rules = (permissions.can_view_workshop, permissions.can_run_workshop, permissions.can_enter_room)
     app.register_blueprint(views.bp)
-    for rule in RULES:
+    for rule in rules:
         app.add_template_global(rule)
     app.add_template_global(views.workshops_upcoming)
     spaces.add_section(app, "workshops/_space_section.html", order=40)
