@@ -123,6 +123,10 @@ def serving(app):
             yield app
         finally:
             db.session.remove()
+            # The app is thrown away: its connections are closed now rather than whenever it is
+            # collected (on PostgreSQL, two workers' leftover pools reached max_connections).
+            for engine in db.engines.values():
+                engine.dispose()
 
 
 @pytest.fixture
