@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sociallab.accounts.models import SpaceRole
 from sociallab.audit.services import record
 from sociallab.extensions import db
-from sociallab.forums.services import create_discussion
+from sociallab.forums.discussions import create_discussion
 from sociallab.i18n import utcnow
 from sociallab.initiatives.models import Initiative, ReviewEvent
 from sociallab.notifications.services import notify

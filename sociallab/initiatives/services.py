@@ -7,7 +7,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from sociallab.audit.services import record
 from sociallab.extensions import db
-from sociallab.forums.services import follow_owner
+from sociallab.forums.discussions import follow_owner
 from sociallab.i18n import utcnow
 from sociallab.initiatives import stages
 from sociallab.initiatives.models import (
@@ -177,8 +177,8 @@ def _carry_along(initiative, audience_changed):
 
     Its discussion is a forums thread read by its space's readers: it moves with the initiative
     (and takes its title), so a comment is never readable where the initiative is not. The
-    journal is re-indexed through Initiative.search_dependents; indicators and figures are read
-    through the initiative's own rule. When the space or the partners change, notifications
+    journal is re-indexed through initiative_dependents (initiatives/search.py); indicators and
+    figures are read through the initiative's own rule. When the space or the partners change, notifications
     linking to the initiative are withdrawn from people who may no longer read it.
     """
     if initiative.thread is not None:

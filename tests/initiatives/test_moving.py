@@ -5,6 +5,7 @@ from flask import g
 from sociallab import search
 from sociallab.extensions import db
 from sociallab.forums import services as forums
+from sociallab.forums.flags import flag_post, open_flags
 from sociallab.initiatives import curation, services
 from sociallab.initiatives.models import Initiative
 from sociallab.notifications.models import Notification
@@ -51,13 +52,13 @@ def test_the_discussion_and_its_open_flags_follow_the_initiative_to_its_new_spac
     initiative = _approved_in_region(world, initiative_factory)
     comment = forums.reply(initiative.thread, bf_member, "Un avis de la région", "fr").post
     db.session.commit()
-    flag = forums.flag_post(comment, world.member, "other")
+    flag = flag_post(comment, world.member, "other")
     db.session.commit()
     _edit(initiative, world.member, space=world.sn_space)
     db.session.commit()
     assert initiative.thread.space_id == world.sn_space.id
-    assert forums.open_flags(world.ssa_space) == []
-    assert [f.id for f in forums.open_flags(world.sn_space)] == [flag.id]
+    assert open_flags(world.ssa_space) == []
+    assert [f.id for f in open_flags(world.sn_space)] == [flag.id]
     # The Senegal moderators are told their review queue has work.
     assert [n.url for n in _notified(world.moderator) if n.kind == "forums.flagged"] == \
         ["/spaces/country-sn/forums/review"]
