@@ -17,7 +17,7 @@ from sqlalchemy.orm import joinedload
 
 from sociallab.accounts.models import SpaceRole, User
 from sociallab.extensions import db, login_manager
-from sociallab.forums.models import Category, Post, Thread
+from sociallab.forums.models import Category, Flag, Post, Thread
 from sociallab.initiatives.models import Initiative, InitiativeCoLead
 from sociallab.knowledge.models import FileVersion, Resource
 from sociallab.spaces.models import Space
@@ -216,7 +216,7 @@ def audience_tokens_for_user(user=None):
 # A thread belongs to a space; whoever reads the space reads its threads. Hidden posts stay
 # visible to the space's moderators and their author; deleted posts are shown as removed.
 # A discussion (an initiative's comments) always sits in its owner's space, moved with it by
-# forums.services.follow_owner, so this same rule decides who reads the comments.
+# forums.discussions.follow_owner, so this same rule decides who reads the comments.
 
 def get_category_or_404(category_id, space=None):
     """A category of a space the person reads (of `space` when given), else 404."""
@@ -227,11 +227,20 @@ def get_category_or_404(category_id, space=None):
     return category
 
 
-def get_thread_or_404(thread_id):
-    """A thread of a space the person reads, else 404 (so existence does not leak)."""
+def readable_thread(thread_id, user=None):
+    """The thread if it exists in a space the person reads, else None: one answer for both, so a
+    socket event (which cannot answer 404) does not tell them apart either."""
     thread = db.session.get(Thread, int(thread_id), options=[
         joinedload(Thread.space), joinedload(Thread.category)]) if str(thread_id).isdigit() else None
-    if thread is None or not can_read_space(thread.space):
+    if thread is None or not is_signed_in(user) or not can_read_space(thread.space, user):
+        return None
+    return thread
+
+
+def get_thread_or_404(thread_id):
+    """A thread of a space the person reads, else 404 (so existence does not leak)."""
+    thread = readable_thread(thread_id)
+    if thread is None:
         abort(404)
     return thread
 
@@ -242,6 +251,16 @@ def get_post_or_404(post_id):
     if post is None or not can_read_space(post.thread.space) or not can_see_post(post):
         abort(404)
     return post
+
+
+def get_flag_or_404(flag_id):
+    """A flag on a post the person may see, else 404; resolving it is the moderators' (403 for
+    any other reader, decided by the service)."""
+    flag = db.session.get(Flag, flag_id)
+    if flag is None:
+        abort(404)
+    get_post_or_404(flag.post_id)
+    return flag
 
 
 def _post_actions(post, thread, user_id, reader, moderator):

@@ -5,7 +5,7 @@ from flask_socketio import join_room
 
 from sociallab import payloads, permissions
 from sociallab.extensions import db, socketio
-from sociallab.forums.models import Post, Thread
+from sociallab.forums.models import Post
 
 NAMESPACE = "/forums"
 
@@ -36,8 +36,8 @@ def join(data):
     the page to offer a reload instead.
     """
     thread_id, after = data["thread"], data["after"]
-    thread = db.session.get(Thread, thread_id) if thread_id else None
-    if thread is None or not permissions.is_signed_in() or not permissions.can_read_space(thread.space):
+    thread = permissions.readable_thread(thread_id)
+    if thread is None:
         # One answer whether the thread does not exist or is in a space the reader may not see.
         return {"ok": False, "code": 404,
                 "error": _("This discussion does not exist, or you do not have access to it.")}

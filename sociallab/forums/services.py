@@ -5,9 +5,7 @@ the forum's own rules), the change, the commit, and then what follows it (notifi
 mail leave once committed; the view broadcasts a new post to the open pages after the call).
 The other concerns have their own modules: reading.py (watching, read marks, unread counts),
 moderation.py (hide, pin, lock, move), flags.py (reports and the review queue) and
-discussions.py (the comments of other domains' pages). The names imported "as" themselves
-below are imported from here by other domains and tests written before the split; new code
-imports them from the module named for their concern.
+discussions.py (the comments of other domains' pages).
 """
 from dataclasses import dataclass, field
 
@@ -18,7 +16,6 @@ from sociallab.accounts.models import User
 from sociallab.audit.services import record, snapshot
 from sociallab.content import extract_mentions
 from sociallab.extensions import db
-from sociallab.forums.checks import ForumError as ForumError
 from sociallab.forums.checks import (
     check_delete_post,
     check_edit_post,
@@ -29,14 +26,9 @@ from sociallab.forums.checks import (
 )
 from sociallab.forums.discussions import create_discussion as create_discussion
 from sociallab.forums.discussions import follow_owner as follow_owner
-from sociallab.forums.flags import flag_post as flag_post
-from sociallab.forums.flags import open_flags as open_flags
 from sociallab.forums.models import Category, Post, PostRevision, Thread, render_post_html
-from sociallab.forums.moderation import move_thread as move_thread
 from sociallab.forums.moderation import refresh_counters, touch_if_first
-from sociallab.forums.moderation import set_hidden as set_hidden
 from sociallab.forums.reading import mark_read, notify_category_watchers, notify_reply_watchers, start_watching
-from sociallab.forums.reading import unread_candidates as unread_candidates
 from sociallab.i18n import utcnow
 from sociallab.notifications.services import notify
 
@@ -65,12 +57,8 @@ def categories_of(space, include_archived=False):
 
 
 def create_category(space, title, description, lang, actor, position=None):
-    """Add a category to a space's forum (audited).
-
-    The only change here whose caller checks who acts (check_moderate(space, actor), as the
-    forum's page does): the test access table seeds a category as a reader who does not moderate
-    its space. Once it seeds as a moderator, the check moves in here like everywhere else.
-    """
+    """Add a category to a space's forum (audited): the space's moderators."""
+    check_moderate(space, actor)
     if position is None:
         position = (db.session.scalar(db.select(db.func.max(Category.position))
                                       .where(Category.space_id == space.id)) or 0) + 10

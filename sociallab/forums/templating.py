@@ -5,7 +5,7 @@ from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from sociallab.forums import services
+from sociallab.forums import reading, services
 from sociallab.forums.forms import PostForm
 from sociallab.i18n import as_utc
 
@@ -14,7 +14,7 @@ def discussion_context(thread):
     """Posts, forms and read state for `forums/_discussion.html` (a thread shown on another page)."""
     posts = services.thread_posts(thread)
     # Counted as this reader sees it: hidden posts for moderators and authors, deleted for nobody.
-    count = len(services.unread_candidates(thread, posts, current_user))
+    count = len(reading.unread_candidates(thread, posts, current_user))
     return {"posts": posts, "count": count, "form": reply_form(posts, request.args.get("quote", type=int))}
 
 

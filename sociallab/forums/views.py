@@ -6,7 +6,6 @@ from flask_login import current_user, login_required
 from sociallab import permissions
 from sociallab.content import find_identifying_details, render_markdown
 from sociallab.errors import refuse
-from sociallab.extensions import db
 from sociallab.forums import events, flags, moderation, reading, services
 from sociallab.forums.checks import (
     ForumError,
@@ -28,11 +27,11 @@ from sociallab.forums.forms import (
     ResolveFlagForm,
     ThreadForm,
 )
-from sociallab.forums.models import Flag
 from sociallab.forums.templating import reply_form
 from sociallab.http_input import as_id, page_number
 from sociallab.permissions import (
     get_category_or_404,
+    get_flag_or_404,
     get_post_or_404,
     get_space_or_404,
     get_thread_or_404,
@@ -359,10 +358,8 @@ def review(slug):
 @bp.route("/forums/flags/<int:flag_id>/resolve", methods=["POST"])
 @login_required
 def resolve_flag(flag_id):
-    flag = db.session.get(Flag, flag_id)
-    if flag is None:
-        abort(404)
-    post = get_post_or_404(flag.post_id)
+    flag = get_flag_or_404(flag_id)
+    post = flag.post
     _checked(check_moderate_post, post)
     form = ResolveFlagForm()
     if form.validate_on_submit():

@@ -18,7 +18,7 @@ SOCKET_RECEIVES = expect(True, anonymous=False, other_member=False, volunteer_ou
 
 def setup(world):
     from sociallab.extensions import db
-    from sociallab.forums import services
+    from sociallab.forums import flags, moderation, services
     from sociallab.notifications.services import notify
     w = world
     w.forum_category = services.create_category(w.sn_space, "Pratiques", "", "fr", w.moderator)
@@ -28,10 +28,10 @@ def setup(world):
     w.forum_post_by_member2 = services.reply(w.forum_thread, w.member2, "Réponse", "fr").post
     w.forum_post_to_delete = services.reply(w.forum_thread, w.member2, "À retirer", "fr").post
     w.forum_hidden_post = services.reply(w.forum_thread, w.member, "Caché", "fr").post
-    services.set_hidden(w.forum_hidden_post, w.moderator)
+    moderation.set_hidden(w.forum_hidden_post, w.moderator)
     services.edit_post(w.forum_post, w.member, "Bonjour à toutes et tous", "fr")
-    w.forum_flag = services.flag_post(w.forum_post_by_member2, w.member, "spam")
-    pe_category = services.create_category(w.pe_space, "Prácticas", "", "es", w.other_member)
+    w.forum_flag = flags.flag_post(w.forum_post_by_member2, w.member, "spam")
+    pe_category = services.create_category(w.pe_space, "Prácticas", "", "es", w.admin)
     w.pe_thread, _ = services.create_thread(pe_category, "Escucha", "Hola", w.other_member, "es")
     w.member_notification = notify(w.member, "generic", url="/spaces", text="hello")
     db.session.commit()

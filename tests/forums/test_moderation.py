@@ -2,6 +2,7 @@
 from sociallab.audit.models import AuditEntry
 from sociallab.extensions import db
 from sociallab.forums import flags, moderation, services
+from sociallab.forums.checks import ForumError
 from sociallab.forums.models import Category, Flag, Thread
 from sociallab.forums.search import post_document, thread_document
 from sociallab.notifications.models import Notification
@@ -116,7 +117,7 @@ def test_thread_cannot_move_to_another_space(world, forum):
     pe = services.create_category(world.pe_space, "Prácticas", "", "es", world.admin)
     try:
         moderation.move_thread(forum.thread, pe, world.admin)
-    except services.ForumError:
+    except ForumError:
         pass
     else:
         raise AssertionError("moved across spaces")

@@ -65,6 +65,7 @@ def test_hidden_resource_is_found_by_moderators_and_its_author_only(find, world)
 
 
 def test_hidden_forum_post_is_found_by_moderators_only(find, world):
+    from sociallab.forums import moderation
     from sociallab.forums import services as forums
     category = forums.create_category(world.sn_space, "Général", "", "fr", world.moderator)
     thread, _published = forums.create_thread(category, "Sujet", "Premier message", world.member, "fr")
@@ -72,7 +73,7 @@ def test_hidden_forum_post_is_found_by_moderators_only(find, world):
     db.session.commit()
     assert find(world.member, "kiwano").total == 1
     post = thread.posts[-1]
-    forums.set_hidden(post, world.moderator, hidden=True)
+    moderation.set_hidden(post, world.moderator, hidden=True)
     db.session.commit()
     assert find(world.member, "kiwano").total == 0
     assert dict(find(world.member, "kiwano").facets["type"]) == {}

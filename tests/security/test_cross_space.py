@@ -20,7 +20,9 @@ from flask import current_app, g
 
 from sociallab import search
 from sociallab.extensions import db, socketio
+from sociallab.forums import moderation
 from sociallab.forums import services as forums
+from sociallab.forums.checks import ForumError
 from sociallab.i18n import utcnow
 from sociallab.initiatives import curation, rollups, stages
 from sociallab.initiatives import services as initiatives
@@ -322,8 +324,8 @@ def move_thread_to_category_of(space_attr):
         target = forums.create_category(getattr(w, space_attr), "Ailleurs", "", "fr", w.admin)
         db.session.commit()
         try:
-            forums.move_thread(item.obj, target, w.admin)
-        except forums.ForumError:
+            moderation.move_thread(item.obj, target, w.admin)
+        except ForumError:
             db.session.rollback()
         else:
             db.session.commit()
@@ -331,7 +333,7 @@ def move_thread_to_category_of(space_attr):
 
 
 def hide_reply(item, w):
-    forums.set_hidden(item.parts["answer"], w.admin, True)
+    moderation.set_hidden(item.parts["answer"], w.admin, True)
     db.session.commit()
 
 
