@@ -24,8 +24,6 @@ from sociallab.forums.checks import (
     check_start_thread,
     check_text,
 )
-from sociallab.forums.discussions import create_discussion as create_discussion
-from sociallab.forums.discussions import follow_owner as follow_owner
 from sociallab.forums.models import Category, Post, PostRevision, Thread, render_post_html
 from sociallab.forums.moderation import refresh_counters, touch_if_first
 from sociallab.forums.reading import mark_read, notify_category_watchers, notify_reply_watchers, start_watching
