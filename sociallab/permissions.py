@@ -19,7 +19,7 @@ from sociallab.accounts.models import SpaceRole, User
 from sociallab.extensions import db, login_manager
 from sociallab.forums.models import Category, Flag, Post, Thread
 from sociallab.initiatives.models import Initiative, InitiativeCoLead
-from sociallab.knowledge.models import FileVersion, Resource
+from sociallab.knowledge.models import Attachment, FileVersion, Resource
 from sociallab.spaces.models import Space
 from sociallab.workshops.models import RoomRemoval, Workshop
 
@@ -521,6 +521,14 @@ def get_file_version_or_404(version_id):
     if version is None or not can_read_resource(version.attachment.resource):
         abort(404)
     return version
+
+
+def get_attachment_or_404(attachment_id, resource):
+    """An attachment of `resource` (itself loaded by get_resource_or_404); 404 for any other."""
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment is None or attachment.resource_id != resource.id:
+        abort(404)
+    return attachment
 
 
 # --- workshops ----------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 from sociallab.accounts.models import User
 from sociallab.extensions import db
 from sociallab.knowledge.models import Resource
-from sociallab.knowledge.services import create_resource
+from sociallab.knowledge.services import add_resource
 from sociallab.spaces.models import Space
 
 TOOLKIT = {
@@ -79,6 +79,8 @@ def _existing(space, title):
 
 
 def seed():
+    """The demo's own rows, flushed for the seeder to commit: add_resource, not create_resource, since
+    no person acts here to be checked (an author missing from a partial world leaves it unsigned)."""
     international = _space("international")
     author = _user("member.sn@example.org")
     original = None
@@ -86,13 +88,13 @@ def seed():
         title, summary, body = TOOLKIT[lang]
         item = _existing(international, title)
         if item is None:
-            item = create_resource(international, author, "toolkit", title, summary, body, lang,
-                                   themes=["child-friendly-justice", "right-to-be-heard"], countries=["sn", "pe"],
-                                   translation_of=original)
+            item = add_resource(international, author, "toolkit", title, summary, body, lang,
+                                themes=["child-friendly-justice", "right-to-be-heard"], countries=["sn", "pe"],
+                                translation_of=original)
         original = original or item
     for slug, email, type_, lang, title, summary, body, themes, countries in OTHERS:
         space = _space(slug)
         if _existing(space, title) is None:
-            create_resource(space, _user(email), type_, title, summary, body, lang, themes=themes,
-                            countries=countries)
+            add_resource(space, _user(email), type_, title, summary, body, lang, themes=themes,
+                         countries=countries)
     db.session.flush()

@@ -1,6 +1,8 @@
-"""Knowledge services: create and edit resources, link translations, attach files. No request needed.
+"""Knowledge services: add and edit resources, link translations, hide them. No request needed.
 
-Callers commit; search indexes the resource after that commit (sociallab.search hooks).
+Each change is one unit of work: its check (knowledge/checks.py: may the acting person do it, then
+the fields' own rules), the change, the commit. Search indexes the resource after that commit
+(sociallab.search hooks). Files are checked, opened and stored by uploads.py.
 """
 from flask_babel import gettext as _
 
@@ -8,14 +10,18 @@ from sociallab import permissions
 from sociallab.audit.services import record
 from sociallab.extensions import db
 from sociallab.i18n import utcnow
+from sociallab.knowledge import uploads
+from sociallab.knowledge.checks import LANGUAGES as LANGUAGES
+from sociallab.knowledge.checks import KnowledgeError as KnowledgeError
+from sociallab.knowledge.checks import (
+    check_add,
+    check_edit,
+    check_fields,
+    check_moderate,
+    check_read,
+)
 from sociallab.knowledge.models import Resource, new_translation_group
 from sociallab.spaces.models import Country, Theme
-
-LANGUAGES = ("fr", "en", "es")
-
-
-class KnowledgeError(Exception):
-    """A refusal a person can act on; its message is already translated."""
 
 
 def _themes(codes_or_themes):
@@ -34,35 +40,40 @@ def _countries(codes_or_countries):
     return list(db.session.scalars(db.select(Country).where(Country.iso2.in_(codes)))) if codes else []
 
 
-def check_resource_fields(type, title, lang):
-    if type not in Resource.TYPES:
-        raise KnowledgeError(_("Choose a type from the list."))
-    if not (title or "").strip():
-        raise KnowledgeError(_("Give the resource a title."))
-    if lang not in LANGUAGES:
-        raise KnowledgeError(_("Choose the language the resource is written in."))
-
-
 def create_resource(space, author, type, title, summary, body, lang, themes=(), countries=(),
-                    status=Resource.PUBLISHED, translation_of=None):
-    """Add a resource to `space` and return it (flushed, not committed: the caller commits).
+                    status=Resource.PUBLISHED, translation_of=None, file=None):
+    """Add a resource to `space`, with its first file if `file` is (filename, bytes); committed.
 
+    author: the User who writes it: a member or moderator of the space (403 for another reader
+      of it, 404 for someone who may not read it).
     type: one of Resource.TYPES ("toolkit", "guide", "report", "article", "minutes", "other").
     body: Markdown, rendered through the content module when shown.
     lang: "fr", "en" or "es" — the language the resource is written in.
     themes: Theme objects or theme codes; countries: Country objects or ISO2 codes.
-    author: the User who writes it, or None for a system-made resource (e.g. workshop minutes);
-      their organisation is kept to decide who shares a draft.
     status: "published" (readers of the space), "draft" (the author's organisation and the
       space's moderators) or "hidden" (moderators and the author).
-    translation_of: another Resource of which this one is a translation; both then share a
-      translation group (one resource per language in a group).
+    translation_of: another Resource, which the author reads, of which this one is a translation;
+      both then share a translation group (one resource per language in a group).
     Raises KnowledgeError on a bad type, empty title, unknown language, or a language the
-    translation group already has. The resource is indexed for search after the commit.
+    translation group already has; UploadError on a refused file. Nothing is kept when it raises.
     """
-    check_resource_fields(type, title, lang)
-    if status not in Resource.STATUSES:
-        raise KnowledgeError(_("Choose a status from the list."))
+    check_add(space, author)
+    if translation_of is not None:
+        check_read(translation_of, author)
+    resource = add_resource(space, author, type, title, summary, body, lang, themes=themes,
+                            countries=countries, status=status, translation_of=translation_of)
+    if file is not None:
+        uploads.store_file(resource, *file, author)
+    db.session.commit()
+    return resource
+
+
+def add_resource(space, author, type, title, summary, body, lang, themes=(), countries=(),
+                 status=Resource.PUBLISHED, translation_of=None):
+    """The resource create_resource makes, flushed, without asking who acts: for a resource the
+    platform writes itself inside a unit of work of its own (the minutes of an ended workshop,
+    author None, committed with the session's end)."""
+    check_fields(type, title, lang, status)
     organisation = author.effective_organisation() if author is not None else None
     resource = Resource(space_id=space.id, space=space, type=type, title=title.strip()[:200],
                         summary=(summary or "").strip(), body=body or "", lang=lang,
@@ -75,9 +86,17 @@ def create_resource(space, author, type, title, summary, body, lang, themes=(), 
     return resource
 
 
-def update_resource(resource, type, title, summary, body, lang, themes=(), countries=(), status=None):
-    """Change a resource's fields (flushed, not committed)."""
-    check_resource_fields(type, title, lang)
+def update_resource(resource, type, title, summary, body, lang, themes=(), countries=(), status=None,
+                    editor=None):
+    """Change a resource's fields (committed): its author or a moderator of its space.
+
+    `editor` is the person editing; every page passes it. Left out, nobody is checked: the one
+    caller left without it is tests/security/test_cross_space.py (make_resource_draft), written
+    before services checked; once it passes its administrator, `editor` becomes required.
+    """
+    if editor is not None:
+        check_edit(resource, editor)
+    check_fields(type, title, lang)
     if lang != resource.lang and _group_has_language(resource.translation_group, lang, resource.id):
         raise KnowledgeError(_("Another version of this resource is already in that language."))
     resource.type, resource.title = type, title.strip()[:200]
@@ -87,17 +106,18 @@ def update_resource(resource, type, title, summary, body, lang, themes=(), count
     if status in (Resource.PUBLISHED, Resource.DRAFT) and resource.status != Resource.HIDDEN:
         resource.status = status
     resource.updated_at = utcnow()
-    db.session.flush()
+    db.session.commit()
     return resource
 
 
 def set_hidden(resource, hidden, moderator):
-    """Hide a resource from the space's readers (or show it again). Audited."""
+    """Hide a resource from the space's readers (or show it again): its moderators. Audited, committed."""
+    check_moderate(resource, moderator)
     before = resource.status
     resource.status = Resource.HIDDEN if hidden else Resource.PUBLISHED
     record(moderator, "resource.hide" if hidden else "resource.unhide", resource,
            before={"status": before}, after={"status": resource.status}, space_id=resource.space_id)
-    db.session.flush()
+    db.session.commit()
     return resource
 
 
@@ -118,8 +138,11 @@ def _join_translation_group(resource, other):
     resource.translation_group = other.translation_group
 
 
-def link_translation(resource, other):
-    """Make `other` (and its own versions) versions of `resource`'s group. Flushed, not committed."""
+def link_translation(resource, other, editor):
+    """Make `other` (and its own versions) versions of `resource`'s group (committed): whoever
+    edits `resource` and reads `other`."""
+    check_edit(resource, editor)
+    check_read(other, editor)
     if other.translation_group == resource.translation_group:
         return resource
     incoming = list(db.session.scalars(db.select(Resource).where(
@@ -133,14 +156,15 @@ def link_translation(resource, other):
         languages.add(item.lang)
     for item in incoming:
         item.translation_group = resource.translation_group
-    db.session.flush()
+    db.session.commit()
     return resource
 
 
-def unlink_translation(resource):
-    """Take a resource out of its translation group."""
+def unlink_translation(resource, editor):
+    """Take a resource out of its translation group (committed): its author or a moderator."""
+    check_edit(resource, editor)
     resource.translation_group = new_translation_group()
-    db.session.flush()
+    db.session.commit()
     return resource
 
 

@@ -9,8 +9,10 @@ from flask import current_app
 from flask_babel import gettext as _
 from werkzeug.utils import secure_filename
 
+from sociallab.errors import ServiceError
 from sociallab.extensions import db
 from sociallab.knowledge import fileworker
+from sociallab.knowledge.checks import check_edit
 from sociallab.knowledge.fileworker import EXTRACT_MAX_CHARS, FORMATS, MAX_IMAGE_PIXELS
 from sociallab.knowledge.models import Attachment, FileVersion
 
@@ -28,9 +30,8 @@ TEXT_OUTPUT_BYTES = 4 * EXTRACT_MAX_CHARS + 4096
 _CONTROL_CHARACTERS = dict.fromkeys([*range(32), 127], " ")
 
 
-class UploadError(Exception):
+class UploadError(ServiceError):
     """A refused file; the message is translated and says what to do."""
-    status = 400
 
 
 class FileTooLarge(UploadError):
@@ -145,7 +146,19 @@ def stored_path(version):
 
 def add_file(resource, filename, data, uploader, attachment=None):
     """Check and store a file as a new attachment of `resource`, or as a new version of
-    `attachment` (older versions stay listed). Flushed, not committed; returns the FileVersion."""
+    `attachment` (older versions stay listed): its author and the space's moderators (a
+    KnowledgeError otherwise, before the file is opened). Committed; returns the FileVersion."""
+    check_edit(resource, uploader)
+    version = store_file(resource, filename, data, uploader, attachment=attachment)
+    db.session.commit()
+    return version
+
+
+def store_file(resource, filename, data, uploader, attachment=None):
+    """add_file's work without its check and commit, for a service that adds the resource in the
+    same unit of work (knowledge.services.create_resource). Flushed; returns the FileVersion."""
+    if attachment is not None and attachment.resource_id != resource.id:
+        raise ValueError("the attachment belongs to another resource")
     kind, mimetype = check_upload(filename, data)
     data, text = open_file(kind, data)
     if attachment is None:

@@ -13,9 +13,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from sociallab import permissions
+from sociallab.errors import ServiceError, refuse
 from sociallab.extensions import db
 from sociallab.http_input import id_argument, page_number
-from sociallab.knowledge import services, uploads
+from sociallab.knowledge import checks, services, uploads
+from sociallab.knowledge.checks import KnowledgeError
 from sociallab.knowledge.forms import (
     LinkTranslationForm,
     ModerationForm,
@@ -23,8 +25,8 @@ from sociallab.knowledge.forms import (
     UploadForm,
 )
 from sociallab.knowledge.library import library_page
-from sociallab.knowledge.models import Attachment, Resource
-from sociallab.permissions import get_resource_or_404, get_space_or_404
+from sociallab.knowledge.models import Resource
+from sociallab.permissions import get_attachment_or_404, get_resource_or_404, get_space_or_404
 
 bp = Blueprint("knowledge", __name__)
 
@@ -42,16 +44,33 @@ def library(slug):
 def _read_upload(field):
     storage = field.data
     if not storage or not getattr(storage, "filename", ""):
-        return None, None
+        return None
     return storage.filename, storage.read()
+
+
+def _checked(check, *args):
+    """`check(*args, current_user)`, a service's own check asked before its form is shown, so
+    the answer does not depend on what the request holds: a refusal becomes its status page (403
+    for a reader without the right, 404 for a non-reader); the service asks it again."""
+    try:
+        check(*args, current_user)
+    except KnowledgeError as error:
+        refuse(error)
+
+
+def _refused(error):
+    """A change the service refused: its status page for a refusal of access, else the reason
+    flashed; returns the status the page shown again answers with."""
+    db.session.rollback()
+    refuse(error, "error")
+    return error.status
 
 
 @bp.route("/spaces/<slug>/library/new", methods=["GET", "POST"])
 @login_required
 def new_resource(slug):
     space = get_space_or_404(slug)
-    if not permissions.can_add_resource(space):
-        abort(404)
+    _checked(checks.check_add, space)
     original = None
     if id_argument("translation_of", request.values):
         original = get_resource_or_404(id_argument("translation_of", request.values))
@@ -66,20 +85,14 @@ def new_resource(slug):
         form.lang.data = next((code for code in services.LANGUAGES if code not in taken), None)
     status = 200
     if form.validate_on_submit():
-        filename, data = _read_upload(form.file)
         try:
             resource = services.create_resource(
                 space, current_user, form.type.data, form.title.data, form.summary.data, form.body.data,
                 form.lang.data, themes=form.themes.data, countries=form.countries.data,
-                status=form.status.data, translation_of=original)
-            if data is not None:
-                uploads.add_file(resource, filename, data, current_user)
-        except (services.KnowledgeError, uploads.UploadError) as error:
-            db.session.rollback()
-            flash(str(error), "error")
-            status = getattr(error, "status", 400)
+                status=form.status.data, translation_of=original, file=_read_upload(form.file))
+        except ServiceError as error:
+            status = _refused(error)
         else:
-            db.session.commit()
             flash(_("The resource has been added to the library."), "success")
             return redirect(url_for("knowledge.resource", resource_id=resource.id))
     elif request.method == "POST":
@@ -106,8 +119,7 @@ def resource(resource_id):
 @login_required
 def edit_resource(resource_id):
     item = get_resource_or_404(resource_id)
-    if not permissions.can_edit_resource(item):
-        abort(404)
+    _checked(checks.check_edit, item)
     form = ResourceForm(obj=item)
     del form.file
     if request.method == "GET":
@@ -119,13 +131,10 @@ def edit_resource(resource_id):
         try:
             services.update_resource(item, form.type.data, form.title.data, form.summary.data, form.body.data,
                                      form.lang.data, themes=form.themes.data, countries=form.countries.data,
-                                     status=form.status.data)
-        except services.KnowledgeError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-            status = 400
+                                     status=form.status.data, editor=current_user)
+        except KnowledgeError as error:
+            status = _refused(error)
         else:
-            db.session.commit()
             flash(_("The resource has been saved."), "success")
             return redirect(url_for("knowledge.resource", resource_id=item.id))
     elif request.method == "POST":
@@ -140,13 +149,8 @@ def edit_resource(resource_id):
 def upload(resource_id, attachment_id=None):
     """A new attachment, or (with attachment_id) a new version of one."""
     item = get_resource_or_404(resource_id)
-    if not permissions.can_edit_resource(item):
-        abort(404)
-    attachment = None
-    if attachment_id is not None:
-        attachment = db.session.get(Attachment, attachment_id)
-        if attachment is None or attachment.resource_id != item.id:
-            abort(404)
+    _checked(checks.check_edit, item)
+    attachment = get_attachment_or_404(attachment_id, item) if attachment_id is not None else None
     form = UploadForm()
     if not form.validate_on_submit():
         flash(_("Choose a file to send."), "error")
@@ -154,11 +158,8 @@ def upload(resource_id, attachment_id=None):
     filename, data = _read_upload(form.file)
     try:
         uploads.add_file(item, filename, data, current_user, attachment=attachment)
-    except uploads.UploadError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return _resource_page(item, error.status)
-    db.session.commit()
+    except ServiceError as error:
+        return _resource_page(item, _refused(error))
     flash(_("The file has been added.") if attachment is None else _("The new version has been added; "
           "earlier versions stay listed."), "success")
     return redirect(url_for("knowledge.resource", resource_id=item.id))
@@ -173,8 +174,7 @@ def _resource_page(item, status):
 @login_required
 def link_translation(resource_id):
     item = get_resource_or_404(resource_id)
-    if not permissions.can_edit_resource(item):
-        abort(404)
+    _checked(checks.check_edit, item)
     form = LinkTranslationForm()
     form.other.choices = [(r.id, r.title) for r in services.translation_candidates(item)]
     if not form.validate_on_submit():
@@ -182,12 +182,10 @@ def link_translation(resource_id):
         return redirect(url_for("knowledge.resource", resource_id=item.id))
     other = get_resource_or_404(form.other.data)
     try:
-        services.link_translation(item, other)
-    except services.KnowledgeError as error:
-        db.session.rollback()
-        flash(str(error), "error")
+        services.link_translation(item, other, current_user)
+    except KnowledgeError as error:
+        _refused(error)
     else:
-        db.session.commit()
         flash(_("The two resources are now linked as translations."), "success")
     return redirect(url_for("knowledge.resource", resource_id=item.id))
 
@@ -196,13 +194,11 @@ def link_translation(resource_id):
 @login_required
 def set_visibility(resource_id):
     item = get_resource_or_404(resource_id)
-    if not permissions.can_moderate(item.space):
-        abort(404)
+    _checked(checks.check_moderate, item)
     form = ModerationForm()
     if form.validate_on_submit():
         hidden = request.form.get("action") == "hide"
         services.set_hidden(item, hidden, current_user)
-        db.session.commit()
         flash(_("The resource is now hidden from the space's members.") if hidden
               else _("The resource is visible again."), "success")
     return redirect(url_for("knowledge.resource", resource_id=item.id))

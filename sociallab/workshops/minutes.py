@@ -7,7 +7,7 @@ from sqlalchemy.orm import selectinload
 
 from sociallab.extensions import db
 from sociallab.i18n import as_utc
-from sociallab.knowledge.services import create_resource
+from sociallab.knowledge.services import add_resource
 from sociallab.workshops.models import Attendance, ChatMessage, Poll, Question
 from sociallab.workshops.poll_results import poll_counts
 
@@ -70,8 +70,8 @@ def store_minutes(workshop, include_chat=False):
         summary = _("Minutes of the live workshop “%(title)s”.", title=workshop.title)
     country = workshop.space.country
     # A system-made resource (no author): the minutes belong to the space, not to one person.
-    resource = create_resource(workshop.space, None, "minutes", title, summary, body, workshop.lang,
-                               countries=(country.iso2,) if country is not None else ())
+    resource = add_resource(workshop.space, None, "minutes", title, summary, body, workshop.lang,
+                            countries=(country.iso2,) if country is not None else ())
     workshop.minutes_resource_id = resource.id
     return resource
 

@@ -111,8 +111,8 @@ def test_translation_form_starts_with_a_missing_language(client, auth, world):
 
 def test_only_the_author_and_moderators_edit(client, auth, world):
     item = resource(world.sn_space, world.member, "Fiche")
-    auth.login(world.member2.email)
-    assert client.get(f"/resources/{item.id}/edit").status_code == 404
+    auth.login(world.member2.email)  # reads the resource, may not change it: refused, not hidden
+    assert client.get(f"/resources/{item.id}/edit").status_code == 403
     auth.logout()
     auth.login(world.moderator.email)
     response = post_form(client, f"/resources/{item.id}/edit", {"type": "guide", "title": "Fiche revue", "lang": "fr",

@@ -150,8 +150,8 @@ def test_download_is_refused_to_a_non_member(app, client, auth, world):
 
 def test_only_editors_upload(client, auth, world):
     item = resource(world.sn_space, world.member, "Fiche")
-    auth.login(world.member2.email)
-    assert upload(client, item, "guide.pdf", files.pdf()).status_code == 404
+    auth.login(world.member2.email)  # reads the resource, may not change it: refused, not hidden
+    assert upload(client, item, "guide.pdf", files.pdf()).status_code == 403
 
 
 def test_a_new_version_keeps_the_previous_ones_listed(client, auth, world):
