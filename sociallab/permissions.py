@@ -15,12 +15,12 @@ from flask import abort, g
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
-from sociallab.accounts.models import SpaceRole, User
+from sociallab.accounts.models import Invitation, SpaceRole, User
 from sociallab.extensions import db, login_manager
 from sociallab.forums.models import Category, Flag, Post, Thread
 from sociallab.initiatives.models import Initiative, InitiativeCoLead
 from sociallab.knowledge.models import Attachment, FileVersion, Resource
-from sociallab.spaces.models import Space
+from sociallab.spaces.models import Organisation, Space
 from sociallab.workshops.models import RoomRemoval, Workshop
 
 
@@ -170,6 +170,31 @@ def can_invite(organisation, user=None):
 
 def can_read_audit(user=None):
     return is_admin(user)
+
+
+def get_for_admin_or_404(model, object_id):
+    """Whatever the administration edits (a region, a person, a role…): 404 for what does not
+    exist and for anyone but an administrator, as every administration page answers."""
+    obj = db.session.get(model, object_id) if is_admin() else None
+    if obj is None:
+        abort(404)
+    return obj
+
+
+def get_organisation_to_invite_into_or_404(organisation_id):
+    """An organisation the person may invite into; 404 for any other, so nothing leaks."""
+    organisation = db.session.get(Organisation, organisation_id)
+    if organisation is None or not can_invite(organisation):
+        abort(404)
+    return organisation
+
+
+def get_invitation_or_404(invitation_id, organisation):
+    """An invitation into `organisation` (loaded by the loader above); 404 for any other."""
+    invitation = db.session.get(Invitation, invitation_id)
+    if invitation is None or invitation.organisation_id != organisation.id:
+        abort(404)
+    return invitation
 
 
 # --- search audience ----------------------------------------------------------------------

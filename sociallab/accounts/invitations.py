@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
 from sociallab.accounts import services
+from sociallab.accounts.checks import AccountError, check_revoke, check_send_invitation
 from sociallab.accounts.models import Invitation
 from sociallab.audit.services import record, snapshot
 from sociallab.extensions import db
@@ -27,17 +28,15 @@ def send_invitation(actor, email, organisation, language):
     The invitation is committed before anything is mailed: a commit that fails sends no link to
     an invitation that does not exist.
     """
-    if not organisation.active:
-        raise services.AccountError(_("%(organisation)s is not an active partner: nobody can be invited into it.",
-                                      organisation=organisation.name))
+    check_send_invitation(actor, organisation)
     email = services.normalize_email(email)
     existing = services.find_user_by_email(email)
     if existing is not None and is_admin(actor):
-        raise services.AccountError(_("An account already exists for this e-mail address."))
+        raise AccountError(_("An account already exists for this e-mail address."))
     earlier = pending_invitations(email=email)
-    invitation, token = services.invite(actor, email, organisation, language=language)
+    invitation, token = services.add_invitation(actor, email, organisation, language=language)
     for replaced in earlier:
-        revoke_invitation(actor, replaced)
+        _withdraw(actor, replaced)
     db.session.commit()
     if existing is not None:
         _tell_existing_account(existing, actor, organisation)
@@ -74,5 +73,11 @@ def pending_invitations(organisation=None, email=None):
 
 def revoke_invitation(actor, invitation):
     """Withdraw an invitation: its link stops working at once."""
+    check_revoke(actor, invitation)
+    _withdraw(actor, invitation)
+    db.session.commit()
+
+
+def _withdraw(actor, invitation):
     record(actor, "invitation.revoke", invitation, before=snapshot(invitation, INVITATION_FIELDS))
     db.session.delete(invitation)

@@ -1,29 +1,28 @@
-"""Account services: invitations, sign-in checks, password reset, profiles. No request needed."""
+"""Account services: sign-in checks, accepting an invitation, password reset, profiles. No request needed.
+
+Each change is one unit of work that commits itself (accounts/checks.py holds its checks and
+errors); mail leaves only once what it points to is committed. Sending and revoking invitations
+is in invitations.py.
+"""
 import hashlib
 import re
 import secrets
 import unicodedata
 
-from flask import current_app
+from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.exc import IntegrityError
 
 from sociallab.accounts import signin_limits
+from sociallab.accounts.checks import AccountError, InvitationUnusable, check_invite, check_password_strength
 from sociallab.accounts.models import Invitation, User
 from sociallab.accounts.passwords import hash_password, verify_password
 from sociallab.audit.services import record
 from sociallab.extensions import db
 from sociallab.i18n import utcnow
-
-MIN_PASSWORD_LENGTH = 10
-
-
-class AccountError(Exception):
-    """A refusal a person can act on; its message is already translated."""
-
-
-class InvitationUnusable(AccountError):
-    """The invitation link cannot (or can no longer) create an account."""
+from sociallab.mail import send_mail, site_url_for
 
 
 def _token_hash(token):
@@ -84,14 +83,10 @@ def unique_handle(name_or_email):
     return handle
 
 
-def check_password_strength(password):
-    from flask_babel import gettext as _
-    if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise AccountError(_("The password must have at least %(n)d characters.", n=MIN_PASSWORD_LENGTH))
-
-
 def create_user(email, name, password, organisation=None, language="fr", timezone="UTC", is_admin=False,
                 handle=None):
+    """Add a person to the session; the caller commits. A building block of accepting an
+    invitation, and of the demo seeder and test factories, which create people in bulk."""
     user = User(email=normalize_email(email), name=name.strip(), handle=handle or unique_handle(email),
                 password_hash=hash_password(password) if password else None,
                 organisation=organisation, language=language, timezone=timezone, is_admin=is_admin)
@@ -100,7 +95,17 @@ def create_user(email, name, password, organisation=None, language="fr", timezon
 
 
 def invite(actor, email, organisation, language="fr"):
-    """Create an invitation and return (invitation, token). The token is shown once, in the mail.
+    """Invite an address without mailing it (invitations.send_invitation mails it): checked,
+    committed, and returned as (invitation, token); the token exists nowhere else."""
+    check_invite(actor, organisation)
+    invitation, token = add_invitation(actor, email, organisation, language)
+    db.session.commit()
+    return invitation, token
+
+
+def add_invitation(actor, email, organisation, language="fr"):
+    """Add an invitation to the session and return (invitation, token); the checked service that
+    calls it commits it.
 
     An address that already has an account is invited like any other, so that whoever invites
     cannot tell the two apart; invitations.send_invitation then never sends it the token, and
@@ -118,8 +123,7 @@ def invite(actor, email, organisation, language="fr"):
 
 
 def get_valid_invitation(token):
-    """The unused, unexpired invitation for this token, or AccountError."""
-    from flask_babel import gettext as _
+    """The unused, unexpired invitation for this token, or InvitationUnusable."""
     invitation = db.session.scalar(db.select(Invitation).where(Invitation.token_hash == _token_hash(token or "")))
     if invitation is None:
         raise InvitationUnusable(_("This invitation link is not valid."))
@@ -136,7 +140,6 @@ def accept_invitation(token, name, password, language, timezone):
     Several browsers may send the form at the same moment: the invitation is spent by one
     conditional UPDATE, which only one of them can win. On an error the caller rolls back.
     """
-    from flask_babel import gettext as _
     invitation = get_valid_invitation(token)
     check_password_strength(password)
     spent = db.session.execute(
@@ -146,13 +149,13 @@ def accept_invitation(token, name, password, language, timezone):
         raise InvitationUnusable(_("This invitation has already been used. Sign in instead."))
     user = _create_invited_user(invitation, name, password, language, timezone)
     record(user, "invitation.accept", invitation, after={"user_id": user.id})
+    db.session.commit()
     return user
 
 
 def _create_invited_user(invitation, name, password, language, timezone, tries=4):
     # People invited as marie@… accepting at the same moment are all offered the handle "marie";
     # those who lose the race try a handle with a random number, so they do not race again.
-    from flask_babel import gettext as _
     for attempt in range(tries):
         handle = unique_handle(f"{invitation.email.split('@')[0]}{secrets.randbelow(1000)}") if attempt else None
         try:
@@ -177,8 +180,19 @@ def password_reset_token(user):
     return _reset_serializer().dumps({"uid": user.id, "fp": _token_hash(user.password_hash or "")[:16]})
 
 
+def send_password_reset(email):
+    """Mail a link to choose a new password, in the person's language, to an active account with
+    this address; nothing to anyone else (the caller answers the same either way)."""
+    user = find_user_by_email(email)
+    if user is None or not user.active:
+        return
+    link = site_url_for("accounts.reset_password", token=password_reset_token(user))
+    with force_locale(user.language):
+        send_mail(user.email, _("Choose a new Sociallab password"),
+                  render_template("accounts/mail/reset_password.txt", user=user, link=link))
+
+
 def user_from_reset_token(token):
-    from flask_babel import gettext as _
     max_age = int(current_app.config["PASSWORD_RESET_TTL"].total_seconds())
     try:
         data = _reset_serializer().loads(token, max_age=max_age)
@@ -192,7 +206,7 @@ def user_from_reset_token(token):
     return user
 
 
-def set_password(user, password):
+def _set_password(user, password):
     """Set a new password and end every existing session of this person."""
     check_password_strength(password)
     user.password_hash = hash_password(password)
@@ -202,15 +216,17 @@ def set_password(user, password):
 def reset_password(user, password):
     """Set the password chosen through the reset e-mail; holding that e-mail also lifts the account's
     sign-in lock, so a stranger's wrong passwords cannot keep its owner out."""
-    set_password(user, password)
+    _set_password(user, password)
+    db.session.commit()
     signin_limits.lift_account_lock(user.email)
 
 
 def change_password(user, current_password, new_password):
-    from flask_babel import gettext as _
+    """A new password, given the current one; every session of the person ends."""
     if not verify_password(user.password_hash, current_password):
         raise AccountError(_("The current password is not correct."))
-    set_password(user, new_password)
+    _set_password(user, new_password)
+    db.session.commit()
 
 
 def update_profile(user, name, language, timezone, notify_email=None):
@@ -219,3 +235,16 @@ def update_profile(user, name, language, timezone, notify_email=None):
     user.timezone = timezone
     if notify_email is not None:
         user.notify_email = notify_email
+    db.session.commit()
+
+
+def set_language(user, language):
+    """The language the interface and the person's mail use from now on."""
+    user.language = language
+    db.session.commit()
+
+
+def sign_out_everywhere(user):
+    """End every session of the person, this one included (their remember cookies stop working)."""
+    user.end_all_sessions()
+    db.session.commit()

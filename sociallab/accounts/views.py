@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from sociallab.accounts import invitations, services, signin_limits
+from sociallab.accounts.checks import AccountError, InvitationUnusable
 from sociallab.accounts.forms import (
     AcceptInvitationForm,
     ChangePasswordForm,
@@ -26,12 +27,10 @@ from sociallab.accounts.forms import (
     ProfileForm,
     ResetPasswordForm,
 )
-from sociallab.accounts.models import Invitation
 from sociallab.accounts.redirects import local_path
+from sociallab.errors import refuse
 from sociallab.extensions import db, limiter
-from sociallab.mail import send_mail, site_url_for
-from sociallab.permissions import can_invite
-from sociallab.spaces.models import Organisation
+from sociallab.permissions import get_invitation_or_404, get_organisation_to_invite_into_or_404
 
 bp = Blueprint("accounts", __name__)
 
@@ -61,8 +60,7 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    current_user.end_all_sessions()
-    db.session.commit()
+    services.sign_out_everywhere(current_user._get_current_object())
     logout_user()
     session.clear()
     flash(_("You are signed out."), "info")
@@ -88,8 +86,8 @@ def renew_remember_cookie(response):
 def accept_invitation(token):
     try:
         invitation = services.get_valid_invitation(token)
-    except services.AccountError as error:
-        return render_template("accounts/invitation_invalid.html", message=str(error)), 410
+    except InvitationUnusable as error:
+        return render_template("accounts/invitation_invalid.html", message=str(error.message)), error.status
     if current_user.is_authenticated:
         # Opening a link must not sign anyone out: the person decides, with a sign-out button.
         return render_template("accounts/invitation_signed_in.html", invitation=invitation), \
@@ -102,14 +100,13 @@ def accept_invitation(token):
         try:
             user = services.accept_invitation(token, form.name.data, form.password.data,
                                               form.language.data, form.timezone.data)
-        except services.InvitationUnusable as error:
+        except InvitationUnusable as error:
             db.session.rollback()
-            return render_template("accounts/invitation_invalid.html", message=str(error)), 410
-        except services.AccountError as error:
+            return render_template("accounts/invitation_invalid.html", message=str(error.message)), error.status
+        except AccountError as error:
             db.session.rollback()
-            flash(str(error), "error")
+            flash(str(error.message), "error")
         else:
-            db.session.commit()
             session.clear()
             login_user(user)
             flash(_("Welcome to Sociallab!"), "success")
@@ -122,13 +119,7 @@ def accept_invitation(token):
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        user = services.find_user_by_email(form.email.data)
-        if user is not None and user.active:
-            token = services.password_reset_token(user)
-            link = site_url_for("accounts.reset_password", token=token)
-            with force_locale(user.language):
-                send_mail(user.email, _("Choose a new Sociallab password"),
-                          render_template("accounts/mail/reset_password.txt", user=user, link=link))
+        services.send_password_reset(form.email.data)
         # The same answer whether or not the address has an account.
         flash(_("If an account exists for this address, we have sent it a link to choose a new password."), "info")
         return redirect(url_for("accounts.login"))
@@ -139,17 +130,17 @@ def forgot_password():
 def reset_password(token):
     try:
         user = services.user_from_reset_token(token)
-    except services.AccountError as error:
-        flash(str(error), "error")
+    except AccountError as error:
+        flash(str(error.message), "error")
         return redirect(url_for("accounts.forgot_password"))
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
             services.reset_password(user, form.password.data)
-        except services.AccountError as error:
-            flash(str(error), "error")
+        except AccountError as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
         else:
-            db.session.commit()
             # The link proved the person holds the account's e-mail: they are in, even while a
             # stranger's wrong passwords keep the sign-in form locked.
             session.clear()
@@ -164,9 +155,8 @@ def reset_password(token):
 def profile():
     form = ProfileForm(obj=current_user)
     if form.validate_on_submit():
-        services.update_profile(current_user, form.name.data, form.language.data, form.timezone.data,
-                                form.notify_email.data)
-        db.session.commit()
+        services.update_profile(current_user._get_current_object(), form.name.data, form.language.data,
+                                form.timezone.data, form.notify_email.data)
         with force_locale(current_user.language):
             flash(_("Your profile has been saved."), "success")
         return redirect(url_for("accounts.profile"))
@@ -179,11 +169,12 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            services.change_password(current_user, form.current_password.data, form.password.data)
-        except services.AccountError as error:
-            form.current_password.errors.append(str(error))
+            services.change_password(current_user._get_current_object(), form.current_password.data,
+                                     form.password.data)
+        except AccountError as error:
+            db.session.rollback()
+            form.current_password.errors.append(str(error.message))
         else:
-            db.session.commit()
             # Every other session has ended; keep this one by signing in again with the new token.
             login_user(current_user._get_current_object())
             flash(_("Your password has been changed. Your other sessions have been signed out."), "success")
@@ -197,24 +188,15 @@ def set_language(lang):
         abort(404)
     session["lang"] = lang
     if current_user.is_authenticated:
-        current_user.language = lang
-        db.session.commit()
+        services.set_language(current_user._get_current_object(), lang)
     return redirect(local_path(request.form.get("next")) or url_for("spaces.my_spaces"))
-
-
-def _organisation_to_invite_into_or_404(organisation_id):
-    """The organisation, if this person may invite into it; 404 otherwise so nothing leaks."""
-    organisation = db.session.get(Organisation, organisation_id)
-    if organisation is None or not can_invite(organisation):
-        abort(404)
-    return organisation
 
 
 @bp.route("/organisations/<int:organisation_id>/invite", methods=["GET", "POST"])
 @login_required
 def invite(organisation_id):
     """A focal point (or an administrator) invites a colleague into the organisation."""
-    organisation = _organisation_to_invite_into_or_404(organisation_id)
+    organisation = get_organisation_to_invite_into_or_404(organisation_id)
     form = InviteColleagueForm()
     if request.method == "GET":
         form.language.data = current_user.language
@@ -223,11 +205,12 @@ def invite(organisation_id):
         try:
             invitations.send_invitation(current_user._get_current_object(), form.email.data, organisation,
                                         form.language.data)
-        except services.AccountError as refusal:
+        except AccountError as refusal:
             db.session.rollback()
-            error = str(refusal)
+            if refusal.forbidden:
+                abort(refusal.status)
+            error = str(refusal.message)
         else:
-            db.session.commit()
             flash(_("The invitation has been sent to %(email)s.", email=services.normalize_email(form.email.data)),
                   "success")
             return redirect(url_for("accounts.invite", organisation_id=organisation.id))
@@ -240,11 +223,13 @@ def invite(organisation_id):
 @bp.route("/organisations/<int:organisation_id>/invitations/<int:invitation_id>/revoke", methods=["POST"])
 @login_required
 def revoke_invitation(organisation_id, invitation_id):
-    organisation = _organisation_to_invite_into_or_404(organisation_id)
-    invitation = db.session.get(Invitation, invitation_id)
-    if invitation is None or invitation.organisation_id != organisation.id:
-        abort(404)
-    invitations.revoke_invitation(current_user._get_current_object(), invitation)
-    db.session.commit()
+    organisation = get_organisation_to_invite_into_or_404(organisation_id)
+    invitation = get_invitation_or_404(invitation_id, organisation)
+    try:
+        invitations.revoke_invitation(current_user._get_current_object(), invitation)
+    except AccountError as refusal:
+        db.session.rollback()
+        refuse(refusal)
+        return redirect(url_for("accounts.invite", organisation_id=organisation.id))
     flash(_("The invitation has been revoked: its link no longer works."), "success")
     return redirect(url_for("accounts.invite", organisation_id=organisation.id))

@@ -1,48 +1,21 @@
-"""Administration pages: thin views that validate a form, call a service, then commit or explain."""
+"""Administration pages: thin views that load, validate a form, call a service, and show its refusal."""
 from datetime import date
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from sociallab.accounts import invitations
 from sociallab.accounts.models import Invitation, SpaceRole, User, VolunteerMandate
-from sociallab.accounts.services import AccountError
-from sociallab.admin import forms, services
-from sociallab.admin.services import AdminError
+from sociallab.admin import dashboard, forms, people, structure
+from sociallab.audit import log
+from sociallab.errors import ServiceError
 from sociallab.extensions import db
 from sociallab.http_input import id_argument, page_number
-from sociallab.permissions import admin_required
+from sociallab.permissions import admin_required, get_for_admin_or_404
 from sociallab.spaces.models import Country, Organisation, Region, Space, Theme
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-# How the audit log names the actions it knows; other domains' actions show their code.
-ACTION_LABELS = {
-    "region.create": _l("Region created"), "region.update": _l("Region changed"),
-    "country.create": _l("Country created"), "country.update": _l("Country changed"),
-    "space.create": _l("Space created"), "space.update": _l("Space changed"),
-    "space.archive": _l("Space archived"), "space.unarchive": _l("Space restored"),
-    "organisation.create": _l("Organisation created"), "organisation.update": _l("Organisation changed"),
-    "person.update": _l("Person changed"),
-    "mandate.create": _l("Mandate created"), "mandate.update": _l("Mandate changed"),
-    "space_role.add": _l("Role given"), "space_role.remove": _l("Role removed"),
-    "theme.create": _l("Theme created"), "theme.update": _l("Theme changed"),
-    "invitation.create": _l("Invitation sent"), "invitation.revoke": _l("Invitation revoked"),
-    "invitation.accept": _l("Invitation accepted"),
-}
-
-
-# How the audit log names the fields it shows; other fields show their name.
-FIELD_LABELS = {
-    "active": _l("Active"), "archived": _l("Archived"), "code": _l("Code"), "country_id": _l("Country"),
-    "email": _l("E-mail address"), "end_date": _l("End"), "expires_at": _l("Expires"),
-    "focal_point_id": _l("Focal point"), "is_admin": _l("Administrator"), "iso2": _l("ISO code"),
-    "kind": _l("Kind"), "language": _l("Language"), "name": _l("Name"), "organisation_id": _l("Organisation"),
-    "region_id": _l("Region"), "role": _l("Role"), "slug": _l("Address"), "space_id": _l("Space"),
-    "specialty": _l("Specialty"), "start_date": _l("Start"), "timezone": _l("Time zone"), "user_id": _l("Person"),
-}
 
 
 def _actor():
@@ -56,31 +29,35 @@ def _form_page(template, form, error=None, **context):
 
 
 def _save(form, change, message, next_url):
-    """Run `change()` for a valid form and commit; return a redirect, or the refusal's message."""
+    """Run `change()` (a service, which commits) for a valid form; return a redirect, or the
+    refusal's message for the form. A refusal of access is its status page."""
     if not form.validate_on_submit():
         return None, None
     try:
         change()
-    except (AdminError, AccountError) as error:
+    except ServiceError as error:
         db.session.rollback()
-        return None, str(error)
-    db.session.commit()
+        if error.forbidden:
+            abort(error.status)
+        return None, str(error.message)
     flash(message, "success")
     return redirect(next_url), None
 
 
-def _fields(form, *names):
-    return {name: getattr(form, name).data for name in names}
+def _fields(form, names):
+    """The form's values of the fields a service takes (`names`, a service's *_FIELDS); a field the
+    form leaves out (a new organisation's focal point) is not passed."""
+    return {name: form[name].data for name in names if name in form}
 
 
 @bp.route("/")
 @admin_required
 def index():
-    countries = services.countries_overview()
-    recent = services.recent_audit_entries()
-    return render_template("admin/index.html", figures=services.dashboard_figures(),
+    countries = structure.countries_overview()
+    recent = log.recent_entries()
+    return render_template("admin/index.html", figures=dashboard.figures(),
                            incomplete=[c for c in countries if c.is_incomplete], recent=recent,
-                           targets=services.target_labels(recent), action_labels=ACTION_LABELS)
+                           targets=log.target_labels(recent), action_labels=log.ACTION_LABELS)
 
 
 # --- regions ------------------------------------------------------------------------------
@@ -88,17 +65,15 @@ def index():
 @bp.route("/regions")
 @admin_required
 def regions():
-    items = db.session.scalars(db.select(Region).order_by(Region.code)).all()
-    return render_template("admin/regions.html", regions=items)
+    return render_template("admin/regions.html", regions=structure.regions_overview())
 
 
 @bp.route("/regions/new", methods=["GET", "POST"])
 @admin_required
 def new_region():
     form = forms.RegionForm()
-    done, error = _save(form, lambda: services.create_region(_actor(), **_fields(
-        form, "code", "name_fr", "name_en", "name_es")), _("The region has been created, with its space."),
-        url_for("admin.regions"))
+    done, error = _save(form, lambda: structure.create_region(_actor(), **_fields(form, structure.REGION_FIELDS)),
+                        _("The region has been created, with its space."), url_for("admin.regions"))
     return done or _form_page("admin/form.html", form, error, title=_("New region"),
                               back=url_for("admin.regions"))
 
@@ -106,29 +81,26 @@ def new_region():
 @bp.route("/regions/<int:region_id>", methods=["GET", "POST"])
 @admin_required
 def edit_region(region_id):
-    region = db.get_or_404(Region, region_id)
+    region = get_for_admin_or_404(Region, region_id)
     form = forms.RegionForm(obj=region)
-    done, error = _save(form, lambda: services.update_region(_actor(), region, **_fields(
-        form, "code", "name_fr", "name_en", "name_es")), _("The region has been saved."), url_for("admin.regions"))
+    done, error = _save(form, lambda: structure.update_region(_actor(), region, **_fields(
+        form, structure.REGION_FIELDS)), _("The region has been saved."), url_for("admin.regions"))
     return done or _form_page("admin/form.html", form, error, title=region.name, back=url_for("admin.regions"))
 
 
 # --- countries ----------------------------------------------------------------------------
 
-COUNTRY_FIELDS = ("iso2", "region_id", "name_fr", "name_en", "name_es", "timezone")
-
-
 @bp.route("/countries")
 @admin_required
 def countries():
-    return render_template("admin/countries.html", countries=services.countries_overview())
+    return render_template("admin/countries.html", countries=structure.countries_overview())
 
 
 @bp.route("/countries/new", methods=["GET", "POST"])
 @admin_required
 def new_country():
     form = forms.CountryForm()
-    done, error = _save(form, lambda: services.create_country(_actor(), **_fields(form, *COUNTRY_FIELDS)),
+    done, error = _save(form, lambda: structure.create_country(_actor(), **_fields(form, structure.COUNTRY_FIELDS)),
                         _("The country has been created, with its national space."), url_for("admin.countries"))
     return done or _form_page("admin/form.html", form, error, title=_("New country"),
                               back=url_for("admin.countries"))
@@ -137,32 +109,28 @@ def new_country():
 @bp.route("/countries/<int:country_id>", methods=["GET", "POST"])
 @admin_required
 def edit_country(country_id):
-    country = db.get_or_404(Country, country_id)
+    country = get_for_admin_or_404(Country, country_id)
     form = forms.CountryForm(obj=country)
     if request.method == "GET":
         form.iso2.data = country.iso2.upper()
-    done, error = _save(form, lambda: services.update_country(_actor(), country, **_fields(form, *COUNTRY_FIELDS)),
-                        _("The country has been saved."), url_for("admin.countries"))
+    done, error = _save(form, lambda: structure.update_country(_actor(), country, **_fields(
+        form, structure.COUNTRY_FIELDS)), _("The country has been saved."), url_for("admin.countries"))
     return done or _form_page("admin/form.html", form, error, title=country.name, back=url_for("admin.countries"))
 
 
 # --- spaces -------------------------------------------------------------------------------
 
-SPACE_FIELDS = ("kind", "slug", "name_fr", "name_en", "name_es", "region_id", "country_id",
-                "description_fr", "description_en", "description_es", "archived")
-
-
 @bp.route("/spaces")
 @admin_required
 def spaces():
-    return render_template("admin/spaces.html", spaces=services.spaces_overview())
+    return render_template("admin/spaces.html", spaces=structure.spaces_overview())
 
 
 @bp.route("/spaces/new", methods=["GET", "POST"])
 @admin_required
 def new_space():
     form = forms.SpaceForm()
-    done, error = _save(form, lambda: services.create_space(_actor(), **_fields(form, *SPACE_FIELDS)),
+    done, error = _save(form, lambda: structure.create_space(_actor(), **_fields(form, structure.SPACE_FIELDS)),
                         _("The space has been created."), url_for("admin.spaces"))
     return done or _form_page("admin/form.html", form, error, title=_("New space"), back=url_for("admin.spaces"))
 
@@ -170,13 +138,13 @@ def new_space():
 @bp.route("/spaces/<int:space_id>", methods=["GET", "POST"])
 @admin_required
 def edit_space(space_id):
-    space = db.get_or_404(Space, space_id)
+    space = get_for_admin_or_404(Space, space_id)
     form = forms.SpaceForm(obj=space)
     if request.method == "GET":
         form.region_id.data = space.region_id or forms.NONE
         form.country_id.data = space.country_id or forms.NONE
-    done, error = _save(form, lambda: services.update_space(_actor(), space, **_fields(form, *SPACE_FIELDS)),
-                        _("The space has been saved."), url_for("admin.spaces"))
+    done, error = _save(form, lambda: structure.update_space(_actor(), space, **_fields(
+        form, structure.SPACE_FIELDS)), _("The space has been saved."), url_for("admin.spaces"))
     return done or _form_page("admin/form.html", form, error, title=space.name, back=url_for("admin.spaces"))
 
 
@@ -185,7 +153,7 @@ def edit_space(space_id):
 @bp.route("/organisations")
 @admin_required
 def organisations():
-    items, members = services.organisations_overview()
+    items, members = structure.organisations_overview()
     return render_template("admin/organisations.html", organisations=items, members=members)
 
 
@@ -196,8 +164,8 @@ def new_organisation():
     del form.focal_point_id  # a new organisation has no members to choose from yet
     if request.method == "GET" and id_argument("country"):
         form.country_id.data = id_argument("country")
-    done, error = _save(form, lambda: services.create_organisation(_actor(), **_fields(
-        form, "name", "country_id", "kind", "active")), _("The organisation has been created."),
+    done, error = _save(form, lambda: structure.create_organisation(_actor(), **_fields(
+        form, structure.ORGANISATION_FIELDS)), _("The organisation has been created."),
         url_for("admin.organisations"))
     return done or _form_page("admin/form.html", form, error, title=_("New partner organisation"),
                               back=url_for("admin.organisations"))
@@ -206,12 +174,12 @@ def new_organisation():
 @bp.route("/organisations/<int:organisation_id>", methods=["GET", "POST"])
 @admin_required
 def edit_organisation(organisation_id):
-    organisation = db.get_or_404(Organisation, organisation_id)
+    organisation = get_for_admin_or_404(Organisation, organisation_id)
     form = forms.OrganisationForm(obj=organisation, organisation=organisation)
     if request.method == "GET":
         form.focal_point_id.data = organisation.focal_point_id or forms.NONE
-    done, error = _save(form, lambda: services.update_organisation(_actor(), organisation, **_fields(
-        form, "name", "country_id", "kind", "focal_point_id", "active")), _("The organisation has been saved."),
+    done, error = _save(form, lambda: structure.update_organisation(_actor(), organisation, **_fields(
+        form, structure.ORGANISATION_FIELDS)), _("The organisation has been saved."),
         url_for("admin.organisations"))
     return done or _form_page("admin/organisation.html", form, error, title=organisation.name,
                               back=url_for("admin.organisations"), organisation=organisation)
@@ -219,37 +187,34 @@ def edit_organisation(organisation_id):
 
 # --- people -------------------------------------------------------------------------------
 
-@bp.route("/people")
+@bp.route("/people", endpoint="people")  # the function's name is the module it calls
 @admin_required
-def people():
+def list_people():
     form = forms.PeopleFilterForm(request.args)
     organisation_id = id_argument("organisation")
-    pagination = services.search_people(form.q.data or "", organisation_id, page=page_number())
+    pagination = people.search_people(form.q.data or "", organisation_id, page=page_number())
     return render_template("admin/people.html", form=form, pagination=pagination)
 
 
 @bp.route("/people/<int:user_id>", methods=["GET", "POST"])
 @admin_required
 def edit_person(user_id):
-    person = db.get_or_404(User, user_id)
+    person = get_for_admin_or_404(User, user_id)
     form = forms.PersonForm(obj=person)
     if request.method == "GET":
         form.organisation_id.data = person.organisation_id or forms.NONE
-    done, error = _save(form, lambda: services.update_person(_actor(), person, **_fields(
-        form, "organisation_id", "is_admin", "active")), _("The person has been saved."),
+    done, error = _save(form, lambda: people.update_person(_actor(), person, **_fields(
+        form, people.PERSON_FIELDS)), _("The person has been saved."),
         url_for("admin.edit_person", user_id=person.id))
     return done or _form_page("admin/person.html", form, error, person=person, back=url_for("admin.people"))
 
 
 # --- volunteer mandates -------------------------------------------------------------------
 
-MANDATE_FIELDS = ("user_id", "organisation_id", "start_date", "end_date", "specialty")
-
-
 @bp.route("/mandates")
 @admin_required
 def mandates():
-    return render_template("admin/mandates.html", mandates=services.mandates_overview(), today=date.today(),
+    return render_template("admin/mandates.html", mandates=people.mandates_overview(), today=date.today(),
                            specialties=dict(forms.SPECIALTIES))
 
 
@@ -259,7 +224,7 @@ def new_mandate():
     form = forms.MandateForm()
     if request.method == "GET" and id_argument("user"):
         form.user_id.data = id_argument("user")
-    done, error = _save(form, lambda: services.create_mandate(_actor(), **_fields(form, *MANDATE_FIELDS)),
+    done, error = _save(form, lambda: people.create_mandate(_actor(), **_fields(form, people.MANDATE_FIELDS)),
                         _("The mandate has been created."), url_for("admin.mandates"))
     return done or _form_page("admin/form.html", form, error, title=_("New volunteer mandate"),
                               back=url_for("admin.mandates"))
@@ -268,10 +233,10 @@ def new_mandate():
 @bp.route("/mandates/<int:mandate_id>", methods=["GET", "POST"])
 @admin_required
 def edit_mandate(mandate_id):
-    mandate = db.get_or_404(VolunteerMandate, mandate_id)
+    mandate = get_for_admin_or_404(VolunteerMandate, mandate_id)
     form = forms.MandateForm(obj=mandate)
-    done, error = _save(form, lambda: services.update_mandate(_actor(), mandate, **_fields(form, *MANDATE_FIELDS)),
-                        _("The mandate has been saved."), url_for("admin.mandates"))
+    done, error = _save(form, lambda: people.update_mandate(_actor(), mandate, **_fields(
+        form, people.MANDATE_FIELDS)), _("The mandate has been saved."), url_for("admin.mandates"))
     return done or _form_page("admin/form.html", form, error, title=_("Volunteer mandate of %(name)s",
                                                                         name=mandate.user.name),
                               back=url_for("admin.mandates"))
@@ -285,17 +250,16 @@ def roles():
     form = forms.SpaceRoleForm()
     if request.method == "GET" and id_argument("user"):
         form.user_id.data = id_argument("user")
-    done, error = _save(form, lambda: services.add_space_role(_actor(), **_fields(form, "user_id", "role", "space_id")),
+    done, error = _save(form, lambda: people.add_space_role(_actor(), **_fields(form, people.ROLE_FIELDS)),
                         _("The role has been given."), url_for("admin.roles"))
-    return done or _form_page("admin/roles.html", form, error, roles=services.space_roles_overview())
+    return done or _form_page("admin/roles.html", form, error, roles=people.space_roles_overview())
 
 
 @bp.route("/roles/<int:role_id>/remove", methods=["POST"])
 @admin_required
 def remove_role(role_id):
-    space_role = db.get_or_404(SpaceRole, role_id)
-    services.remove_space_role(_actor(), space_role)
-    db.session.commit()
+    space_role = get_for_admin_or_404(SpaceRole, role_id)
+    people.remove_space_role(_actor(), space_role)
     flash(_("The role has been removed."), "success")
     return redirect(request.form.get("next") if request.form.get("next", "").startswith("/admin/")
                     else url_for("admin.roles"))
@@ -303,21 +267,17 @@ def remove_role(role_id):
 
 # --- themes -------------------------------------------------------------------------------
 
-THEME_FIELDS = ("code", "label_fr", "label_en", "label_es", "active")
-
-
 @bp.route("/themes")
 @admin_required
 def themes():
-    items = db.session.scalars(db.select(Theme).order_by(Theme.active.desc(), Theme.code)).all()
-    return render_template("admin/themes.html", themes=items)
+    return render_template("admin/themes.html", themes=structure.themes_overview())
 
 
 @bp.route("/themes/new", methods=["GET", "POST"])
 @admin_required
 def new_theme():
     form = forms.ThemeForm()
-    done, error = _save(form, lambda: services.create_theme(_actor(), **_fields(form, *THEME_FIELDS)),
+    done, error = _save(form, lambda: structure.create_theme(_actor(), **_fields(form, structure.THEME_FIELDS)),
                         _("The theme has been created."), url_for("admin.themes"))
     return done or _form_page("admin/form.html", form, error, title=_("New theme"), back=url_for("admin.themes"))
 
@@ -325,10 +285,10 @@ def new_theme():
 @bp.route("/themes/<int:theme_id>", methods=["GET", "POST"])
 @admin_required
 def edit_theme(theme_id):
-    theme = db.get_or_404(Theme, theme_id)
+    theme = get_for_admin_or_404(Theme, theme_id)
     form = forms.ThemeForm(obj=theme)
-    done, error = _save(form, lambda: services.update_theme(_actor(), theme, **_fields(form, *THEME_FIELDS)),
-                        _("The theme has been saved."), url_for("admin.themes"))
+    done, error = _save(form, lambda: structure.update_theme(_actor(), theme, **_fields(
+        form, structure.THEME_FIELDS)), _("The theme has been saved."), url_for("admin.themes"))
     return done or _form_page("admin/form.html", form, error, title=theme.label, back=url_for("admin.themes"))
 
 
@@ -353,9 +313,8 @@ def invitations_page():
 @bp.route("/invitations/<int:invitation_id>/revoke", methods=["POST"])
 @admin_required
 def revoke_invitation(invitation_id):
-    invitation = db.get_or_404(Invitation, invitation_id)
+    invitation = get_for_admin_or_404(Invitation, invitation_id)
     invitations.revoke_invitation(_actor(), invitation)
-    db.session.commit()
     flash(_("The invitation has been revoked: its link no longer works."), "success")
     return redirect(url_for("admin.invitations_page"))
 
@@ -365,13 +324,13 @@ def revoke_invitation(invitation_id):
 @bp.route("/audit")
 @admin_required
 def audit():
-    actions, actors = services.audit_filter_choices()
+    actions, actors = log.filter_choices()
     form = forms.AuditFilterForm(request.args)
-    form.action.choices = [("", _("All actions"))] + [(a, str(ACTION_LABELS.get(a, a))) for a in actions]
+    form.action.choices = [("", _("All actions"))] + [(a, log.action_label(a)) for a in actions]
     form.actor.choices = [(forms.NONE, _("Anyone"))] + actors
     action = request.args.get("action") if request.args.get("action") in actions else None
     actor_id = id_argument("actor")
-    pagination = services.audit_entries(action, actor_id, page=page_number())
-    return render_template("admin/audit.html", form=form, pagination=pagination, changes=services.changes,
-                           targets=services.target_labels(pagination.items), action_labels=ACTION_LABELS,
-                           field_labels=FIELD_LABELS)
+    pagination = log.entries(action, actor_id, page=page_number())
+    return render_template("admin/audit.html", form=form, pagination=pagination, changes=log.changes,
+                           targets=log.target_labels(pagination.items), action_labels=log.ACTION_LABELS,
+                           field_labels=log.FIELD_LABELS)

@@ -1,4 +1,4 @@
-"""Record audited changes; callers commit with the change itself so both land or neither."""
+"""Record audited changes; the service making a change commits its entry with it, so both land or neither."""
 from datetime import date, datetime
 
 from sociallab.audit.models import AuditEntry
@@ -29,3 +29,19 @@ def record(actor, action, target, before=None, after=None, space_id=None):
     )
     db.session.add(entry)
     return entry
+
+
+def apply_and_record(actor, obj, action, fields, values, space_id=None):
+    """Set `values` (those named in `fields`) on obj and record the fields that changed, before
+    and after; nothing is recorded when nothing changed. Returns obj."""
+    before = snapshot(obj, fields)
+    for name in fields:
+        if name in values:
+            setattr(obj, name, values[name])
+    db.session.flush()
+    after = snapshot(obj, fields)
+    changed = [f for f in fields if before[f] != after[f]]
+    if changed:
+        record(actor, action, obj, before={f: before[f] for f in changed},
+               after={f: after[f] for f in changed}, space_id=space_id)
+    return obj
