@@ -477,6 +477,14 @@ def get_initiative_or_404(initiative_id):
     return initiative
 
 
+def get_indicator_or_404(indicator_id, initiative):
+    """One of the indicators of `initiative` (loaded by get_initiative_or_404); 404 for any other."""
+    indicator = next((i for i in initiative.indicators if i.id == indicator_id), None)
+    if indicator is None:
+        abort(404)
+    return indicator
+
+
 # --- knowledge ----------------------------------------------------------------------------
 
 def resource_audience(resource):

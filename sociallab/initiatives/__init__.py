@@ -5,16 +5,15 @@ def init_app(app):
     # Imported here, not at the top: importing any of this package's models runs this file, and
     # must not load its views (they import the access rules, which import the models).
     from sociallab import permissions, spaces
-    from sociallab.initiatives import notifications, search, views
+    from sociallab.initiatives import notifications, search, templating, views
     from sociallab.notifications.messages import register_kinds
 
     rules = (permissions.can_read_initiative, permissions.can_create_initiative, permissions.can_edit_initiative,
              permissions.can_curate, permissions.can_change_stage, permissions.can_view_review_queue)
-    helpers = (views.initiative_filter_url, views.stage_label, views.initiative_status_label,
-               views.recent_initiatives)
     app.register_blueprint(views.bp)
-    for helper in rules + helpers:
-        app.add_template_global(helper)
+    for rule in rules:
+        app.add_template_global(rule)
+    templating.init_app(app)
     spaces.add_section(app, "initiatives/_space_section.html", order=20)
     register_kinds(app, notifications.KINDS)
     search.init_app(app)

@@ -14,6 +14,7 @@ from sociallab.audit.services import record
 from sociallab.extensions import db
 from sociallab.forums.discussions import create_discussion
 from sociallab.i18n import utcnow
+from sociallab.initiatives.checks import InitiativeError, refuse_unless
 from sociallab.initiatives.models import Initiative, ReviewEvent
 from sociallab.notifications.services import notify
 from sociallab.permissions import can_curate, can_edit_initiative, people_with_role
@@ -55,12 +56,9 @@ EVENT_LABELS = {
 }
 
 
-class CurationError(Exception):
-    """A refused curation act; `forbidden` tells a permission refusal from a state refusal."""
-
-    def __init__(self, message, forbidden=False):
-        super().__init__(message)
-        self.forbidden = forbidden
+class CurationError(InitiativeError):
+    """A refused curation act; `forbidden` (a 403 or 404 status) tells a permission refusal from a
+    state refusal (400)."""
 
 
 def may_act(initiative, act_name, user):
@@ -81,13 +79,12 @@ def available_acts(initiative, user):
 
 
 def curate(initiative, act_name, actor, comment=""):
-    """Apply a curation act; the caller commits. Raises CurationError when refused."""
+    """Apply a curation act and commit it. Raises CurationError, writing nothing, when refused."""
     act = ACTS.get(act_name)
     if act is None:
         raise CurationError(_("Unknown action."))
     allowed = can_edit_initiative(initiative, actor) if act.who == EDITORS else can_curate(initiative, actor)
-    if not allowed:
-        raise CurationError(_("You may not do this with this initiative."), forbidden=True)
+    refuse_unless(allowed, initiative, actor, _("You may not do this with this initiative."), CurationError)
     if not _state_allows(initiative, act):
         raise CurationError(_("This initiative is “%(status)s”: “%(act)s” is not possible now.",
                               status=STATUS_LABELS[initiative.status], act=act.label))
@@ -114,6 +111,7 @@ def curate(initiative, act_name, actor, comment=""):
            after={"status": initiative.status, "featured": initiative.featured, "comment": comment},
            space_id=initiative.space_id)
     _notify(initiative, act_name, actor, comment)
+    db.session.commit()
     return event
 
 

@@ -55,6 +55,15 @@ class InitiativeForm(FlaskForm):
     end_date = DateField(_l("End"), validators=[Optional()])
     lang = SelectField(_l("Language of the text"), choices=list(LANGUAGE_NAMES.items()))
 
+    def offer(self, spaces, organisations, countries, themes):
+        """The choices of the select and checkbox fields, in the order given."""
+        self.space.choices = [(s.id, s.name) for s in spaces]
+        partners = [(o.id, f"{o.name} ({o.country.name})") for o in organisations]
+        self.lead_organisation.choices = partners
+        self.co_leads.choices = partners
+        self.countries.choices = [(c.id, c.name) for c in countries]
+        self.themes.choices = [(t.id, t.label) for t in themes]
+
 
 class StageForm(FlaskForm):
     to_stage = SelectField(_l("New stage"), choices=[])

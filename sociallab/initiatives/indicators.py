@@ -1,10 +1,15 @@
-"""Indicators and their values: validating a breakdown cell by cell, and keeping the latest actual."""
+"""Indicators and their values: validating a breakdown cell by cell, and keeping the latest actual.
+
+Saving an indicator or a period's values is one unit of work: the initiative's partners only
+(checks.check_edit), the change, the figures the dashboards add up refreshed, the commit.
+"""
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from sociallab.audit.services import record
 from sociallab.extensions import db
 from sociallab.i18n import utcnow
+from sociallab.initiatives.checks import InitiativeError, check_edit
 from sociallab.initiatives.models import Indicator, IndicatorValue, InitiativeFigure
 
 CELL_LABELS = {
@@ -17,8 +22,8 @@ MEASURE_LABELS = {"reached": _l("People reached"), "trained": _l("People trained
 MAX_VALUE = 2_000_000_000  # fits a 32-bit integer column everywhere
 
 
-class IndicatorError(Exception):
-    pass
+class IndicatorError(InitiativeError):
+    """A refused indicator: a choice outside the list (400), or a person who may not change it (403, 404)."""
 
 
 def cell_name(kind, cell):
@@ -98,6 +103,10 @@ def check_breakdown(kind, values):
 
 
 def save_indicator(initiative, actor, name, unit, description, measures, indicator=None):
+    """Add an indicator to the initiative, or change `indicator` (one of its own)."""
+    check_edit(initiative, actor, IndicatorError)
+    if indicator is not None and indicator.initiative_id != initiative.id:
+        raise IndicatorError(_("This indicator belongs to another initiative."), status=404)
     if measures not in Indicator.MEASURES:
         raise IndicatorError(_("Choose what the indicator counts."))
     created = indicator is None
@@ -112,11 +121,25 @@ def save_indicator(initiative, actor, name, unit, description, measures, indicat
     record(actor, "indicator.create" if created else "indicator.edit", indicator,
            after={"name": indicator.name, "measures": measures, "initiative_id": initiative.id},
            space_id=initiative.space_id)
+    db.session.commit()
     return indicator
+
+
+def save_period(indicator, period, rows, actor):
+    """Store a period's grid, or remove the period when every row was left empty.
+
+    Returns True when values were stored, False when the period was removed.
+    """
+    if all(row is None for row in rows.values()):
+        delete_period(indicator, period, actor)
+        return False
+    record_values(indicator, period, rows, actor)
+    return True
 
 
 def record_values(indicator, period, rows, actor):
     """Store the grid of one period (a row left empty removes that kind) and refresh `latest`."""
+    check_edit(indicator.initiative, actor, IndicatorError)
     existing = {v.kind: v for v in db.session.scalars(db.select(IndicatorValue).where(
         IndicatorValue.indicator_id == indicator.id, IndicatorValue.period == period))}
     now = utcnow()
@@ -140,15 +163,18 @@ def record_values(indicator, period, rows, actor):
         "period": period.isoformat(),
         **{k: {c: v for c, v in r.items() if v is not None} for k, r in rows.items() if r}},
         space_id=indicator.initiative.space_id)
+    db.session.commit()
 
 
 def delete_period(indicator, period, actor):
+    check_edit(indicator.initiative, actor, IndicatorError)
     db.session.execute(db.delete(IndicatorValue).where(IndicatorValue.indicator_id == indicator.id,
                                                        IndicatorValue.period == period))
     refresh_latest(indicator)
     refresh_figures([indicator.initiative_id])
     record(actor, "indicator.values_deleted", indicator, before={"period": period.isoformat()},
            space_id=indicator.initiative.space_id)
+    db.session.commit()
 
 
 def refresh_latest(indicator):
@@ -177,6 +203,13 @@ def refresh_figures(initiative_ids=None):
     db.session.execute(delete)
     db.session.execute(db.insert(InitiativeFigure).from_select(("initiative_id", "measures") + InitiativeFigure.CELLS,
                                                                source))
+
+
+def typed_cells(indicator, period):
+    """The values grid of one period as the form shows it: input name → stored number."""
+    existing = {v.kind: v for v in indicator.values if v.period == period}
+    return {cell_name(kind, cell): getattr(value, cell) for kind, value in existing.items()
+            for cell in IndicatorValue.CELLS if getattr(value, cell) is not None}
 
 
 def periods(indicator):

@@ -1,4 +1,8 @@
-"""Create and edit initiatives, keep their journal, and find them (lists with filters)."""
+"""Create and edit initiatives, keep their journal, and find them (lists with filters).
+
+Each change is one unit of work: its check (checks.py: may the acting person do it, then the
+initiative's own rules), the change, the commit. Nothing is written when a check refuses.
+"""
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -6,10 +10,12 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
 
 from sociallab.audit.services import record
+from sociallab.content import find_identifying_details
 from sociallab.extensions import db
 from sociallab.forums.discussions import follow_owner
 from sociallab.i18n import utcnow
 from sociallab.initiatives import stages
+from sociallab.initiatives.checks import InitiativeError, check_create, check_edit, check_move, check_review_queue
 from sociallab.initiatives.models import (
     Initiative,
     InitiativeCoLead,
@@ -20,23 +26,19 @@ from sociallab.initiatives.models import (
 )
 from sociallab.notifications.services import follow_item
 from sociallab.permissions import (
+    can_create_initiative,
+    can_edit_initiative,
     can_read_initiative,
     is_admin,
+    moderated_space_ids,
     readable_initiatives_query,
 )
 from sociallab.spaces.models import Country, Organisation, Space, Theme
+from sociallab.spaces.services import spaces_for
 
 PAGE_SIZE = 20
 AUDITED_FIELDS = ("title", "summary", "problem", "approach", "target_groups", "start_date", "end_date",
                   "lang", "space_id", "lead_organisation_id")
-
-
-class InitiativeError(Exception):
-    """A refused change; `field` names the form field at fault, the message is translated."""
-
-    def __init__(self, message, field=None):
-        super().__init__(message)
-        self.field = field
 
 
 @dataclass
@@ -55,6 +57,16 @@ class InitiativeData:
     start_date: date | None = None
     end_date: date | None = None
     stage: str = stages.IDEA
+
+
+def initiative_data(lead_organisation_id, co_lead_ids=(), theme_ids=(), country_ids=(), **fields):
+    """InitiativeData from the ids a form posts, their organisations, themes and countries loaded."""
+    def by_id(model, ids):
+        return db.session.scalars(db.select(model).where(model.id.in_(ids or []))).all()
+
+    return InitiativeData(lead_organisation=db.session.get(Organisation, lead_organisation_id),
+                          co_leads=by_id(Organisation, co_lead_ids), themes=by_id(Theme, theme_ids),
+                          countries=by_id(Country, country_ids), **fields)
 
 
 # --- which space an initiative belongs in ---------------------------------------------------
@@ -110,6 +122,14 @@ def check_initiative(space, data, actor):
             suggested=suggested.name if suggested else "—"), "space")
 
 
+def creatable_spaces(user, current=None):
+    """The spaces the form offers: where the person may start an initiative, and its current one."""
+    spaces = [s for s in spaces_for(user) if can_create_initiative(s, user)]
+    if current is not None and current not in spaces:
+        spaces.insert(0, current)
+    return spaces
+
+
 def _apply(initiative, data):
     initiative.title = data.title.strip()
     initiative.summary = data.summary.strip()
@@ -134,7 +154,8 @@ def _add_author(initiative, user):
 
 
 def create_initiative(space, actor, data):
-    """A new draft in `space`, at the stage the authors say it has reached; the caller commits."""
+    """A new draft in `space`, at the stage the authors say it has reached."""
+    check_create(space, actor)
     check_initiative(space, data, actor)
     if data.stage not in stages.STAGES:
         raise InitiativeError(_("Choose a stage from the list."), "stage")
@@ -149,12 +170,15 @@ def create_initiative(space, actor, data):
     db.session.flush()
     record(actor, "initiative.create", initiative, after={"title": initiative.title, "stage": data.stage},
            space_id=space.id)
+    db.session.commit()
     return initiative
 
 
 def update_initiative(initiative, actor, data, space=None):
     """Save an edit (possibly moving it to another space that covers its partners)."""
     space = space or initiative.space
+    check_edit(initiative, actor)
+    check_move(initiative, space, actor)
     check_initiative(space, data, actor)
     before = {f: str(getattr(initiative, f)) for f in AUDITED_FIELDS}
     initiative.journal  # noqa: B018  loaded now, so search re-indexes the entries (space, partners)
@@ -169,6 +193,7 @@ def update_initiative(initiative, actor, data, space=None):
     changed = [f for f in AUDITED_FIELDS if before[f] != after[f]]
     record(actor, "initiative.edit", initiative, before={f: before[f] for f in changed},
            after={f: after[f] for f in changed}, space_id=space.id)
+    db.session.commit()
     return initiative
 
 
@@ -190,6 +215,8 @@ def _carry_along(initiative, audience_changed):
 # --- journal --------------------------------------------------------------------------------
 
 def add_journal_entry(initiative, author, entry_date, tried, observed, adjusted, lang):
+    """What was tried, observed and adjusted on a day; the author joins the initiative's authors."""
+    check_edit(initiative, author)
     if not any(text.strip() for text in (tried, observed, adjusted)):
         raise InitiativeError(_("Write at least what was tried, observed or adjusted."), "tried")
     entry = JournalEntry(initiative=initiative, author_id=author.id, entry_date=entry_date,
@@ -197,7 +224,17 @@ def add_journal_entry(initiative, author, entry_date, tried, observed, adjusted,
     db.session.add(entry)
     _add_author(initiative, author)
     initiative.last_activity_at = utcnow()
+    db.session.commit()
     return entry
+
+
+def identifying_details(initiative, user):
+    """What in an unpublished initiative's texts may identify someone, shown to whoever can still edit them."""
+    if initiative.status == Initiative.PUBLISHED or not can_edit_initiative(initiative, user):
+        return []
+    texts = [initiative.title, initiative.summary, initiative.problem, initiative.approach,
+             initiative.target_groups] + [t for e in initiative.journal for t in (e.tried, e.observed, e.adjusted)]
+    return [finding for text in texts for finding in find_identifying_details(text)]
 
 
 # --- finding initiatives --------------------------------------------------------------------
@@ -296,13 +333,17 @@ def good_practices(user):
     return db.session.scalars(query.options(*LIST_OPTIONS).order_by(Initiative.featured_at.desc())).all()
 
 
-def review_queue(space_ids):
-    """Initiatives waiting for a moderator in these spaces, oldest submission first."""
-    if not space_ids:
-        return []
+def review_queue(user):
+    """Initiatives waiting for this moderator in the spaces they curate, oldest submission first."""
+    check_review_queue(user)
     return db.session.scalars(db.select(Initiative).where(
-        Initiative.status == Initiative.SUBMITTED, Initiative.space_id.in_(space_ids))
+        Initiative.status == Initiative.SUBMITTED, Initiative.space_id.in_(moderated_space_ids(user)))
         .options(*LIST_OPTIONS).order_by(Initiative.submitted_at)).all()
+
+
+def international_space():
+    """The space every signed-in person reads, where good practices are discussed."""
+    return db.session.scalar(db.select(Space).where(Space.kind == Space.INTERNATIONAL))
 
 
 def recent_in_space(user, space, limit=5):

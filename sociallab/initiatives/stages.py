@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sociallab.audit.services import record
 from sociallab.extensions import db
 from sociallab.i18n import utcnow
+from sociallab.initiatives.checks import InitiativeError, check_change_stage
 from sociallab.initiatives.models import StageChange
 
 IDEA, DESIGN, PILOT, EVALUATION, ADJUSTMENT, CAPITALISED, SCALED, STOPPED = (
@@ -48,8 +49,8 @@ TRANSITIONS = {
 }
 
 
-class StageError(Exception):
-    """A move the stage machine refuses; the message is already translated."""
+class StageError(InitiativeError):
+    """A move the stage machine refuses (400), or a person who may not move it (403, 404)."""
 
 
 def stage_label(stage):
@@ -70,7 +71,8 @@ def check_move(from_stage, to_stage):
 
 
 def change_stage(initiative, to_stage, actor, comment):
-    """Move the initiative to `to_stage`, recording who, when and why; the caller commits."""
+    """Move the initiative to `to_stage`, recording who, when and why."""
+    check_change_stage(initiative, actor, StageError)
     comment = (comment or "").strip()
     if not comment:
         raise StageError(_("Say in a comment why the initiative changes stage."))
@@ -82,4 +84,5 @@ def change_stage(initiative, to_stage, actor, comment):
            after={"stage": to_stage, "comment": comment}, space_id=initiative.space_id)
     initiative.stage = to_stage
     initiative.last_activity_at = change.created_at
+    db.session.commit()
     return change

@@ -2,30 +2,14 @@
 import tempfile
 from datetime import date
 
-from flask import (
-    Blueprint,
-    abort,
-    flash,
-    redirect,
-    render_template,
-    request,
-    send_file,
-    url_for,
-)
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from sociallab.content import find_identifying_details
-from sociallab.extensions import db
+from sociallab.errors import refuse
 from sociallab.http_input import page_number
-from sociallab.initiatives import (
-    curation,
-    export,
-    indicators,
-    rollups,
-    services,
-    stages,
-)
+from sociallab.initiatives import curation, export, indicators, rollups, services, stages
+from sociallab.initiatives.checks import InitiativeError, check_change_stage, check_create, check_edit
 from sociallab.initiatives.forms import (
     CurationForm,
     IndicatorForm,
@@ -34,20 +18,27 @@ from sociallab.initiatives.forms import (
     StageForm,
     ValuesForm,
 )
-from sociallab.initiatives.models import Indicator, IndicatorValue
+from sociallab.initiatives.models import IndicatorValue
 from sociallab.permissions import (
-    can_change_stage,
-    can_create_initiative,
-    can_edit_initiative,
     can_read_space,
+    can_view_review_queue,
+    get_indicator_or_404,
     get_initiative_or_404,
     get_space_or_404,
-    moderated_space_ids,
 )
-from sociallab.spaces.models import Country, Organisation, Space, Theme
 from sociallab.spaces.services import spaces_for
 
 bp = Blueprint("initiatives", __name__)
+
+
+def _checked(check, *args):
+    """`check(*args, current_user)`, a service's check asked before its form is shown: a refusal
+    becomes its status page (403, or 404 for what the person may not read). The service asks it
+    again when it changes anything."""
+    try:
+        check(*args, current_user)
+    except InitiativeError as error:
+        abort(error.status)
 
 
 # --- finding ------------------------------------------------------------------------------
@@ -59,62 +50,47 @@ def index():
     page = services.list_initiatives(current_user, filters, page=page_number())
     countries, themes = services.filter_choices()
     return render_template("initiatives/index.html", page=page, filters=filters, countries=countries,
-                           themes=themes, spaces=spaces_for(current_user), stages=stages)
+                           themes=themes, spaces=spaces_for(current_user))
 
 
 @bp.route("/good-practices")
 @login_required
 def good_practices():
-    international = db.session.scalar(db.select(Space).where(Space.kind == Space.INTERNATIONAL))
     return render_template("initiatives/good_practices.html", initiatives=services.good_practices(current_user),
-                           international=international, stages=stages)
+                           international=services.international_space())
 
 
 @bp.route("/initiatives/review")
 @login_required
 def review_queue():
-    space_ids = moderated_space_ids()
-    if not space_ids:
-        abort(404)
-    return render_template("initiatives/review_queue.html", initiatives=services.review_queue(space_ids),
-                           stages=stages)
+    try:
+        initiatives = services.review_queue(current_user)
+    except InitiativeError as error:
+        abort(error.status)
+    return render_template("initiatives/review_queue.html", initiatives=initiatives)
 
 
 # --- creating and editing -----------------------------------------------------------------
 
-def _creatable_spaces(current=None):
-    spaces = [s for s in spaces_for(current_user) if can_create_initiative(s)]
-    if current is not None and current not in spaces:
-        spaces.insert(0, current)
-    return spaces
-
-
 def _prepare(form, spaces):
-    form.space.choices = [(s.id, s.name) for s in spaces]
-    organisations = services.organisations_by_country()
-    org_choices = [(o.id, f"{o.name} ({o.country.name})") for o in organisations]
-    form.lead_organisation.choices = org_choices
-    form.co_leads.choices = org_choices
-    form.countries.choices = [(c.id, c.name) for c in sorted(
-        db.session.scalars(db.select(Country)).all(), key=lambda c: c.name)]
-    form.themes.choices = [(t.id, t.label) for t in sorted(
-        db.session.scalars(db.select(Theme).where(Theme.active.is_(True))).all(), key=lambda t: t.label)]
+    countries, themes = services.filter_choices()
+    form.offer(spaces, services.organisations_by_country(), countries, themes)
 
 
 def _data(form):
-    def by_id(model, ids):
-        return db.session.scalars(db.select(model).where(model.id.in_(ids or []))).all()
-
-    return services.InitiativeData(
+    return services.initiative_data(
         title=form.title.data or "", summary=form.summary.data or "", problem=form.problem.data or "",
         approach=form.approach.data or "", target_groups=form.target_groups.data or "", lang=form.lang.data,
-        lead_organisation=db.session.get(Organisation, form.lead_organisation.data),
-        co_leads=by_id(Organisation, form.co_leads.data), themes=by_id(Theme, form.themes.data),
-        countries=by_id(Country, form.countries.data), start_date=form.start_date.data,
+        lead_organisation_id=form.lead_organisation.data, co_lead_ids=form.co_leads.data,
+        theme_ids=form.themes.data, country_ids=form.countries.data, start_date=form.start_date.data,
         end_date=form.end_date.data, stage=form.stage.data if "stage" in form else stages.IDEA)
 
 
 def _attach_error(form, error):
+    """A refused form: a refusal of access becomes its status page, else the message goes beside
+    the field at fault (or above the form) and the form comes back with what was typed."""
+    if error.forbidden:
+        abort(error.status)
     target = getattr(form, error.field or "", None)
     if target is not None:
         target.errors = list(target.errors) + [str(error)]
@@ -126,9 +102,8 @@ def _attach_error(form, error):
 @login_required
 def new(slug):
     space = get_space_or_404(slug)
-    if not can_create_initiative(space):
-        abort(403)
-    spaces = _creatable_spaces()
+    _checked(check_create, space)
+    spaces = services.creatable_spaces(current_user)
     form = InitiativeForm()
     _prepare(form, spaces)
     if request.method == "GET":
@@ -143,7 +118,6 @@ def new(slug):
         except services.InitiativeError as error:
             _attach_error(form, error)
         else:
-            db.session.commit()
             flash(_("Your draft is saved. Only your organisations see it until you submit it for review."),
                   "success")
             return redirect(url_for("initiatives.detail", initiative_id=initiative.id))
@@ -155,9 +129,8 @@ def new(slug):
 @login_required
 def edit(initiative_id):
     initiative = get_initiative_or_404(initiative_id)
-    if not can_edit_initiative(initiative):
-        abort(403)
-    spaces = _creatable_spaces(current=initiative.space)
+    _checked(check_edit, initiative)
+    spaces = services.creatable_spaces(current_user, current=initiative.space)
     form = InitiativeForm(obj=initiative)
     del form.stage  # the stage moves through the stage machine, with a comment
     _prepare(form, spaces)
@@ -174,7 +147,6 @@ def edit(initiative_id):
         except services.InitiativeError as error:
             _attach_error(form, error)
         else:
-            db.session.commit()
             flash(_("The initiative is saved."), "success")
             return redirect(url_for("initiatives.detail", initiative_id=initiative.id))
     return render_template("initiatives/form.html", form=form, space=initiative.space, initiative=initiative), \
@@ -189,25 +161,19 @@ def detail(initiative_id):
     initiative = get_initiative_or_404(initiative_id)
     stage_form = StageForm()
     stage_form.to_stage.choices = [(s, stages.STAGE_LABELS[s]) for s in stages.allowed_moves(initiative.stage)]
-    warnings = []
-    if can_edit_initiative(initiative) and initiative.status != initiative.PUBLISHED:
-        texts = [initiative.title, initiative.summary, initiative.problem, initiative.approach,
-                 initiative.target_groups] + [t for e in initiative.journal for t in (e.tried, e.observed, e.adjusted)]
-        warnings = [finding for text in texts for finding in find_identifying_details(text)]
     return render_template(
         "initiatives/detail.html", initiative=initiative, stage_form=stage_form, curation_form=CurationForm(),
         acts=curation.available_acts(initiative, current_user), timeline=curation.timeline(initiative),
-        periods={i.id: indicators.periods(i) for i in initiative.indicators}, warnings=warnings,
-        show_discussion=initiative.thread is not None and can_read_space(initiative.space),
-        stages=stages, curation=curation, indicators_module=indicators)
+        periods={i.id: indicators.periods(i) for i in initiative.indicators},
+        warnings=services.identifying_details(initiative, current_user),
+        show_discussion=initiative.thread is not None and can_read_space(initiative.space))
 
 
 @bp.route("/initiatives/<int:initiative_id>/stage", methods=["POST"])
 @login_required
 def change_stage(initiative_id):
     initiative = get_initiative_or_404(initiative_id)
-    if not can_change_stage(initiative):
-        abort(403)
+    _checked(check_change_stage, initiative)
     form = StageForm()
     form.to_stage.choices = [(s, s) for s in stages.STAGES]
     if not form.validate_on_submit():
@@ -216,9 +182,8 @@ def change_stage(initiative_id):
     try:
         stages.change_stage(initiative, form.to_stage.data, current_user, form.comment.data)
     except stages.StageError as error:
-        flash(str(error), "error")
+        refuse(error, "error")
         return redirect(url_for("initiatives.detail", initiative_id=initiative.id, _anchor="stage"))
-    db.session.commit()
     flash(_("The initiative is now at the stage “%(stage)s”.", stage=stages.stage_label(initiative.stage)), "success")
     return redirect(url_for("initiatives.detail", initiative_id=initiative.id))
 
@@ -233,13 +198,10 @@ def curate(initiative_id):
     try:
         curation.curate(initiative, form.action.data, current_user, form.comment.data)
     except curation.CurationError as error:
-        if error.forbidden:
-            abort(403)
-        flash(str(error), "error")
+        refuse(error, "error")
         return redirect(url_for("initiatives.detail", initiative_id=initiative.id, _anchor="curation"))
-    db.session.commit()
     flash(str(curation.EVENT_LABELS[form.action.data]), "success")
-    if form.action.data in ("request_changes", "approve", "archive") and moderated_space_ids():
+    if form.action.data in ("request_changes", "approve", "archive") and can_view_review_queue():
         return redirect(url_for("initiatives.review_queue"))
     return redirect(url_for("initiatives.detail", initiative_id=initiative.id))
 
@@ -248,8 +210,7 @@ def curate(initiative_id):
 
 def _editable(initiative_id):
     initiative = get_initiative_or_404(initiative_id)
-    if not can_edit_initiative(initiative):
-        abort(403)
+    _checked(check_edit, initiative)
     return initiative
 
 
@@ -269,18 +230,10 @@ def add_journal(initiative_id):
         except services.InitiativeError as error:
             _attach_error(form, error)
         else:
-            db.session.commit()
             flash(_("The journal entry is saved."), "success")
             return redirect(url_for("initiatives.detail", initiative_id=initiative.id, _anchor=f"journal-{entry.id}"))
     return render_template("initiatives/journal_form.html", form=form, initiative=initiative), \
         400 if form.errors else 200
-
-
-def _indicator_or_404(initiative, indicator_id):
-    indicator = db.session.get(Indicator, indicator_id)
-    if indicator is None or indicator.initiative_id != initiative.id:
-        abort(404)
-    return indicator
 
 
 @bp.route("/initiatives/<int:initiative_id>/indicators/new", methods=["GET", "POST"],
@@ -289,16 +242,17 @@ def _indicator_or_404(initiative, indicator_id):
 @login_required
 def indicator_form(initiative_id, indicator_id):
     initiative = _editable(initiative_id)
-    indicator = _indicator_or_404(initiative, indicator_id) if indicator_id else None
+    indicator = get_indicator_or_404(indicator_id, initiative) if indicator_id else None
     form = IndicatorForm(obj=indicator)
     if form.validate_on_submit():
         try:
             indicator = indicators.save_indicator(initiative, current_user, form.name.data, form.unit.data or "",
                                                   form.description.data or "", form.measures.data, indicator)
         except indicators.IndicatorError as error:
+            if error.forbidden:
+                abort(error.status)
             form.measures.errors = [str(error)]
         else:
-            db.session.commit()
             flash(_("The indicator is saved. Now enter its values."), "success")
             return redirect(url_for("initiatives.indicator_values", initiative_id=initiative.id,
                                     indicator_id=indicator.id))
@@ -310,7 +264,7 @@ def indicator_form(initiative_id, indicator_id):
 @login_required
 def indicator_values(initiative_id, indicator_id):
     initiative = _editable(initiative_id)
-    indicator = _indicator_or_404(initiative, indicator_id)
+    indicator = get_indicator_or_404(indicator_id, initiative)
     form = ValuesForm()
     typed, errors = {}, {}
     if request.method == "GET":
@@ -319,21 +273,16 @@ def indicator_values(initiative_id, indicator_id):
             form.period.data = date.fromisoformat(period) if period else None
         except ValueError:
             form.period.data = None
-        existing = {v.kind: v for v in indicator.values if v.period == form.period.data}
-        typed = {indicators.cell_name(k, c): getattr(v, c) for k, v in existing.items()
-                 for c in IndicatorValue.CELLS if getattr(v, c) is not None}
+        typed = indicators.typed_cells(indicator, form.period.data)
     else:
         typed = request.form
         rows, errors = indicators.parse_grid(request.form)
         if form.validate_on_submit() and not errors:
-            if all(r is None for r in rows.values()):
-                indicators.delete_period(indicator, form.period.data, current_user)
-                message = _("The values of this period are removed.")
-            else:
-                indicators.record_values(indicator, form.period.data, rows, current_user)
-                message = _("The values are saved.")
-            db.session.commit()
-            flash(message, "success")
+            try:
+                stored = indicators.save_period(indicator, form.period.data, rows, current_user)
+            except indicators.IndicatorError as error:
+                abort(error.status)
+            flash(_("The values are saved.") if stored else _("The values of this period are removed."), "success")
             return redirect(url_for("initiatives.detail", initiative_id=initiative.id,
                                     _anchor=f"indicator-{indicator.id}"))
     status = 400 if (errors or form.errors) else 200
@@ -386,21 +335,3 @@ def export_initiatives():
 def export_values():
     query = services.filtered_query(current_user, services.Filters.from_args(request.args))
     return _csv_response(export.values_csv(query), "indicator-values")
-
-
-# --- template helpers of this domain (registered by initiatives.init_app) -----------------
-
-def initiative_filter_url(filters, **changes):
-    return url_for("initiatives.index", **filters.args(**changes))
-
-
-def stage_label(stage):
-    return stages.stage_label(stage)
-
-
-def initiative_status_label(status):
-    return str(curation.STATUS_LABELS.get(status, status))
-
-
-def recent_initiatives(space):
-    return services.recent_in_space(current_user, space)

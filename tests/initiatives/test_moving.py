@@ -1,6 +1,7 @@
 """Moving an initiative (or changing its partners) takes everything that hangs from it along."""
 import pytest
 from flask import g
+from sqlalchemy.exc import OperationalError
 
 from sociallab import search
 from sociallab.extensions import db
@@ -80,11 +81,20 @@ def test_notifications_of_a_moved_initiative_stay_only_with_the_people_who_still
     assert {n.space_id for n in _notified(world.member2)} == {world.sn_space.id}
 
 
-def test_a_move_rolled_back_leaves_the_comments_where_they_were(world, bf_member, initiative_factory):
+def test_a_move_whose_commit_fails_leaves_the_comments_where_they_were(
+        world, bf_member, initiative_factory, monkeypatch):
+    """The edit commits itself: when that commit fails, the discussion's move is undone with it."""
     initiative = _approved_in_region(world, initiative_factory)
     forums.reply(initiative.thread, world.member, "Le mot vortelune reste", "fr")
     db.session.commit()
-    _edit(initiative, world.member, space=world.sn_space)
+
+    def lost_connection():
+        db.session.flush()  # everything written, as far as a real commit gets before failing
+        raise OperationalError("COMMIT", {}, Exception("connection lost"))
+    monkeypatch.setattr(db.session, "commit", lost_connection)
+    with pytest.raises(OperationalError):
+        _edit(initiative, world.member, space=world.sn_space)
+    monkeypatch.undo()
     db.session.rollback()
     _fresh()
     assert initiative.thread.space_id == world.ssa_space.id
