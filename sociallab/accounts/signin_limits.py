@@ -12,16 +12,25 @@ import hashlib
 import threading
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from limits import parse_many
 from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
+
+from sociallab.errors import ServiceError
 
 _KEY = "sociallab_signin_limits"
 _creating = threading.Lock()
 
 
-class TooManyAttempts(Exception):
+class TooManyAttempts(ServiceError):
     """The address or the account has used up its attempts for now."""
+
+    status = 429
+
+    def __init__(self):
+        super().__init__(_l("Too many sign-in attempts. Wait a few minutes and try again, or use "
+                            "“Forgotten password?”: the link we e-mail you signs you in."))
 
 
 def _strategy():

@@ -43,10 +43,9 @@ def login():
     if form.validate_on_submit():
         try:
             user = services.check_sign_in(form.email.data, form.password.data, request.remote_addr)
-        except signin_limits.TooManyAttempts:
-            flash(_("Too many sign-in attempts. Wait a few minutes and try again, or use “Forgotten password?”: "
-                    "the link we e-mail you signs you in."), "error")
-            return render_template("accounts/login.html", form=form), 429
+        except signin_limits.TooManyAttempts as error:
+            flash(str(error.message), "error")
+            return render_template("accounts/login.html", form=form), error.status
         if user is not None:
             # A new session at sign-in: nothing set before it (a fixated session) survives.
             next_url = local_path(request.args.get("next")) or url_for("spaces.my_spaces")
