@@ -593,6 +593,13 @@ def can_enter_room(workshop, user=None):
     return can_view_workshop(workshop, user) and not is_removed_from_room(workshop, user)
 
 
+def enterable_workshop(workshop_id, user=None):
+    """The workshop whose live room the person may enter, else None: a socket connection is
+    refused, it cannot answer 404, and a missing workshop is refused the same way."""
+    workshop = db.session.get(Workshop, workshop_id) if workshop_id else None
+    return workshop if workshop is not None and can_enter_room(workshop, user) else None
+
+
 def get_workshop_or_404(slug, workshop_id):
     """The workshop of the space `slug`; 404 for what the person may not see."""
     space = get_space_or_404(slug)

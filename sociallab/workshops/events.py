@@ -68,8 +68,8 @@ def on_connect(auth=None):
         workshop_id = payloads.check(auth, {"workshop_id": payloads.integer(minimum=1)}, required=True)["workshop_id"]
     except payloads.InvalidPayload:
         raise ConnectionRefusedError("invalid request") from None
-    workshop = db.session.get(Workshop, workshop_id) if workshop_id else None
-    if workshop is None or not permissions.can_enter_room(workshop):
+    workshop = permissions.enterable_workshop(workshop_id)
+    if workshop is None:
         raise ConnectionRefusedError("not a participant of this room")
     # The socket's own session (Flask-SocketIO keeps one per connection) binds it to the room.
     session["workshop_id"] = workshop.id

@@ -22,6 +22,7 @@ from sociallab import payloads, permissions
 from sociallab.accounts.models import User
 from sociallab.audit.services import record as audit
 from sociallab.content import render_markdown
+from sociallab.errors import ServiceError
 from sociallab.extensions import db, socketio
 from sociallab.i18n import utcnow
 from sociallab.workshops import hosts, minutes
@@ -60,17 +61,9 @@ MAX_POLL_OPTIONS = 10
 MAX_CLIENT_ID = 64
 
 
-class RoomError(Exception):
-    """An action refused, with a message for the person and the HTTP status it maps to."""
-    status = 400
-
-    def __init__(self, message, **details):
-        super().__init__(message)
-        self.message = message
-        self.details = details
-
-    def as_ack(self):
-        return {"ok": False, "error": self.message, "code": self.status, **self.details}
+class RoomError(ServiceError):
+    """An action refused, with a message for the person and the HTTP status it maps to; a socket
+    event answers it with as_ack(): {"ok": False, "error": message, "code": status, **details}."""
 
 
 class Forbidden(RoomError):

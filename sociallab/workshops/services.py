@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from sociallab import permissions
 from sociallab.accounts.models import SpaceRole
 from sociallab.audit.services import record as audit
+from sociallab.errors import ServiceError
 from sociallab.extensions import db
 from sociallab.i18n import utcnow
 from sociallab.notifications.services import notify
@@ -20,8 +21,9 @@ from sociallab.workshops.notifications import REMINDER, SCHEDULED_NOTICE
 FIELDS = ("title", "description", "agenda", "lang", "starts_at", "ends_at", "video_url", "capacity")
 
 
-class WorkshopError(Exception):
-    pass
+class WorkshopError(ServiceError):
+    """A scheduling or registration refused; the message is shown to the person, `status` says how
+    (403 for a reader who may not do this, 404 for a non-reader, 409 for a workshop in the wrong state)."""
 
 
 def local_to_utc(value, zone):
@@ -40,7 +42,7 @@ def facilitator_candidates(space):
 
 def _check_schedulable(space, user):
     if not permissions.can_facilitate(space, user):
-        raise WorkshopError(_("Only the space's facilitators can schedule workshops."))
+        raise WorkshopError(_("Only the space's facilitators can schedule workshops."), status=403)
 
 
 def schedule_workshop(space, user, facilitators=(), **fields):
@@ -62,9 +64,9 @@ def schedule_workshop(space, user, facilitators=(), **fields):
 
 def update_workshop(workshop, user, facilitators=(), **fields):
     if not permissions.can_run_workshop(workshop, user):
-        raise WorkshopError(_("Only the workshop's facilitators can change it."))
+        raise WorkshopError(_("Only the workshop's facilitators can change it."), status=403)
     if workshop.is_ended:
-        raise WorkshopError(_("An ended workshop can no longer be changed."))
+        raise WorkshopError(_("An ended workshop can no longer be changed."), status=409)
     before = {k: str(getattr(workshop, k)) for k in FIELDS}
     old_start = workshop.starts_at
     for key in FIELDS:
@@ -92,13 +94,13 @@ def is_registered(workshop, user):
 
 def register(workshop, user):
     if not permissions.can_view_workshop(workshop, user):
-        raise WorkshopError(_("You cannot register for this workshop."))
+        raise WorkshopError(_("You cannot register for this workshop."), status=404)
     if workshop.is_ended or workshop.ends_at <= utcnow():
-        raise WorkshopError(_("This workshop is over."))
+        raise WorkshopError(_("This workshop is over."), status=409)
     if is_registered(workshop, user):
         return None
     if workshop.capacity and registered_count(workshop) >= workshop.capacity:
-        raise WorkshopError(_("This workshop is full."))
+        raise WorkshopError(_("This workshop is full."), status=409)
     registration = Registration(workshop_id=workshop.id, user_id=user.id)
     db.session.add(registration)
     try:
