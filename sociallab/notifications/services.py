@@ -22,6 +22,7 @@ from sqlalchemy.orm import joinedload
 
 from sociallab import permissions
 from sociallab.accounts.models import User
+from sociallab.errors import ServiceError
 from sociallab.extensions import db
 from sociallab.i18n import utcnow
 from sociallab.mail import send_mail, site_url
@@ -34,6 +35,10 @@ _PENDING = "notifications_pending"   # session.info: notifications added, not co
 _TO_MAIL = "notifications_to_mail"   # session.info: claimed in this commit, to mail after it
 PER_PAGE = 30
 DIGEST_WINDOW = timedelta(days=7)    # older unread items are not worth a mail any more
+
+
+class NotificationError(ServiceError):
+    """A change to notifications refused; the message is shown to the person, `status` says how."""
 
 
 def notify(user, kind, url="", space=None, **data):
@@ -79,14 +84,21 @@ def get_own_or_none(user, notification_id):
                                                            Notification.user_id == user.id))
 
 
-def mark_read(notification):
+def mark_read(notification, user):
+    """Mark one of `user`'s own notifications as read (committed); anyone else's does not exist
+    for them (404)."""
+    if notification.user_id != user.id:
+        raise NotificationError(_("This notification does not exist."), status=404)
     if notification.read_at is None:
         notification.read_at = utcnow()
+        db.session.commit()
 
 
 def mark_all_read(user):
+    """Mark every unread notification of `user` as read (committed)."""
     db.session.execute(db.update(Notification).where(
         Notification.user_id == user.id, Notification.read_at.is_(None)).values(read_at=utcnow()))
+    db.session.commit()
 
 
 def mark_read_for_page(user, path):

@@ -4,7 +4,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
-from sociallab.extensions import db
 from sociallab.http_input import page_number
 from sociallab.notifications import messages, services
 
@@ -26,8 +25,7 @@ def read(notification_id):
     if notification is None:
         abort(404)
     if FlaskForm().validate_on_submit():
-        services.mark_read(notification)
-        db.session.commit()
+        services.mark_read(notification, current_user)
     target = services.safe_target(notification)
     if request.form.get("go") == "1" and target:
         return redirect(target)
@@ -39,6 +37,5 @@ def read(notification_id):
 def read_all():
     if FlaskForm().validate_on_submit():
         services.mark_all_read(current_user)
-        db.session.commit()
         flash(_("All your notifications are marked as read."), "success")
     return redirect(url_for("notifications.index"))
