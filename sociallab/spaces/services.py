@@ -2,6 +2,7 @@
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
+from sociallab.errors import ServiceError
 from sociallab.extensions import db
 from sociallab.permissions import readable_space_ids
 from sociallab.spaces.models import Country, Organisation, Region, Space
@@ -9,8 +10,11 @@ from sociallab.spaces.models import Country, Organisation, Region, Space
 KIND_ORDER = {Space.INTERNATIONAL: 0, Space.REGIONAL: 1, Space.NATIONAL: 2}
 
 
-class StructureError(Exception):
-    """A change the Lab's structure refuses; the message is already translated."""
+class StructureError(ServiceError):
+    """A change the Lab's structure refuses (a full national space: a conflict with what is there
+    already); the message is already translated."""
+
+    status = 409
 
 
 def spaces_for(user):
