@@ -2,7 +2,8 @@
 
 Like the stage machine, curation is one table: for each act, the statuses it starts from,
 the status it leads to, who may do it, and whether a comment is required. Every act is
-audited and notifies the authors (or, for a submission, the space's moderators).
+audited and notifies the authors (or, for a submission, the space's moderators), then committed;
+who may act is asked first (checks.refuse_unless), so a refused act writes nothing.
 """
 from dataclasses import dataclass
 

@@ -108,7 +108,7 @@ def save_indicator(initiative, actor, name, unit, description, measures, indicat
     if indicator is not None and indicator.initiative_id != initiative.id:
         raise IndicatorError(_("This indicator belongs to another initiative."), status=404)
     if measures not in Indicator.MEASURES:
-        raise IndicatorError(_("Choose what the indicator counts."))
+        raise IndicatorError(_("Choose what the indicator counts."), "measures")
     created = indicator is None
     if created:
         indicator = Indicator(initiative=initiative, position=len(initiative.indicators))

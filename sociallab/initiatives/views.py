@@ -31,12 +31,12 @@ from sociallab.spaces.services import spaces_for
 bp = Blueprint("initiatives", __name__)
 
 
-def _checked(check, *args):
-    """`check(*args, current_user)`, a service's check asked before its form is shown: a refusal
-    becomes its status page (403, or 404 for what the person may not read). The service asks it
-    again when it changes anything."""
+def _checked(call, *args):
+    """`call(*args, current_user)`, a service's check or a read that checks: a refusal becomes its
+    status page (403, or 404 for what the person may not read). Views ask a change's check before
+    its form, so the answer does not depend on what the request holds; the change asks it again."""
     try:
-        check(*args, current_user)
+        return call(*args, current_user)
     except InitiativeError as error:
         abort(error.status)
 
@@ -63,11 +63,7 @@ def good_practices():
 @bp.route("/initiatives/review")
 @login_required
 def review_queue():
-    try:
-        initiatives = services.review_queue(current_user)
-    except InitiativeError as error:
-        abort(error.status)
-    return render_template("initiatives/review_queue.html", initiatives=initiatives)
+    return render_template("initiatives/review_queue.html", initiatives=_checked(services.review_queue))
 
 
 # --- creating and editing -----------------------------------------------------------------
@@ -115,7 +111,7 @@ def new(slug):
         target = next(s for s in spaces if s.id == form.space.data)
         try:
             initiative = services.create_initiative(target, current_user, _data(form))
-        except services.InitiativeError as error:
+        except InitiativeError as error:
             _attach_error(form, error)
         else:
             flash(_("Your draft is saved. Only your organisations see it until you submit it for review."),
@@ -144,7 +140,7 @@ def edit(initiative_id):
         target = next(s for s in spaces if s.id == form.space.data)
         try:
             services.update_initiative(initiative, current_user, _data(form), space=target)
-        except services.InitiativeError as error:
+        except InitiativeError as error:
             _attach_error(form, error)
         else:
             flash(_("The initiative is saved."), "success")
@@ -227,7 +223,7 @@ def add_journal(initiative_id):
             # A field left out of the POST is None; it means nothing written there.
             entry = services.add_journal_entry(initiative, current_user, form.entry_date.data, form.tried.data or "",
                                                form.observed.data or "", form.adjusted.data or "", form.lang.data)
-        except services.InitiativeError as error:
+        except InitiativeError as error:
             _attach_error(form, error)
         else:
             flash(_("The journal entry is saved."), "success")
@@ -248,10 +244,8 @@ def indicator_form(initiative_id, indicator_id):
         try:
             indicator = indicators.save_indicator(initiative, current_user, form.name.data, form.unit.data or "",
                                                   form.description.data or "", form.measures.data, indicator)
-        except indicators.IndicatorError as error:
-            if error.forbidden:
-                abort(error.status)
-            form.measures.errors = [str(error)]
+        except InitiativeError as error:
+            _attach_error(form, error)
         else:
             flash(_("The indicator is saved. Now enter its values."), "success")
             return redirect(url_for("initiatives.indicator_values", initiative_id=initiative.id,
@@ -280,8 +274,8 @@ def indicator_values(initiative_id, indicator_id):
         if form.validate_on_submit() and not errors:
             try:
                 stored = indicators.save_period(indicator, form.period.data, rows, current_user)
-            except indicators.IndicatorError as error:
-                abort(error.status)
+            except InitiativeError as error:
+                abort(error.status)  # only a refusal of access: the grid was checked above
             flash(_("The values are saved.") if stored else _("The values of this period are removed."), "success")
             return redirect(url_for("initiatives.detail", initiative_id=initiative.id,
                                     _anchor=f"indicator-{indicator.id}"))
