@@ -23,8 +23,11 @@ REQUIRE_SERVICES = os.environ.get("SOCIALLAB_REQUIRE_SERVICES") == "1"
 # their own database and Redis. `make test` runs them after the others, one at a time.
 ALONE = ("tests/security/test_regex_linear.py", "tests/knowledge/test_uploads_hostile.py",
          "tests/workshops/test_two_processes.py")
-# Modules sharing something fixed outside the process run on one worker, one test after another.
-GROUPS = {"tests/accounts/test_signin_limits.py": "redis-db-3"}
+# Modules sharing something fixed outside the process, or one app and database for the whole module
+# (each test starting where the one before left it), run on one worker, in their order.
+GROUPS = {"tests/accounts/test_signin_limits.py": "redis-db-3",
+          "tests/security/test_bad_input_http.py": "http-walk",
+          "tests/security/test_bad_input_sockets.py": "socket-walk"}
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
