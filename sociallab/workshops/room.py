@@ -4,17 +4,16 @@ The socket events (events.py) and the no-JavaScript form posts (views.py) call t
 functions. Each action checks the permission, changes the state, appends a RoomEvent with the
 room's next sequence number, commits, and only then broadcasts the event to the room (room_log.py).
 
+This module holds presence, chat, raised hands, notes and the session's start and end, and the
+ACTIONS table that sockets and forms share; questions (room_questions.py) and polls
+(room_polls.py) have their own modules, and every action's checks are in room_checks.py.
 The room uses hosts.py (which server process holds a connection) and minutes.py (what an ended
-session leaves); neither imports the room back. Kept in one file over 400 lines on purpose:
-every action and the ACTIONS table that sockets and forms share are read together.
+session leaves); none of them imports the room back.
 """
-from datetime import timedelta
 
-from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
-from sqlalchemy import func, update
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -22,25 +21,32 @@ from sociallab import payloads, permissions
 from sociallab.accounts.models import User
 from sociallab.audit.services import record as audit
 from sociallab.content import render_markdown
-from sociallab.errors import ServiceError
 from sociallab.extensions import db, socketio
 from sociallab.i18n import utcnow
 from sociallab.workshops import hosts, minutes
 from sociallab.workshops.models import (
     Attendance,
     ChatMessage,
-    Poll,
-    PollOption,
-    PollVote,
     Presence,
-    Question,
-    QuestionVote,
     RaisedHand,
     RoomEvent,
     RoomRemoval,
     Workshop,
 )
-from sociallab.workshops.poll_results import poll_counts, poll_voters
+from sociallab.workshops.room_checks import (
+    MAX_CHAT,
+    MAX_NOTES,
+    Forbidden,
+    RoomError,
+    StaleNotes,
+    check_chat_rate,
+    check_client_id,
+    check_facilitator,
+    check_live,
+    check_participant,
+    check_text,
+    parse_id,
+)
 from sociallab.workshops.room_log import (
     NAMESPACE,
     append_event,
@@ -50,88 +56,8 @@ from sociallab.workshops.room_log import (
     presence_event,
     room_name,
 )
-
-# Size bounds for what people send; the socket transport itself caps a packet at 64 KiB.
-MAX_CHAT = 2000
-MAX_QUESTION = 500
-MAX_NOTES = 20000
-MAX_POLL_QUESTION = 300
-MAX_POLL_OPTION = 200
-MAX_POLL_OPTIONS = 10
-MAX_CLIENT_ID = 64
-
-
-class RoomError(ServiceError):
-    """An action refused, with a message for the person and the HTTP status it maps to; a socket
-    event answers it with as_ack(): {"ok": False, "error": message, "code": status, **details}."""
-
-
-class Forbidden(RoomError):
-    status = 403
-
-
-class RateLimited(RoomError):
-    status = 429
-
-
-class StaleNotes(RoomError):
-    status = 409
-
-
-# --- checks ---------------------------------------------------------------------------------
-
-def check_participant(workshop, user):
-    """Room access through permissions.can_enter_room, decided afresh on every action: a lost
-    membership, a closed mandate or a removal from the room counts at the next event."""
-    if not permissions.can_enter_room(workshop, user):
-        raise Forbidden(_("You are not a participant of this room."))
-
-
-def check_facilitator(workshop, user):
-    if not permissions.can_run_workshop(workshop, user):
-        raise Forbidden(_("Only the workshop's facilitators may do this."))
-
-
-def check_live(workshop):
-    if workshop.status == Workshop.SCHEDULED:
-        raise RoomError(_("The session has not started yet."))
-    if workshop.status == Workshop.ENDED:
-        raise RoomError(_("The session has ended."))
-
-
-def check_text(value, limit, what):
-    """Stripped text within `limit` characters, else a clear refusal naming the limit."""
-    text = (value if isinstance(value, str) else "").strip()
-    if not text:
-        raise RoomError(_("%(what)s is empty.", what=what))
-    if len(text) > limit:
-        raise RoomError(_("%(what)s is too long (%(length)d characters; at most %(limit)d).",
-                          what=what, length=len(text), limit=limit))
-    return text
-
-
-def check_client_id(value):
-    if value in (None, ""):
-        return None
-    if not isinstance(value, str) or len(value) > MAX_CLIENT_ID:
-        raise RoomError(_("Invalid message identifier."))
-    return value
-
-
-def check_chat_rate(workshop, user):
-    """A per-person limit counted in the database, so it holds across server processes."""
-    count, seconds = current_app.config["WORKSHOP_CHAT_RATE"]
-    since = utcnow() - timedelta(seconds=seconds)
-    recent = db.session.scalar(db.select(func.count(ChatMessage.id)).where(
-        ChatMessage.workshop_id == workshop.id, ChatMessage.author_id == user.id,
-        ChatMessage.created_at > since))
-    if recent >= count:
-        raise RateLimited(ngettext(
-            "You are sending messages too fast: at most %(num)d messages in %(seconds)d seconds. "
-            "Wait a moment and send it again.",
-            "You are sending messages too fast: at most %(num)d messages in %(seconds)d seconds. "
-            "Wait a moment and send it again.", count, seconds=seconds))
-
+from sociallab.workshops.room_polls import close_poll, open_poll, vote_poll
+from sociallab.workshops.room_questions import ask_question, mark_question, vote_question
 
 # --- events ---------------------------------------------------------------------------------
 
@@ -233,161 +159,6 @@ def set_chat_locked(workshop, user, locked):
     check_facilitator(workshop, user)
     workshop.chat_locked = bool(locked)
     return commit_and_broadcast(append_event(workshop, "chat.locked", user, locked=bool(locked)))
-
-
-# --- questions ------------------------------------------------------------------------------
-
-def ask_question(workshop, user, body, client_id=None):
-    check_participant(workshop, user)
-    client_id = check_client_id(client_id)
-    if client_id is not None:
-        existing = db.session.scalar(db.select(Question).where(
-            Question.workshop_id == workshop.id, Question.author_id == user.id, Question.client_id == client_id))
-        if existing is not None:
-            return None
-    check_live(workshop)
-    body = check_text(body, MAX_QUESTION, _l("The question"))
-    question = Question(workshop_id=workshop.id, author_id=user.id, body=body, client_id=client_id,
-                        created_at=utcnow())
-    db.session.add(question)
-    db.session.flush()
-    return commit_and_broadcast(append_event(
-        workshop, "question.asked", user, id=question.id, author=person_payload(user), body=body, votes=0,
-        answered=False, highlighted=False, client_id=client_id))
-
-
-def _question(workshop, question_id):
-    question = db.session.get(Question, parse_id(question_id))
-    if question is None or question.workshop_id != workshop.id:
-        raise RoomError(_("This question is not in this room."))
-    return question
-
-
-def vote_question(workshop, user, question_id):
-    """One up-vote per person and question."""
-    check_participant(workshop, user)
-    check_live(workshop)
-    question = _question(workshop, question_id)
-    db.session.add(QuestionVote(question_id=question.id, user_id=user.id))
-    try:
-        db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
-        raise RoomError(_("You have already up-voted this question.")) from None
-    db.session.execute(update(Question).where(Question.id == question.id)
-                       .values(votes=Question.votes + 1).execution_options(synchronize_session=False))
-    votes = db.session.scalar(db.select(Question.votes).where(Question.id == question.id))
-    return commit_and_broadcast(append_event(workshop, "question.voted", user, id=question.id, votes=votes))
-
-
-def mark_question(workshop, user, question_id, answered=None, highlighted=None):
-    check_facilitator(workshop, user)
-    question = _question(workshop, question_id)
-    if answered is not None:
-        question.answered = bool(answered)
-    if highlighted is not None:
-        question.highlighted = bool(highlighted)
-    return commit_and_broadcast(append_event(workshop, "question.marked", user, id=question.id,
-                                               answered=question.answered, highlighted=question.highlighted))
-
-
-def questions(workshop):
-    """Ordered by votes, then by who asked first."""
-    return db.session.scalars(db.select(Question).where(Question.workshop_id == workshop.id)
-                              .options(selectinload(Question.author))
-                              .order_by(Question.votes.desc(), Question.created_at, Question.id)).all()
-
-
-def voted_question_ids(workshop, user):
-    return set(db.session.scalars(db.select(QuestionVote.question_id).join(Question).where(
-        Question.workshop_id == workshop.id, QuestionVote.user_id == user.id)))
-
-
-# --- polls ----------------------------------------------------------------------------------
-
-def open_poll(workshop, user, question, options, multiple=False):
-    check_facilitator(workshop, user)
-    check_live(workshop)
-    question = check_text(question, MAX_POLL_QUESTION, _l("The poll question"))
-    labels = [o.strip() for o in (options or []) if isinstance(o, str) and o.strip()]
-    if len(labels) < 2:
-        raise RoomError(_("A poll needs at least two options."))
-    if len(labels) > MAX_POLL_OPTIONS:
-        raise RoomError(_("A poll has at most %(limit)d options.", limit=MAX_POLL_OPTIONS))
-    labels = [check_text(label, MAX_POLL_OPTION, _l("An option")) for label in labels]
-    poll = Poll(workshop_id=workshop.id, question=question, multiple=bool(multiple), created_by_id=user.id,
-                options=[PollOption(label=label, position=i) for i, label in enumerate(labels)])
-    db.session.add(poll)
-    db.session.flush()
-    return commit_and_broadcast(append_event(workshop, "poll.opened", user, **poll_state(poll)))
-
-
-def _poll(workshop, poll_id):
-    poll = db.session.get(Poll, parse_id(poll_id))
-    if poll is None or poll.workshop_id != workshop.id:
-        raise RoomError(_("This poll is not in this room."))
-    return poll
-
-
-def vote_poll(workshop, user, poll_id, option_ids):
-    """Record the person's choice; voting again replaces it until the poll closes."""
-    check_participant(workshop, user)
-    check_live(workshop)
-    poll = _poll(workshop, poll_id)
-    if not poll.is_open:
-        raise RoomError(_("This poll is closed."))
-    if not isinstance(option_ids, (list, tuple)):
-        option_ids = [option_ids]
-    chosen = {parse_id(o) for o in option_ids} - {None}
-    valid = {o.id for o in poll.options}
-    if not chosen or not chosen <= valid:
-        raise RoomError(_("Choose one of the options."))
-    if not poll.multiple and len(chosen) > 1:
-        raise RoomError(_("This poll takes a single choice."))
-    db.session.execute(db.delete(PollVote).where(PollVote.poll_id == poll.id, PollVote.user_id == user.id))
-    db.session.add_all(PollVote(poll_id=poll.id, option_id=o, user_id=user.id) for o in sorted(chosen))
-    db.session.flush()
-    return commit_and_broadcast(append_event(workshop, "poll.voted", None, id=poll.id,
-                                               counts=poll_counts(poll), voters=poll_voters(poll)))
-
-
-def close_poll(workshop, user, poll_id):
-    check_facilitator(workshop, user)
-    poll = _poll(workshop, poll_id)
-    if not poll.is_open:
-        raise RoomError(_("This poll is closed."))
-    poll.closed_at = utcnow()
-    return commit_and_broadcast(append_event(workshop, "poll.closed", user, id=poll.id,
-                                               counts=poll_counts(poll), voters=poll_voters(poll)))
-
-
-def poll_counts_of(workshop, polls):
-    """poll_counts for every poll of the room in one query (the room page shows them all)."""
-    rows = db.session.execute(db.select(PollVote.poll_id, PollVote.option_id, func.count(PollVote.id))
-                              .join(Poll).where(Poll.workshop_id == workshop.id)
-                              .group_by(PollVote.poll_id, PollVote.option_id)).all()
-    counts = {(poll_id, option_id): n for poll_id, option_id, n in rows}
-    return {p.id: {str(o.id): counts.get((p.id, o.id), 0) for o in p.options} for p in polls}
-
-
-def poll_state(poll):
-    return {"id": poll.id, "question": poll.question, "multiple": poll.multiple, "open": poll.is_open,
-            "options": [{"id": o.id, "label": o.label} for o in poll.options],
-            "counts": poll_counts(poll), "voters": poll_voters(poll)}
-
-
-def polls(workshop):
-    return db.session.scalars(db.select(Poll).where(Poll.workshop_id == workshop.id)
-                              .options(selectinload(Poll.options)).order_by(Poll.id.desc())).all()
-
-
-def my_poll_choices(workshop, user):
-    rows = db.session.execute(db.select(PollVote.poll_id, PollVote.option_id).join(Poll).where(
-        Poll.workshop_id == workshop.id, PollVote.user_id == user.id)).all()
-    choices = {}
-    for poll_id, option_id in rows:
-        choices.setdefault(poll_id, set()).add(option_id)
-    return choices
 
 
 # --- raised hands ---------------------------------------------------------------------------
@@ -516,14 +287,6 @@ def remove_participant(workshop, user, user_id):
         socketio.server.leave_room(sid, room_name(workshop.id), namespace=NAMESPACE)
         socketio.server.disconnect(sid, namespace=NAMESPACE)
     return event
-
-
-def parse_id(value):
-    """An id from a form or a socket payload, or None."""
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 # --- one entry point for sockets and forms ----------------------------------------------------

@@ -16,7 +16,7 @@ from sqlalchemy.orm import selectinload
 from sociallab import permissions
 from sociallab.extensions import db
 from sociallab.permissions import get_space_or_404, get_workshop_or_404
-from sociallab.workshops import ics, room, services
+from sociallab.workshops import ics, room, room_checks, room_polls, room_questions, services
 from sociallab.workshops.forms import WorkshopForm
 from sociallab.workshops.models import ChatMessage
 
@@ -146,15 +146,15 @@ def _render_room(workshop, status=200, kept=None, error=None):
         ChatMessage.workshop_id == workshop.id, ChatMessage.removed_at.is_(None))
         .options(selectinload(ChatMessage.author))
         .order_by(ChatMessage.event_seq.desc()).limit(ROOM_CHAT_LINES)).all()[::-1]
-    polls = room.polls(workshop)
+    polls = room_polls.polls(workshop)
     return render_template(
         "workshops/room.html", space=workshop.space, workshop=workshop, chat=chat,
-        questions=room.questions(workshop), voted=room.voted_question_ids(workshop, current_user),
-        polls=polls, my_choices=room.my_poll_choices(workshop, current_user),
-        counts=room.poll_counts_of(workshop, polls),
+        questions=room_questions.questions(workshop), voted=room_questions.voted_question_ids(workshop, current_user),
+        polls=polls, my_choices=room_polls.my_poll_choices(workshop, current_user),
+        counts=room_polls.poll_counts_of(workshop, polls),
         hands=room.raised_hands(workshop), present=room.present_people(workshop),
         facilitator=permissions.can_run_workshop(workshop), kept=kept or {}, error=error,
-        max_chat=room.MAX_CHAT, max_question=room.MAX_QUESTION), status
+        max_chat=room_checks.MAX_CHAT, max_question=room_checks.MAX_QUESTION), status
 
 
 @bp.route("/spaces/<slug>/workshops/<int:workshop_id>/room")
@@ -175,10 +175,10 @@ def room_action(slug, workshop_id, action):
     data["options"] = (request.form.get("options") or "").splitlines()
     try:
         room.perform(workshop, current_user, action, data)
-    except room.RoomError as error:
+    except room_checks.RoomError as error:
         db.session.rollback()
         kept = {k: v for k, v in data.items() if isinstance(v, str) and k != "csrf_token"}
-        if isinstance(error, room.StaleNotes):
+        if isinstance(error, room_checks.StaleNotes):
             kept["stale_notes"] = kept.pop("notes", "")
         return _render_room(workshop, status=error.status, kept=kept, error=error.message)
     anchors = {"chat": "chat", "ask": "questions", "vote_question": "questions", "mark_question": "questions",

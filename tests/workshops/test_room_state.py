@@ -2,6 +2,8 @@
 from sociallab.extensions import db
 from sociallab.workshops import room
 from sociallab.workshops.models import Poll
+from sociallab.workshops.poll_results import poll_counts
+from sociallab.workshops.room_questions import questions
 
 
 def test_question_upvoted_once_per_person_and_ordered_by_votes(world, workshop, connect):
@@ -15,7 +17,7 @@ def test_question_upvoted_once_per_person_and_ordered_by_votes(world, workshop, 
     assert not again["ok"] and "déjà" in again["error"]
     assert fred.act("vote_question", question_id=q2)["ok"]
     assert amy.act("vote_question", question_id=q1)["ok"]
-    assert [(q.body, q.votes) for q in room.questions(workshop)] == [("Second question", 2), ("First question", 1)]
+    assert [(q.body, q.votes) for q in questions(workshop)] == [("Second question", 2), ("First question", 1)]
     fred.drain()
     assert fred.seen[fred.last_seq]["data"] == {"id": q1, "votes": 1}
 
@@ -46,7 +48,7 @@ def test_poll_vote_counts_once_and_can_change_until_closed(world, workshop, conn
     assert fred.act("close_poll", poll_id=poll["id"])["ok"]
     late = moussa.act("vote_poll", poll_id=poll["id"], option_ids=[evening])
     assert not late["ok"] and "clos" in late["error"]
-    assert room.poll_counts(db.session.get(Poll, poll["id"])) == {str(morning): 1, str(evening): 1}
+    assert poll_counts(db.session.get(Poll, poll["id"])) == {str(morning): 1, str(evening): 1}
 
 
 def test_multiple_choice_poll_takes_several_options(world, workshop, connect):
@@ -54,7 +56,7 @@ def test_multiple_choice_poll_takes_several_options(world, workshop, connect):
     poll = fred.seen[fred.act("open_poll", question="Topics?", options=["A", "B", "C"], multiple=True)["seq"]]["data"]
     a, b, c = (o["id"] for o in poll["options"])
     assert amy.act("vote_poll", poll_id=poll["id"], option_ids=[a, c])["ok"]
-    assert room.poll_counts(db.session.get(Poll, poll["id"])) == {str(a): 1, str(b): 0, str(c): 1}
+    assert poll_counts(db.session.get(Poll, poll["id"])) == {str(a): 1, str(b): 0, str(c): 1}
     assert not amy.act("vote_poll", poll_id=poll["id"], option_ids=[999])["ok"]
 
 

@@ -1,0 +1,105 @@
+"""What every live-room action checks first: who may act, is the session live, is the input sound.
+
+A refusal is a RoomError whose status follows the policy of every domain (403 for a reader who may
+not do this, 409 for stale notes, 429 for a rate limit, 400 for bad input); the socket events
+answer it with as_ack(), the no-JavaScript forms show the room again with the message.
+"""
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from sqlalchemy import func
+
+from sociallab import permissions
+from sociallab.errors import ServiceError
+from sociallab.extensions import db
+from sociallab.i18n import utcnow
+from sociallab.workshops.models import ChatMessage, Workshop
+
+# Size bounds for what people send; the socket transport itself caps a packet at 64 KiB.
+MAX_CHAT = 2000
+MAX_QUESTION = 500
+MAX_NOTES = 20000
+MAX_POLL_QUESTION = 300
+MAX_POLL_OPTION = 200
+MAX_POLL_OPTIONS = 10
+MAX_CLIENT_ID = 64
+
+
+class RoomError(ServiceError):
+    """An action refused, with a message for the person and the HTTP status it maps to; a socket
+    event answers it with as_ack(): {"ok": False, "error": message, "code": status, **details}."""
+
+
+class Forbidden(RoomError):
+    status = 403
+
+
+class RateLimited(RoomError):
+    status = 429
+
+
+class StaleNotes(RoomError):
+    status = 409
+
+
+def check_participant(workshop, user):
+    """Room access through permissions.can_enter_room, decided afresh on every action: a lost
+    membership, a closed mandate or a removal from the room counts at the next event."""
+    if not permissions.can_enter_room(workshop, user):
+        raise Forbidden(_("You are not a participant of this room."))
+
+
+def check_facilitator(workshop, user):
+    if not permissions.can_run_workshop(workshop, user):
+        raise Forbidden(_("Only the workshop's facilitators may do this."))
+
+
+def check_live(workshop):
+    if workshop.status == Workshop.SCHEDULED:
+        raise RoomError(_("The session has not started yet."))
+    if workshop.status == Workshop.ENDED:
+        raise RoomError(_("The session has ended."))
+
+
+def check_text(value, limit, what):
+    """Stripped text within `limit` characters, else a clear refusal naming the limit."""
+    text = (value if isinstance(value, str) else "").strip()
+    if not text:
+        raise RoomError(_("%(what)s is empty.", what=what))
+    if len(text) > limit:
+        raise RoomError(_("%(what)s is too long (%(length)d characters; at most %(limit)d).",
+                          what=what, length=len(text), limit=limit))
+    return text
+
+
+def check_client_id(value):
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str) or len(value) > MAX_CLIENT_ID:
+        raise RoomError(_("Invalid message identifier."))
+    return value
+
+
+def check_chat_rate(workshop, user):
+    """A per-person limit counted in the database, so it holds across server processes."""
+    count, seconds = current_app.config["WORKSHOP_CHAT_RATE"]
+    since = utcnow() - timedelta(seconds=seconds)
+    recent = db.session.scalar(db.select(func.count(ChatMessage.id)).where(
+        ChatMessage.workshop_id == workshop.id, ChatMessage.author_id == user.id,
+        ChatMessage.created_at > since))
+    if recent >= count:
+        raise RateLimited(ngettext(
+            "You are sending messages too fast: at most %(num)d messages in %(seconds)d seconds. "
+            "Wait a moment and send it again.",
+            "You are sending messages too fast: at most %(num)d messages in %(seconds)d seconds. "
+            "Wait a moment and send it again.", count, seconds=seconds))
+
+
+def parse_id(value):
+    """An id from a form or a socket payload, or None."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
