@@ -8,7 +8,6 @@ and as one who may not. Pass: no exception escapes, nothing is logged at ERROR, 
 for an acknowledgement and gets one (a 4xx refusal with a message, or ok), and a refused event has
 committed nothing to the database and left nothing pending.
 """
-import importlib
 import logging
 import math
 
@@ -19,7 +18,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy import update
 
 import config
-from sociallab import BLUEPRINT_PACKAGES, create_app
+from sociallab import create_app
 from sociallab.extensions import db, socketio
 from tests import factories
 from tests.conftest import Auth, _reset_database
@@ -31,14 +30,8 @@ LIFECYCLE = ("connect", "disconnect")
 
 
 def _registry():
-    """(namespace, event) for every handler the app registers, read from a throwaway app.
-
-    The domain packages are imported first, before any app exists: Flask-SocketIO binds a handler
-    declared after `init_app` to that app's server only, so importing them inside this first
-    create_app would leave every later app (the walk's, other modules' tests) without handlers.
-    """
-    for package in BLUEPRINT_PACKAGES:
-        importlib.import_module(f"sociallab.{package}")
+    """(namespace, event) for every handler an app registers (each domain's init_app registers its
+    own on that app's server), read from a throwaway app."""
     create_app(config.TestConfig)
     return sorted((namespace, name) for namespace, handlers in socketio.server.handlers.items()
                   for name in handlers)
