@@ -86,16 +86,10 @@ def add_resource(space, author, type, title, summary, body, lang, themes=(), cou
     return resource
 
 
-def update_resource(resource, type, title, summary, body, lang, themes=(), countries=(), status=None,
-                    editor=None):
-    """Change a resource's fields (committed): its author or a moderator of its space.
-
-    `editor` is the person editing; every page passes it. Left out, nobody is checked: the one
-    caller left without it is tests/security/test_cross_space.py (make_resource_draft), written
-    before services checked; once it passes its administrator, `editor` becomes required.
-    """
-    if editor is not None:
-        check_edit(resource, editor)
+def update_resource(resource, type, title, summary, body, lang, themes=(), countries=(), status=None, *,
+                    editor):
+    """Change a resource's fields (committed): `editor`, its author or a moderator of its space."""
+    check_edit(resource, editor)
     check_fields(type, title, lang)
     if lang != resource.lang and _group_has_language(resource.translation_group, lang, resource.id):
         raise KnowledgeError(_("Another version of this resource is already in that language."))

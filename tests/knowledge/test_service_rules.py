@@ -60,7 +60,7 @@ def test_a_refused_file_leaves_no_resource_behind(world):
 
 
 def test_a_change_is_committed_by_its_service(world):
-    item = resource(world.sn_space, world.member, "Fiche", commit=False)
+    item = resource(world.sn_space, world.member, "Fiche")
     db.session.rollback()  # what a caller's error handling may do after the call: the change stays
     assert db.session.get(Resource, item.id).title == "Fiche"
     services.update_resource(item, "report", "Fiche revue", "", "", "fr", editor=world.moderator)

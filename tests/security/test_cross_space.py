@@ -349,7 +349,8 @@ def hide_resource(item, w):
 
 def make_resource_draft(item, w):
     r = item.obj
-    knowledge.update_resource(r, r.type, r.title, r.summary, r.body, r.lang, status=Resource.DRAFT)
+    knowledge.update_resource(r, r.type, r.title, r.summary, r.body, r.lang, status=Resource.DRAFT,
+                              editor=w.admin)
     db.session.commit()
 
 
