@@ -40,14 +40,27 @@ def facilitator_candidates(space):
     return permissions.people_with_role(space, SpaceRole.FACILITATOR)
 
 
-def _check_schedulable(space, user):
+def check_schedule(space, user):
+    """Scheduling in a space: its facilitators (and global ones); 404 for someone who does not read it."""
+    if not permissions.can_read_space(space, user):
+        raise WorkshopError(_("This space does not exist, or you do not have access to it."), status=404)
     if not permissions.can_facilitate(space, user):
         raise WorkshopError(_("Only the space's facilitators can schedule workshops."), status=403)
 
 
+def check_update(workshop, user):
+    """Changing a workshop: its facilitators, until it has ended; 404 for someone who cannot see it."""
+    if not permissions.can_view_workshop(workshop, user):
+        raise WorkshopError(_("This workshop does not exist, or you do not have access to it."), status=404)
+    if not permissions.can_run_workshop(workshop, user):
+        raise WorkshopError(_("Only the workshop's facilitators can change it."), status=403)
+    if workshop.is_ended:
+        raise WorkshopError(_("An ended workshop can no longer be changed."), status=409)
+
+
 def schedule_workshop(space, user, facilitators=(), **fields):
     """Create a workshop; the scheduling facilitator is one of its facilitators."""
-    _check_schedulable(space, user)
+    check_schedule(space, user)
     workshop = Workshop(space_id=space.id, created_by_id=user.id, **{k: fields[k] for k in FIELDS})
     workshop.space = space
     people = {user.id: user, **{p.id: p for p in facilitators}}
@@ -63,10 +76,7 @@ def schedule_workshop(space, user, facilitators=(), **fields):
 
 
 def update_workshop(workshop, user, facilitators=(), **fields):
-    if not permissions.can_run_workshop(workshop, user):
-        raise WorkshopError(_("Only the workshop's facilitators can change it."), status=403)
-    if workshop.is_ended:
-        raise WorkshopError(_("An ended workshop can no longer be changed."), status=409)
+    check_update(workshop, user)
     before = {k: str(getattr(workshop, k)) for k in FIELDS}
     old_start = workshop.starts_at
     for key in FIELDS:

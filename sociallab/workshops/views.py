@@ -60,12 +60,20 @@ def _workshop_form(space, workshop=None):
     return form, {p.id: p for p in candidates}
 
 
+def _checked(check, target):
+    """Before showing a form: the status page for what the service would refuse (404 for what the
+    person may not see, 403 for a reader without the right, 409 for an ended workshop)."""
+    try:
+        check(target, current_user)
+    except services.WorkshopError as error:
+        abort(error.status)
+
+
 @bp.route("/spaces/<slug>/workshops/new", methods=["GET", "POST"])
 @login_required
 def schedule(slug):
     space = get_space_or_404(slug)
-    if not permissions.can_facilitate(space):
-        abort(404)
+    _checked(services.check_schedule, space)
     form, people = _workshop_form(space)
     if form.validate_on_submit():
         chosen = [people[i] for i in form.facilitators.data or []]
@@ -80,8 +88,7 @@ def schedule(slug):
 @login_required
 def edit(slug, workshop_id):
     workshop = get_workshop_or_404(slug, workshop_id)
-    if not permissions.can_run_workshop(workshop) or workshop.is_ended:
-        abort(404)
+    _checked(services.check_update, workshop)
     form, people = _workshop_form(workshop.space, workshop)
     if form.validate_on_submit():
         chosen = [people[i] for i in form.facilitators.data or []]

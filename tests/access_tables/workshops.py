@@ -7,8 +7,9 @@ from sociallab.workshops import services
 from sociallab.workshops.models import Workshop
 from tests.access_tables import LOGIN, Row, expect, space_members
 
-# The Senegal facilitator runs workshops there; the admin may too. Everyone else gets 404.
-FACILITATORS = expect(404, anonymous=LOGIN, facilitator=200, admin=200)
+# The Senegal facilitator runs workshops there; the admin may too. The space's other readers get
+# 403 (they see the workshop, not its form); people outside the space get 404.
+FACILITATORS = expect(403, anonymous=LOGIN, other_member=404, volunteer_out=404, facilitator=200, admin=200)
 READERS_POST = space_members(ok=302)
 
 
@@ -29,7 +30,8 @@ ROWS = [
     Row("workshops.index", lambda w: f"/spaces/{w.sn_space.slug}/workshops", space_members()),
     Row("workshops.schedule", lambda w: f"/spaces/{w.sn_space.slug}/workshops/new", FACILITATORS),
     Row("workshops.schedule", lambda w: f"/spaces/{w.sn_space.slug}/workshops/new",
-        expect(404, anonymous=LOGIN, facilitator=400, admin=400), method="POST", id="POST workshops.schedule"),
+        expect(403, anonymous=LOGIN, other_member=404, volunteer_out=404, facilitator=400, admin=400),
+        method="POST", id="POST workshops.schedule"),
     Row("workshops.detail", _base, space_members()),
     Row("workshops.edit", lambda w: _base(w) + "/edit", FACILITATORS),
     Row("workshops.register", lambda w: _base(w) + "/register", READERS_POST, method="POST"),

@@ -75,7 +75,11 @@ def test_changing_the_start_moves_the_reminder(client, auth, world):
 
 
 def test_member_cannot_schedule(client, auth, world):
+    """A reader of the space who is no facilitator is refused (403); outside the space, nothing is there (404)."""
     auth.login(world.member.email)
+    assert client.get(f"/spaces/{world.sn_space.slug}/workshops/new").status_code == 403
+    auth.logout()
+    auth.login(world.other_member.email)
     assert client.get(f"/spaces/{world.sn_space.slug}/workshops/new").status_code == 404
 
 
