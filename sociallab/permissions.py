@@ -20,6 +20,7 @@ from sociallab.extensions import db, login_manager
 from sociallab.forums.models import Category, Flag, Post, Thread
 from sociallab.initiatives.models import Initiative, InitiativeCoLead
 from sociallab.knowledge.models import Attachment, FileVersion, Resource
+from sociallab.notifications.models import Notification
 from sociallab.spaces.models import Organisation, Space
 from sociallab.workshops.models import RoomRemoval, Workshop
 
@@ -166,6 +167,14 @@ def can_invite(organisation, user=None):
     if not is_signed_in(user) or organisation is None:
         return False
     return user.is_admin or organisation.focal_point_id == user.id
+
+
+def get_notification_or_404(notification_id):
+    """One of the person's own notifications; anyone else's does not exist for them (404)."""
+    notification = db.session.get(Notification, notification_id) if is_signed_in() else None
+    if notification is None or notification.user_id != current_user.id:
+        abort(404)
+    return notification
 
 
 def can_read_audit(user=None):

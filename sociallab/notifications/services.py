@@ -79,11 +79,6 @@ def for_user(user, page=1):
                        page=page, per_page=PER_PAGE, error_out=False)
 
 
-def get_own_or_none(user, notification_id):
-    return db.session.scalar(db.select(Notification).where(Notification.id == notification_id,
-                                                           Notification.user_id == user.id))
-
-
 def mark_read(notification, user):
     """Mark one of `user`'s own notifications as read (committed); anyone else's does not exist
     for them (404)."""

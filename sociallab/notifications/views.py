@@ -1,11 +1,12 @@
 """The notifications page: read them, open them, mark one or all as read."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from sociallab.http_input import page_number
 from sociallab.notifications import messages, services
+from sociallab.permissions import get_notification_or_404
 
 bp = Blueprint("notifications", __name__)
 
@@ -21,9 +22,7 @@ def index():
 @login_required
 def read(notification_id):
     """Mark one as read; with go=1, open what it is about."""
-    notification = services.get_own_or_none(current_user, notification_id)
-    if notification is None:
-        abort(404)
+    notification = get_notification_or_404(notification_id)
     if FlaskForm().validate_on_submit():
         services.mark_read(notification, current_user)
     target = services.safe_target(notification)
