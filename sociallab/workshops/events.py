@@ -8,7 +8,7 @@ that workshop through the same services as the form posts.
 from functools import wraps
 from urllib.parse import urlparse
 
-from flask import current_app, g, request, session
+from flask import current_app, request, session
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, join_room
@@ -21,13 +21,10 @@ from sociallab.workshops.models import Presence, Workshop
 NS = room.NAMESPACE
 
 
-def _fresh_context(handler):
-    """Each event decides access afresh: nothing cached in `g` (the signed-in person, their
-    roles) may carry over from an enclosing context, as it would when a test keeps one pushed."""
+def _answers_refusals(handler):
+    """A refused action is rolled back and answered with its message (the browser keeps the text)."""
     @wraps(handler)
     def wrapped(*args, **kwargs):
-        for key in list(vars(g)):
-            g.pop(key)
         try:
             return handler(*args, **kwargs)
         except room.RoomError as error:
@@ -58,7 +55,7 @@ def on_unexpected_error(error):
 
 
 @payloads.lifecycle
-@_fresh_context
+@_answers_refusals
 def on_connect(auth=None):
     if not _same_origin():
         raise ConnectionRefusedError("foreign origin")
@@ -78,7 +75,7 @@ def on_connect(auth=None):
 
 
 @payloads.lifecycle
-@_fresh_context
+@_answers_refusals
 def on_disconnect(*_args):
     room.leave_room(request.sid)
 
@@ -87,7 +84,7 @@ def on_disconnect(*_args):
 CATCH_UP = {"last_seq": payloads.integer()}
 
 
-@_fresh_context
+@_answers_refusals
 @payloads.event(CATCH_UP)
 def on_join(data):
     """Enter a workshop's room; the answer carries every event after `last_seq`."""
@@ -107,7 +104,7 @@ def _connected_workshop():
     return workshop
 
 
-@_fresh_context
+@_answers_refusals
 @payloads.event(CATCH_UP)
 def on_resume(data):
     """Fill a gap the client noticed in the sequence numbers."""
@@ -117,7 +114,7 @@ def on_resume(data):
 
 
 def _action_handler(action):
-    @_fresh_context
+    @_answers_refusals
     @payloads.event(required=False)
     def handler(data):
         # A malformed payload is refused before any query (room.perform checks it again, as it
