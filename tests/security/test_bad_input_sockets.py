@@ -132,11 +132,14 @@ class Walk:
             db.session.execute(db.delete(RoomRemoval).where(RoomRemoval.workshop_id == self.workshop_id))
             db.session.commit()
 
-    def socket(self, person, namespace):
+    def socket(self, person, namespace, fresh=False):
         """A connected socket of the person on the namespace; in the room, joined (again, if a
-        facilitator's example removed them)."""
+        facilitator's example removed them). fresh=True: a new connection, for a test that needs the
+        person present whatever earlier examples did (ended the session, removed them)."""
         sio = self.sockets.get((person, namespace))
-        if sio is None or not sio.is_connected(namespace):
+        if fresh and sio is not None and sio.is_connected(namespace):
+            sio.disconnect(namespace=namespace)
+        if sio is None or fresh or not sio.is_connected(namespace):
             self._readmit()
             sio = socketio.test_client(self.app, namespace=namespace, flask_test_client=self.http[person],
                                        auth=self.auth.get(namespace))
@@ -318,7 +321,7 @@ def test_a_client_cannot_replay_connect_or_disconnect_as_events(walk, caplog):
     person's connection stays in the room."""
     from sociallab.workshops.models import Presence
     walk.restore()
-    sio = walk.socket("member", ROOM)
+    sio = walk.socket("member", ROOM, fresh=True)
 
     def presences():
         with walk.app.app_context():
