@@ -80,11 +80,7 @@ def seeded_world(build):
         if dialect not in _WORLDS:
             _WORLDS[dialect] = _save(world)
         return world
-    with db.engine.begin() as connection:
-        _insert(connection, saved.rows)
-        for sequence, (last_value, is_called) in saved.sequences.items():
-            connection.execute(text("SELECT setval(:name, :value, :called)"),
-                               {"name": sequence, "value": last_value, "called": is_called})
+    restore(saved)
     world = _load(saved.recipe)
     db.session.commit()  # ends the reading transaction and expires the objects, as build's commit did
     return world
@@ -109,7 +105,8 @@ def _insert(connection, tables_rows):
                 connection.execute(table.update().where(*(table.c[k] == row[k] for k in key)).values(values))
 
 
-def _save(world):
+def snapshot():
+    """Every row of the database and where its sequences stand, to restore() on a reset database."""
     with db.engine.connect() as connection:
         rows = [(table, [dict(row) for row in connection.execute(select(table)).mappings()])
                 for table in db.metadata.sorted_tables]
@@ -119,7 +116,22 @@ def _save(world):
                 sequences[sequence] = tuple(connection.execute(
                     text(f'SELECT last_value, is_called FROM "{sequence}"')).one())
     return SimpleNamespace(rows=[(table, table_rows) for table, table_rows in rows if table_rows],
-                           sequences=sequences, recipe=_recipe(vars(world)))
+                           sequences=sequences)
+
+
+def restore(saved):
+    """Put a snapshot's rows back into a just-reset database, sequences included."""
+    with db.engine.begin() as connection:
+        _insert(connection, saved.rows)
+        for sequence, (last_value, is_called) in saved.sequences.items():
+            connection.execute(text("SELECT setval(:name, :value, :called)"),
+                               {"name": sequence, "value": last_value, "called": is_called})
+
+
+def _save(world):
+    saved = snapshot()
+    saved.recipe = _recipe(vars(world))
+    return saved
 
 
 def _recipe(value):

@@ -8,8 +8,10 @@ from werkzeug.serving import make_server
 
 import config
 from sociallab import create_app
+from sociallab.demo import seed_demo
 from sociallab.extensions import db
 from tests.conftest import skip_or_fail
+from tests.database import reset_database, restore, snapshot
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARTIFACTS = os.path.join(os.path.dirname(os.path.dirname(__file__)), "artifacts")
@@ -39,8 +41,33 @@ class LiveServer:
         return path
 
 
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory):
+    """Where this process keeps the seeded demo (its rows, search index and uploaded files)."""
+    return {"folder": tmp_path_factory.mktemp("demo"), "rows": None}
+
+
+def _load_demo(app, template):
+    """The demo data in the live app's database, search index and uploads: seeded through the real
+    code by the process's first browser test, copied for the others (seeding took 3 to 4 s a test)."""
+    reset_database(app)
+    folders = {name: app.config[name] for name in ("SEARCH_INDEX_DIR", "UPLOAD_DIR")}
+    if template["rows"] is None:
+        seed_demo()
+        db.session.remove()
+        template["rows"] = snapshot()
+        for name, folder in folders.items():
+            if os.path.isdir(folder):
+                shutil.copytree(folder, template["folder"] / name)
+        return
+    restore(template["rows"])
+    for name, folder in folders.items():
+        if os.path.isdir(template["folder"] / name):
+            shutil.copytree(template["folder"] / name, folder, dirs_exist_ok=True)
+
+
 @pytest.fixture
-def live_server(tmp_path):
+def live_server(tmp_path, demo_template):
     """The whole app (HTTP and Socket.IO) on a free port, with the demo data loaded.
 
     Uses its own SQLite file (or DATABASE_URL), so the server's threads see committed data.
@@ -57,10 +84,7 @@ def live_server(tmp_path):
 
     app = create_app(LiveConfig)
     with app.app_context():
-        from tests.conftest import _reset_database
-        _reset_database(app)
-        from sociallab.demo import seed_demo
-        seed_demo()
+        _load_demo(app, demo_template)
         db.session.remove()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
