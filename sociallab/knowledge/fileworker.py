@@ -141,6 +141,7 @@ class Text:
 
 
 def pdf_text(data, text):
+    # Loaded by the worker process only for the kind it parses (its start stays cheap; no cycle).
     from pypdf import PdfReader
     try:
         for number, page in enumerate(PdfReader(io.BytesIO(data)).pages):
@@ -297,6 +298,7 @@ class _WordText:
 
 def reencode_image(kind, data, out):
     """The image's pixels in a new file: no EXIF, GPS position, comments or text chunks."""
+    # Loaded by the worker process only for the kind it parses (its start stays cheap; no cycle).
     from PIL import Image, ImageOps
     # Pillow also refuses, from the header, an image of more than twice this.
     Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
