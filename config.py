@@ -49,6 +49,25 @@ def complete(settings, development):
         raise RuntimeError("REMEMBER_COOKIE_DAYS may be at most 31: a stolen device stays signed in that long.")
 
 
+def is_test_database(url):
+    """Whether a database URL names a database made for tests: SQLite in memory, or a database
+    (or SQLite file) whose name says "test". The tests empty every table of the one they use."""
+    path = urlsplit(url).path
+    if url.startswith("sqlite") and path in ("", "/", "/:memory:"):
+        return True
+    return "test" in path.rsplit("/", 1)[-1].lower()
+
+
+def test_database_url():
+    """The tests' database: TEST_DATABASE_URL (SQLite in memory when unset), never DATABASE_URL,
+    which may be a real platform's; a URL whose database is not named for tests is refused."""
+    url = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
+    if not is_test_database(url):
+        raise RuntimeError(f"TEST_DATABASE_URL must name a database made for tests (its name containing "
+                           f"'test'), not {urlsplit(url).path.rsplit('/', 1)[-1]!r}: the tests empty every table.")
+    return url
+
+
 def _translation_dirs():
     dirs = [str(BASE_DIR / "sociallab" / "translations")]
     dirs += [str(BASE_DIR / "sociallab" / d / "translations") for d in DOMAINS]
@@ -137,7 +156,7 @@ class Config:
 class TestConfig(Config):
     TESTING = True
     SECRET_KEY = "test-secret-key"  # noqa: S105 — signs test sessions only; a server reads it from the environment
-    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", "sqlite://")
+    SQLALCHEMY_DATABASE_URI = test_database_url()
     SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {}
     SITE_URL = "http://127.0.0.1:5000"
     WTF_CSRF_ENABLED = True

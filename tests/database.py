@@ -11,6 +11,7 @@ from types import SimpleNamespace
 
 from sqlalchemy import inspect, select, text
 
+from config import is_test_database
 from sociallab.extensions import db
 
 _SCHEMA_READY = set()  # PostgreSQL URLs whose schema this process has built
@@ -23,8 +24,10 @@ def _in_memory_sqlite(engine):
 
 
 def reset_database(app):
-    """Fresh content for every test: the empty schema."""
+    """Fresh content for every test: the empty schema. Only ever on a database named for tests."""
     engine = db.engine
+    if not is_test_database(engine.url.render_as_string(hide_password=True)):
+        raise RuntimeError(f"refusing to empty {engine.url.database!r}: not a database named for tests")
     if _in_memory_sqlite(engine):
         _copy_empty_sqlite(engine)
         return

@@ -12,7 +12,7 @@ from sociallab import create_app
 from sociallab.extensions import db
 from tests.conftest import skip_or_fail
 
-# Where CI's PostgreSQL is when DATABASE_URL does not say (SOCIALLAB_REQUIRE_SERVICES alone).
+# Where CI's PostgreSQL is when TEST_DATABASE_URL does not say (SOCIALLAB_REQUIRE_SERVICES alone).
 CI_DATABASE_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
@@ -53,15 +53,15 @@ def _check_round_trip(app):
 
 
 def test_migrations_round_trip_and_match_the_models_on_sqlite(tmp_path):
-    _check_round_trip(_app_for(f"sqlite:///{tmp_path / 'migrations.db'}"))
+    _check_round_trip(_app_for(f"sqlite:///{tmp_path / 'migrations_test.db'}"))
 
 
 def _scratch_database_url():
     """A database beside the suite's own, named after it: tests only touch databases named for tests."""
-    url = os.environ.get("DATABASE_URL", "")
+    url = os.environ.get("TEST_DATABASE_URL", "")
     if not url.startswith("postgresql"):
         if not os.environ.get("SOCIALLAB_REQUIRE_SERVICES"):
-            pytest.skip("PostgreSQL is tested when DATABASE_URL points at it")
+            pytest.skip("PostgreSQL is tested when TEST_DATABASE_URL points at it")
         url = CI_DATABASE_URL
     suite = make_url(url)
     assert "test" in suite.database, f"refusing to work beside a database not named for tests: {suite.database}"

@@ -1,8 +1,8 @@
 """A pytest plugin (pytest.ini loads it): each pytest-xdist worker gets a PostgreSQL database of its own.
 
-It runs before the test modules and config.py are imported, so every place that reads DATABASE_URL
+It runs before the test modules and config.py are imported, so every place that reads TEST_DATABASE_URL
 (the test config, live servers, the migration test's scratch database) sees the worker's database:
-`<name>_gw0`, `<name>_gw1`… beside the one named in DATABASE_URL, created from the server's
+`<name>_gw0`, `<name>_gw1`… beside the one named in TEST_DATABASE_URL, created from the server's
 `postgres` database when missing. SQLite in memory needs nothing: each test has its own.
 """
 import os
@@ -13,9 +13,9 @@ from sqlalchemy.engine import make_url
 
 def pytest_load_initial_conftests(early_config, parser, args):
     worker = os.environ.get("PYTEST_XDIST_WORKER")
-    url = os.environ.get("DATABASE_URL", "")
+    url = os.environ.get("TEST_DATABASE_URL", "")
     if worker and url.startswith("postgresql"):
-        os.environ["DATABASE_URL"] = worker_database(url, worker)
+        os.environ["TEST_DATABASE_URL"] = worker_database(url, worker)
 
 
 def worker_database(url, worker):

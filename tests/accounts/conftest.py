@@ -13,7 +13,7 @@ from tests.conftest import make_app, serving
 def shared_app(tmp_path):
     """An application whose database each thread reaches through its own connection, as in production
     (the in-memory SQLite of the other tests shares one connection between threads)."""
-    database = os.environ.get("DATABASE_URL") or f"sqlite:///{tmp_path / 'race.db'}"
+    database = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'race_test.db'}"
     with serving(make_app(tmp_path, SQLALCHEMY_DATABASE_URI=database)) as app:
         world = factories.build_world(*seed_structure())
         db.session.commit()

@@ -70,9 +70,9 @@ def _load_demo(app, template):
 def live_server(tmp_path, demo_template):
     """The whole app (HTTP and Socket.IO) on a free port, with the demo data loaded.
 
-    Uses its own SQLite file (or DATABASE_URL), so the server's threads see committed data.
+    Uses its own SQLite file (or TEST_DATABASE_URL), so the server's threads see committed data.
     """
-    db_url = os.environ.get("DATABASE_URL") or f"sqlite:///{tmp_path / 'live.db'}"
+    db_url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'live_test.db'}"
 
     class LiveConfig(config.TestConfig):
         SQLALCHEMY_DATABASE_URI = db_url

@@ -36,7 +36,7 @@ def test_a_deleted_resource_leaves_the_index(find, world):
 
 def test_forty_simultaneous_saves_are_all_searchable(tmp_path):
     class FileConfig(config.TestConfig):
-        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'concurrent.db'}"
+        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'concurrent_test.db'}"
         SEARCH_INDEX_DIR = str(tmp_path / "index")
         UPLOAD_DIR = str(tmp_path / "uploads")
 

@@ -66,16 +66,16 @@ with app.app_context():
 def two_servers(tmp_path):
     if not _redis_reachable():
         skip_or_fail(f"Redis is not reachable at {REDIS_URL}")
-    db_url = os.environ.get("DATABASE_URL")
+    db_url = os.environ.get("TEST_DATABASE_URL")
     if db_url:
         # A database of our own, so the shared test database is left alone.
-        name = "sociallab_workshops_two_processes"
+        name = "test_sociallab_workshops_two_processes"
         subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", name], check=False)
         if subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", name], check=False).returncode != 0:
             skip_or_fail("cannot create a PostgreSQL database")
         db_url = db_url.rsplit("/", 1)[0] + "/" + name
     else:
-        db_url = f"sqlite:///{tmp_path / 'two.db'}"
+        db_url = f"sqlite:///{tmp_path / 'two_test.db'}"
     # A heartbeat a second, so a killed process is noticed within seconds, not minutes.
     env = dict(os.environ, SECRET_KEY=SECRET, DATABASE_URL=db_url, REDIS_URL=REDIS_URL,
                SOCIALLAB_INSTANCE=str(tmp_path), SEARCH_INDEX_DIR=str(tmp_path / "index"),
