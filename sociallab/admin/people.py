@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from sociallab.accounts.models import SpaceRole, User, VolunteerMandate
 from sociallab.admin.checks import AdminError, check_admin
 from sociallab.admin.structure import ORGANISATION_FIELDS
-from sociallab.audit.services import apply_and_record, record, snapshot
+from sociallab.audit.services import add_and_record, apply_and_record, record, snapshot
 from sociallab.extensions import db
 from sociallab.spaces.models import Organisation, Space
 
@@ -77,9 +77,7 @@ def create_mandate(actor, user_id, organisation_id, start_date, end_date, specia
               "end_date": end_date, "specialty": specialty or ""}
     _check_mandate(values)
     mandate = VolunteerMandate(**values)
-    db.session.add(mandate)
-    db.session.flush()
-    record(actor, "mandate.create", mandate, after=snapshot(mandate, MANDATE_FIELDS))
+    add_and_record(actor, mandate, "mandate.create", MANDATE_FIELDS)
     db.session.commit()
     return mandate
 
@@ -117,9 +115,7 @@ def add_space_role(actor, user_id, role, space_id=None):
     if db.session.scalar(query) is not None:
         raise AdminError(_("This person already has this role there."))
     space_role = SpaceRole(user_id=user_id, role=role, space_id=space_id)
-    db.session.add(space_role)
-    db.session.flush()
-    record(actor, "space_role.add", space_role, after=snapshot(space_role, ROLE_FIELDS), space_id=space_id)
+    add_and_record(actor, space_role, "space_role.add", ROLE_FIELDS, space_id=space_id)
     db.session.commit()
     return space_role
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from sociallab.accounts.models import User
 from sociallab.admin.checks import AdminError, check_admin, exists
-from sociallab.audit.services import apply_and_record, record, snapshot
+from sociallab.audit.services import add_and_record, apply_and_record, record, snapshot
 from sociallab.extensions import db
 from sociallab.spaces.models import Country, Organisation, Region, Space, Theme
 from sociallab.spaces.services import StructureError, check_partner_capacity
@@ -35,9 +35,7 @@ def create_region(actor, code, name_fr, name_en, name_es):
     code = code.strip().lower()
     _check_region_code(code)
     region = Region(code=code, name_fr=name_fr.strip(), name_en=name_en.strip(), name_es=name_es.strip())
-    db.session.add(region)
-    db.session.flush()
-    record(actor, "region.create", region, after=snapshot(region, REGION_FIELDS))
+    add_and_record(actor, region, "region.create", REGION_FIELDS)
     _add_space(actor, kind=Space.REGIONAL, slug=_free_slug(f"region-{code}"), region_id=region.id,
                name_fr=region.name_fr, name_en=region.name_en, name_es=region.name_es)
     db.session.commit()
@@ -71,9 +69,7 @@ def create_country(actor, iso2, region_id, name_fr, name_en, name_es, timezone):
     _check_country(iso2, {"region_id": region_id})
     country = Country(iso2=iso2, region_id=region_id, name_fr=name_fr.strip(), name_en=name_en.strip(),
                       name_es=name_es.strip(), timezone=timezone)
-    db.session.add(country)
-    db.session.flush()
-    record(actor, "country.create", country, after=snapshot(country, COUNTRY_FIELDS))
+    add_and_record(actor, country, "country.create", COUNTRY_FIELDS)
     _add_space(actor, kind=Space.NATIONAL, slug=_free_slug(f"country-{iso2}"), country_id=country.id,
                name_fr=country.name_fr, name_en=country.name_en, name_es=country.name_es)
     db.session.commit()
@@ -135,7 +131,7 @@ def _add_space(actor, **values):
     space = Space(**{"description_fr": "", "description_en": "", "description_es": "", "archived": False,
                      **values})
     db.session.add(space)
-    db.session.flush()
+    db.session.flush()  # a space's entry is filed under the space itself, whose id the flush gives
     record(actor, "space.create", space, after=snapshot(space, SPACE_FIELDS), space_id=space.id)
     return space
 
@@ -203,9 +199,7 @@ def create_organisation(actor, name, country_id, kind, active=True):
     values = {"name": name, "country_id": country_id, "kind": kind, "active": bool(active), "focal_point_id": None}
     _check_organisation(values)
     organisation = Organisation(**values)
-    db.session.add(organisation)
-    db.session.flush()
-    record(actor, "organisation.create", organisation, after=snapshot(organisation, ORGANISATION_FIELDS))
+    add_and_record(actor, organisation, "organisation.create", ORGANISATION_FIELDS)
     db.session.commit()
     return organisation
 
@@ -244,9 +238,7 @@ def create_theme(actor, code, label_fr, label_en, label_es, active=True):
     _check_theme_code(code)
     theme = Theme(code=code, label_fr=label_fr.strip(), label_en=label_en.strip(), label_es=label_es.strip(),
                   active=bool(active))
-    db.session.add(theme)
-    db.session.flush()
-    record(actor, "theme.create", theme, after=snapshot(theme, THEME_FIELDS))
+    add_and_record(actor, theme, "theme.create", THEME_FIELDS)
     db.session.commit()
     return theme
 

@@ -31,6 +31,15 @@ def record(actor, action, target, before=None, after=None, space_id=None):
     return entry
 
 
+def add_and_record(actor, obj, action, fields, space_id=None):
+    """Add a new obj to the session (flushed, so it has its id) and record its `fields` as created.
+    Returns obj."""
+    db.session.add(obj)
+    db.session.flush()
+    record(actor, action, obj, after=snapshot(obj, fields), space_id=space_id)
+    return obj
+
+
 def apply_and_record(actor, obj, action, fields, values, space_id=None):
     """Set `values` (those named in `fields`) on obj and record the fields that changed, before
     and after; nothing is recorded when nothing changed. Returns obj."""

@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload
 
 from sociallab import permissions
 from sociallab.accounts.models import User
-from sociallab.audit.services import record, snapshot
+from sociallab.audit.services import add_and_record, record, snapshot
 from sociallab.content import extract_mentions
 from sociallab.extensions import db
 from sociallab.forums.checks import (
@@ -62,10 +62,7 @@ def create_category(space, title, description, lang, actor, position=None):
                                       .where(Category.space_id == space.id)) or 0) + 10
     category = Category(space_id=space.id, title=title.strip(), description=(description or "").strip(),
                         lang=lang, position=position)
-    db.session.add(category)
-    db.session.flush()
-    record(actor, "forums.category.create", category, after=snapshot(category, CATEGORY_FIELDS),
-           space_id=space.id)
+    add_and_record(actor, category, "forums.category.create", CATEGORY_FIELDS, space_id=space.id)
     db.session.commit()
     return category
 
