@@ -6,6 +6,7 @@ refusal into a response the same way (README, "How a domain is built"):
 this, 400 for bad input (the form comes back with the text kept), 409 for a state conflict.
 """
 from flask import abort, flash
+from flask_login import current_user
 
 
 class ServiceError(Exception):
@@ -51,3 +52,14 @@ def refuse(error, category="danger"):
     if error.status in (403, 404):
         abort(error.status)
     flash(str(error.message), category)
+
+
+def checked(call, *args):
+    """In a view, before a form is shown: `call(*args, current_user)`, a service's check (or a read
+    that checks). A refusal becomes its status page, with its reason when it is not about access;
+    the change asks the same check again, so the answer does not depend on what the request holds."""
+    try:
+        return call(*args, current_user)
+    except ServiceError as error:
+        refuse(error)
+        abort(error.status)

@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 
 from sociallab import permissions
 from sociallab.content import find_identifying_details, render_markdown
-from sociallab.errors import refuse
+from sociallab.errors import checked, refuse
 from sociallab.forums import events, flags, moderation, reading, services
 from sociallab.forums.checks import (
     ForumError,
@@ -38,17 +38,6 @@ from sociallab.permissions import (
 )
 
 bp = Blueprint("forums", __name__)
-
-
-def _checked(call, *args):
-    """`call(*args, current_user)`, a service's check or a read that checks: a refusal becomes its
-    status page (403, or 404 for what the person may not read). Views ask a change's check before
-    its form, so the answer does not depend on what the request holds; the change asks it again."""
-    try:
-        return call(*args, current_user)
-    except ForumError as error:
-        refuse(error)
-        abort(error.status)
 
 
 def _compose_check(form, title=""):
@@ -106,7 +95,7 @@ def index(slug):
 @login_required
 def new_category(slug):
     space = get_space_or_404(slug)
-    _checked(check_moderate, space)
+    checked(check_moderate, space)
     form = CategoryForm()
     if request.method == "GET":
         form.lang.data = current_user.language
@@ -124,7 +113,7 @@ def new_category(slug):
 def edit_category(category_id):
     category = get_category_or_404(category_id)
     space = category.space
-    _checked(check_moderate, space)
+    checked(check_moderate, space)
     form = CategoryForm(obj=category)
     if form.validate_on_submit():
         services.update_category(category, current_user, title=form.title.data,
@@ -166,7 +155,7 @@ def watch_category(category_id):
 @login_required
 def new_thread(category_id):
     category = get_category_or_404(category_id)
-    _checked(check_start_thread, category)
+    checked(check_start_thread, category)
     form = ThreadForm()
     if request.method == "GET":
         form.lang.data = current_user.language
@@ -203,7 +192,7 @@ def thread(thread_id):
 @login_required
 def reply(thread_id):
     thread = get_thread_or_404(thread_id)
-    _checked(check_reply, thread)
+    checked(check_reply, thread)
     form = PostForm()
     outcome = _compose_check(form)
     if outcome is not None:
@@ -235,7 +224,7 @@ def watch_thread(thread_id):
 @login_required
 def thread_state(thread_id):
     thread = get_thread_or_404(thread_id)
-    _checked(check_moderate, thread.space)
+    checked(check_moderate, thread.space)
     changes = {"pin": {"pinned": True}, "unpin": {"pinned": False},
                "lock": {"locked": True}, "unlock": {"locked": False}}.get(request.form.get("action"))
     if changes is None:
@@ -250,7 +239,7 @@ def thread_state(thread_id):
 @login_required
 def move_thread(thread_id):
     thread = get_thread_or_404(thread_id)
-    _checked(check_move_thread, thread)
+    checked(check_move_thread, thread)
     form = MoveThreadForm()
     categories = services.categories_of(thread.space, include_archived=True)
     form.category.choices = [(c.id, c.title) for c in categories]
@@ -279,7 +268,7 @@ def post_fragment(post_id):
 @login_required
 def edit_post(post_id):
     post = get_post_or_404(post_id)
-    _checked(check_edit_post, post)
+    checked(check_edit_post, post)
     thread = post.thread
     form = PostForm(obj=post)
     if request.method == "GET":
@@ -300,14 +289,14 @@ def edit_post(post_id):
 def post_history(post_id):
     post = get_post_or_404(post_id)
     return render_template("forums/history.html", post=post, thread=post.thread, space=post.thread.space,
-                           revisions=_checked(moderation.post_history, post))
+                           revisions=checked(moderation.post_history, post))
 
 
 @bp.route("/forums/posts/<int:post_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete_post(post_id):
     post = get_post_or_404(post_id)
-    _checked(check_delete_post, post)
+    checked(check_delete_post, post)
     form = ConfirmForm()
     if form.validate_on_submit():
         services.delete_post(post, current_user)
@@ -321,7 +310,7 @@ def delete_post(post_id):
 @login_required
 def hide_post(post_id):
     post = get_post_or_404(post_id)
-    _checked(check_moderate_post, post)
+    checked(check_moderate_post, post)
     if ConfirmForm().validate_on_submit():
         hidden = request.form.get("hidden") == "1"
         moderation.set_hidden(post, current_user, hidden)
@@ -333,7 +322,7 @@ def hide_post(post_id):
 @login_required
 def flag_post(post_id):
     post = get_post_or_404(post_id)
-    _checked(check_flag_post, post)
+    checked(check_flag_post, post)
     form = FlagForm()
     if form.validate_on_submit():
         flags.flag_post(post, current_user, form.reason.data, form.note.data)
@@ -350,7 +339,7 @@ def flag_post(post_id):
 @login_required
 def review(slug):
     space = get_space_or_404(slug)
-    return render_template("forums/review.html", space=space, flags=_checked(flags.review_queue, space),
+    return render_template("forums/review.html", space=space, flags=checked(flags.review_queue, space),
                            form=ResolveFlagForm(formdata=None),
                            reasons=dict(FlagForm(formdata=None).reason.choices))
 
@@ -360,7 +349,7 @@ def review(slug):
 def resolve_flag(flag_id):
     flag = get_flag_or_404(flag_id)
     post = flag.post
-    _checked(check_moderate_post, post)
+    checked(check_moderate_post, post)
     form = ResolveFlagForm()
     if form.validate_on_submit():
         try:

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from sociallab.errors import refuse
+from sociallab.errors import checked, refuse
 from sociallab.http_input import page_number
 from sociallab.initiatives import curation, export, indicators, rollups, services, stages
 from sociallab.initiatives.checks import InitiativeError, check_change_stage, check_create, check_edit
@@ -31,16 +31,6 @@ from sociallab.spaces.services import spaces_for
 bp = Blueprint("initiatives", __name__)
 
 
-def _checked(call, *args):
-    """`call(*args, current_user)`, a service's check or a read that checks: a refusal becomes its
-    status page (403, or 404 for what the person may not read). Views ask a change's check before
-    its form, so the answer does not depend on what the request holds; the change asks it again."""
-    try:
-        return call(*args, current_user)
-    except InitiativeError as error:
-        abort(error.status)
-
-
 # --- finding ------------------------------------------------------------------------------
 
 @bp.route("/initiatives")
@@ -63,7 +53,7 @@ def good_practices():
 @bp.route("/initiatives/review")
 @login_required
 def review_queue():
-    return render_template("initiatives/review_queue.html", initiatives=_checked(services.review_queue))
+    return render_template("initiatives/review_queue.html", initiatives=checked(services.review_queue))
 
 
 # --- creating and editing -----------------------------------------------------------------
@@ -98,7 +88,7 @@ def _attach_error(form, error):
 @login_required
 def new(slug):
     space = get_space_or_404(slug)
-    _checked(check_create, space)
+    checked(check_create, space)
     spaces = services.creatable_spaces(current_user)
     form = InitiativeForm()
     _prepare(form, spaces)
@@ -125,7 +115,7 @@ def new(slug):
 @login_required
 def edit(initiative_id):
     initiative = get_initiative_or_404(initiative_id)
-    _checked(check_edit, initiative)
+    checked(check_edit, initiative)
     spaces = services.creatable_spaces(current_user, current=initiative.space)
     form = InitiativeForm(obj=initiative)
     del form.stage  # the stage moves through the stage machine, with a comment
@@ -169,7 +159,7 @@ def detail(initiative_id):
 @login_required
 def change_stage(initiative_id):
     initiative = get_initiative_or_404(initiative_id)
-    _checked(check_change_stage, initiative)
+    checked(check_change_stage, initiative)
     form = StageForm()
     form.to_stage.choices = [(s, s) for s in stages.STAGES]
     if not form.validate_on_submit():
@@ -206,7 +196,7 @@ def curate(initiative_id):
 
 def _editable(initiative_id):
     initiative = get_initiative_or_404(initiative_id)
-    _checked(check_edit, initiative)
+    checked(check_edit, initiative)
     return initiative
 
 

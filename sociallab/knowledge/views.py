@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from sociallab import permissions
-from sociallab.errors import ServiceError, refuse
+from sociallab.errors import ServiceError, checked, refuse
 from sociallab.extensions import db
 from sociallab.http_input import id_argument, page_number
 from sociallab.knowledge import checks, services, uploads
@@ -48,16 +48,6 @@ def _read_upload(field):
     return storage.filename, storage.read()
 
 
-def _checked(check, *args):
-    """`check(*args, current_user)`, a service's own check asked before its form is shown, so
-    the answer does not depend on what the request holds: a refusal becomes its status page (403
-    for a reader without the right, 404 for a non-reader); the service asks it again."""
-    try:
-        check(*args, current_user)
-    except KnowledgeError as error:
-        refuse(error)
-
-
 def _refused(error):
     """A change the service refused: its status page for a refusal of access, else the reason
     flashed; returns the status the page shown again answers with."""
@@ -70,7 +60,7 @@ def _refused(error):
 @login_required
 def new_resource(slug):
     space = get_space_or_404(slug)
-    _checked(checks.check_add, space)
+    checked(checks.check_add, space)
     original = None
     if id_argument("translation_of", request.values):
         original = get_resource_or_404(id_argument("translation_of", request.values))
@@ -119,7 +109,7 @@ def resource(resource_id):
 @login_required
 def edit_resource(resource_id):
     item = get_resource_or_404(resource_id)
-    _checked(checks.check_edit, item)
+    checked(checks.check_edit, item)
     form = ResourceForm(obj=item)
     del form.file
     if request.method == "GET":
@@ -149,7 +139,7 @@ def edit_resource(resource_id):
 def upload(resource_id, attachment_id=None):
     """A new attachment, or (with attachment_id) a new version of one."""
     item = get_resource_or_404(resource_id)
-    _checked(checks.check_edit, item)
+    checked(checks.check_edit, item)
     attachment = get_attachment_or_404(attachment_id, item) if attachment_id is not None else None
     form = UploadForm()
     if not form.validate_on_submit():
@@ -174,7 +164,7 @@ def _resource_page(item, status):
 @login_required
 def link_translation(resource_id):
     item = get_resource_or_404(resource_id)
-    _checked(checks.check_edit, item)
+    checked(checks.check_edit, item)
     form = LinkTranslationForm()
     form.other.choices = [(r.id, r.title) for r in services.translation_candidates(item)]
     if not form.validate_on_submit():
@@ -194,7 +184,7 @@ def link_translation(resource_id):
 @login_required
 def set_visibility(resource_id):
     item = get_resource_or_404(resource_id)
-    _checked(checks.check_moderate, item)
+    checked(checks.check_moderate, item)
     form = ModerationForm()
     if form.validate_on_submit():
         hidden = request.form.get("action") == "hide"

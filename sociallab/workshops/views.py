@@ -14,6 +14,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
 from sociallab import permissions
+from sociallab.errors import checked
 from sociallab.extensions import db
 from sociallab.permissions import get_space_or_404, get_workshop_or_404
 from sociallab.workshops import ics, room, room_checks, room_polls, room_questions, services
@@ -60,20 +61,11 @@ def _workshop_form(space, workshop=None):
     return form, {p.id: p for p in candidates}
 
 
-def _checked(check, target):
-    """Before showing a form: the status page for what the service would refuse (404 for what the
-    person may not see, 403 for a reader without the right, 409 for an ended workshop)."""
-    try:
-        check(target, current_user)
-    except services.WorkshopError as error:
-        abort(error.status)
-
-
 @bp.route("/spaces/<slug>/workshops/new", methods=["GET", "POST"])
 @login_required
 def schedule(slug):
     space = get_space_or_404(slug)
-    _checked(services.check_schedule, space)
+    checked(services.check_schedule, space)
     form, people = _workshop_form(space)
     if form.validate_on_submit():
         chosen = [people[i] for i in form.facilitators.data or []]
@@ -88,7 +80,7 @@ def schedule(slug):
 @login_required
 def edit(slug, workshop_id):
     workshop = get_workshop_or_404(slug, workshop_id)
-    _checked(services.check_update, workshop)
+    checked(services.check_update, workshop)
     form, people = _workshop_form(workshop.space, workshop)
     if form.validate_on_submit():
         chosen = [people[i] for i in form.facilitators.data or []]
