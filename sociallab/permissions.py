@@ -198,12 +198,19 @@ def get_organisation_to_invite_into_or_404(organisation_id):
     return organisation
 
 
+def _part_of_or_404(model, row_id, **parent):
+    """The `model` row whose one foreign key (`parent`, e.g. resource_id=…) names an object the
+    caller's loader has already authorised; 404 for a missing row or one of another parent."""
+    ((column, parent_id),) = parent.items()
+    row = db.session.get(model, row_id)
+    if row is None or getattr(row, column) != parent_id:
+        abort(404)
+    return row
+
+
 def get_invitation_or_404(invitation_id, organisation):
     """An invitation into `organisation` (loaded by the loader above); 404 for any other."""
-    invitation = db.session.get(Invitation, invitation_id)
-    if invitation is None or invitation.organisation_id != organisation.id:
-        abort(404)
-    return invitation
+    return _part_of_or_404(Invitation, invitation_id, organisation_id=organisation.id)
 
 
 # --- search audience ----------------------------------------------------------------------
@@ -567,10 +574,7 @@ def get_file_version_or_404(version_id):
 
 def get_attachment_or_404(attachment_id, resource):
     """An attachment of `resource` (itself loaded by get_resource_or_404); 404 for any other."""
-    attachment = db.session.get(Attachment, attachment_id)
-    if attachment is None or attachment.resource_id != resource.id:
-        abort(404)
-    return attachment
+    return _part_of_or_404(Attachment, attachment_id, resource_id=resource.id)
 
 
 # --- workshops ----------------------------------------------------------------------------
