@@ -169,10 +169,16 @@ def can_invite(organisation, user=None):
     return user.is_admin or organisation.focal_point_id == user.id
 
 
+def can_read_notification(notification, user=None):
+    """A notification is its addressee's alone; anyone else's does not exist for them."""
+    user = _user(user)
+    return notification is not None and is_signed_in(user) and notification.user_id == user.id
+
+
 def get_notification_or_404(notification_id):
-    """One of the person's own notifications; anyone else's does not exist for them (404)."""
+    """One of the person's own notifications, else 404."""
     notification = db.session.get(Notification, notification_id) if is_signed_in() else None
-    if notification is None or notification.user_id != current_user.id:
+    if not can_read_notification(notification):
         abort(404)
     return notification
 

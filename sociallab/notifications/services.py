@@ -82,7 +82,7 @@ def for_user(user, page=1):
 def mark_read(notification, user):
     """Mark one of `user`'s own notifications as read (committed); anyone else's does not exist
     for them (404)."""
-    if notification.user_id != user.id:
+    if not permissions.can_read_notification(notification, user):
         raise NotificationError(_("This notification does not exist."), status=404)
     if notification.read_at is None:
         notification.read_at = utcnow()
