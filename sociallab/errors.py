@@ -30,22 +30,6 @@ class ServiceError(Exception):
         return {"ok": False, "error": str(self.message), "code": self.status, **self.details}
 
 
-class Invalid(ServiceError):
-    status = 400
-
-
-class Forbidden(ServiceError):
-    status = 403
-
-
-class NotFound(ServiceError):
-    status = 404
-
-
-class Conflict(ServiceError):
-    status = 409
-
-
 def refuse(error, category="danger"):
     """In a view: a refusal of access becomes its status page; any other is flashed, so the view
     can show its form again or redirect."""

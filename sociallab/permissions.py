@@ -183,10 +183,6 @@ def get_notification_or_404(notification_id):
     return notification
 
 
-def can_read_audit(user=None):
-    return is_admin(user)
-
-
 def get_for_admin_or_404(model, object_id):
     """Whatever the administration edits (a region, a person, a role…): 404 for what does not
     exist and for anyone but an administrator, as every administration page answers."""
