@@ -8,6 +8,8 @@ this, 400 for bad input (the form comes back with the text kept), 409 for a stat
 from flask import abort, flash
 from flask_login import current_user
 
+from sociallab.extensions import db
+
 
 class ServiceError(Exception):
     """A refused action; `message` is already translated for the person who asked."""
@@ -32,10 +34,13 @@ class ServiceError(Exception):
 
 def refuse(error, category="danger"):
     """In a view: a refusal of access becomes its status page; any other is flashed, so the view
-    can show its form again or redirect."""
+    can show its form again or redirect. What the refused change had begun is rolled back, so
+    showing the form again cannot save part of it."""
+    db.session.rollback()
     if error.status in (403, 404):
         abort(error.status)
-    flash(str(error.message), category)
+    if not error.details.get("safeguarding"):  # the form shows those passages itself
+        flash(str(error.message), category)
 
 
 def checked(call, *args):

@@ -21,6 +21,8 @@ from sociallab.forums.models import Category, Flag, Post, Thread
 from sociallab.initiatives.models import Initiative, InitiativeCoLead
 from sociallab.knowledge.models import Attachment, FileVersion, Resource
 from sociallab.notifications.models import Notification
+from sociallab.safeguarding.models import SensitiveItem
+from sociallab.safeguarding.registry import content_type_named, content_type_of
 from sociallab.spaces.models import Organisation, Space
 from sociallab.workshops.models import RoomRemoval, Workshop
 
@@ -275,7 +277,8 @@ def readable_thread(thread_id, user=None):
     socket event (which cannot answer 404) does not tell them apart either."""
     thread = db.session.get(Thread, int(thread_id), options=[
         joinedload(Thread.space), joinedload(Thread.category)]) if str(thread_id).isdigit() else None
-    if thread is None or not is_signed_in(user) or not can_read_space(thread.space, user):
+    if thread is None or not is_signed_in(user) or not can_read_space(thread.space, user) \
+            or not can_see_held(thread, user):
         return None
     return thread
 
@@ -313,7 +316,7 @@ def _post_actions(post, thread, user_id, reader, moderator):
     text of a deleted post), "quote", "edit", "delete", "flag", "hide", "history".
     """
     own = user_id is not None and post.author_id == user_id
-    if not reader or (post.is_hidden and not (moderator or own)):
+    if not reader or ((post.is_hidden or post.is_held) and not (moderator or own)):
         return frozenset()
     actions = {"see"}
     if post.is_deleted:
@@ -331,7 +334,7 @@ def _post_actions(post, thread, user_id, reader, moderator):
     if not own and post.is_public:
         actions.add("flag")
     if moderator:
-        actions.add("hide")
+        actions.update(("hide", "redact"))
         if post.edited_at is not None:
             actions.add("history")
     return frozenset(actions)
@@ -624,6 +627,85 @@ def get_workshop_or_404(slug, workshop_id):
     return workshop
 
 
+# --- safeguarding ---------------------------------------------------------------------------
+# An item published although it may identify a child is held as sensitive: only its author and
+# the moderators of its space see it until a moderator approves or redacts it. Every content
+# type that can be held carries `sensitive` (and `is_held`, true too for a post of a held
+# thread); its loaders and listings ask these rules, search gives it the moderators' audience,
+# and the notifications made with it wait (notification_released).
+
+def can_see_held(item, user=None):
+    """Not held, or the person is its author or a moderator of its space."""
+    if not getattr(item, "is_held", False):
+        return True
+    user = _user(user)
+    if not is_signed_in(user):
+        return False
+    content_type = content_type_of(item)
+    if content_type is None:
+        return bool(user.is_admin)
+    if content_type.author_id(item) == user.id:
+        return True
+    return content_type.space_id(item) in moderated_space_ids(user)
+
+
+def unheld(model, space_id_column, user=None, author_column=None):
+    """SQL condition on `model` rows: the rule of can_see_held, for listings and counts."""
+    user = _user(user)
+    if not is_signed_in(user):
+        return model.sensitive.is_(False)
+    author_column = author_column if author_column is not None else model.author_id
+    return db.or_(model.sensitive.is_(False), author_column == user.id,
+                  space_id_column.in_(sorted(moderated_space_ids(user))))
+
+
+def held_audience(space_id, author_id):
+    """Search audience of a held item: its author and the moderators of its space."""
+    return audience_tokens_for_item(space_id, "moderators", author_id=author_id)
+
+
+def notification_released():
+    """SQL condition: notifications about a held item wait for the moderators' decision."""
+    return db.or_(Notification.held_item_id.is_(None), Notification.held_item_id.in_(
+        db.select(SensitiveItem.id).where(SensitiveItem.status != SensitiveItem.HELD)))
+
+
+def space_of_id(space_id):
+    return db.session.get(Space, space_id) if space_id is not None else None
+
+
+def moderators_to_tell(space):
+    """Who acts on what waits for moderation in a space: its own moderators, else the global ones."""
+    own = people_with_role(space, "moderator", include_global=False)
+    return own or people_with_role(space, "moderator")
+
+
+def can_review_sensitive(user=None):
+    """The review queue of held items: anyone who moderates a space."""
+    return bool(moderated_space_ids(user))
+
+
+def get_sensitive_item_or_404(item_id):
+    """A held item of a space the person moderates, else 404."""
+    item = db.session.get(SensitiveItem, item_id) if str(item_id).isdigit() else None
+    if item is None or item.space_id not in moderated_space_ids():
+        abort(404)
+    return item
+
+
+def get_redactable_or_404(type_name, item_id):
+    """An item a moderator may redact after the fact: a registered content type of a space the
+    person reads (else 404); 403 for a reader who does not moderate it."""
+    content_type = content_type_named(type_name)
+    item = db.session.get(content_type.model, item_id) if content_type is not None else None
+    space_id = content_type.space_id(item) if item is not None else None
+    if item is None or not can_read_space_id(space_id) or not can_see_held(item):
+        abort(404)
+    if space_id not in moderated_space_ids():
+        abort(403)
+    return content_type, item
+
+
 # --- view decorators --------------------------------------------------------------------
 
 def admin_required(view):
@@ -636,3 +718,30 @@ def admin_required(view):
         return view(*args, **kwargs)
     return wrapped
 
+
+
+# --- personal data (sociallab.privacy) ----------------------------------------------------
+
+def can_export_data(person, user=None):
+    """Only the person downloads their own data (an administrator uses the console command)."""
+    user = _user(user)
+    return is_signed_in(user) and user.id == person.id and person.deleted_at is None
+
+
+def can_request_deletion(person, user=None):
+    """Only the person asks for (or withdraws) their account's deletion."""
+    return can_export_data(person, user)
+
+
+def can_complete_deletion(person, user=None):
+    """An administrator completes a deletion, never of their own account."""
+    user = _user(user)
+    return is_admin(user) and user.id != person.id
+
+
+def get_deletion_request_or_404(user_id):
+    """A pending deletion request, for administrators; 404 for anything else."""
+    person = db.session.get(User, user_id) if is_admin() else None
+    if person is None or person.deletion_requested_at is None or person.deleted_at is not None:
+        abort(404)
+    return person

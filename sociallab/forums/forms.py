@@ -39,8 +39,6 @@ class PostForm(FlaskForm):
     body = _body_field()
     lang = SelectField(_l("Language of the message"), choices=_languages())
     quote = HiddenField()
-    # Set by the "Publish anyway" button once the author has read the safeguarding warnings.
-    confirmed = HiddenField()
 
 
 class ThreadForm(PostForm):

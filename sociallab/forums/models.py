@@ -15,6 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sociallab.content import highlight_mentions, render_markdown
 from sociallab.extensions import db
 from sociallab.i18n import utcnow
+from sociallab.safeguarding.models import Sensitive
 
 TITLE_MAX = 200
 BODY_MAX = 20000
@@ -37,7 +38,7 @@ class Category(db.Model):
     space = relationship("Space")
 
 
-class Thread(db.Model):
+class Thread(Sensitive, db.Model):
     """A conversation. Without a category it is a discussion embedded in another page.
 
     A discussion (an initiative's comments, for example) has `category_id` None and a
@@ -83,7 +84,7 @@ class Thread(db.Model):
         return f"/forums/threads/{self.id}"
 
 
-class Post(db.Model):
+class Post(Sensitive, db.Model):
     """One message of a thread. Deleting or hiding keeps the row: moderators still see it."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -125,7 +126,13 @@ class Post(db.Model):
 
     @property
     def is_public(self):
-        return not self.is_hidden and not self.is_deleted
+        return not self.is_hidden and not self.is_deleted and not self.is_held
+
+    @property
+    def is_held(self):
+        """Held as sensitive, itself or with its thread (a thread's title and first post are
+        published together)."""
+        return bool(self.sensitive or self.thread.sensitive)
 
     @property
     def anchor(self):

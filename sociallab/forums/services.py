@@ -108,7 +108,7 @@ def list_threads(category, page=1):
     """One page of a category's threads: pinned first, then latest activity."""
     return db.paginate(
         db.select(Thread).options(joinedload(Thread.author))
-        .where(Thread.category_id == category.id)
+        .where(Thread.category_id == category.id, permissions.unheld(Thread, Thread.space_id))
         .order_by(Thread.pinned.desc(), Thread.last_post_at.desc(), Thread.id.desc()),
         page=page, per_page=THREADS_PER_PAGE, error_out=False)
 

@@ -4,11 +4,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from sociallab import permissions
-from sociallab.content import find_identifying_details, render_markdown
-from sociallab.errors import checked, refuse
+from sociallab.content import render_markdown
+from sociallab.errors import ServiceError, checked, refuse
 from sociallab.forums import events, flags, moderation, reading, services
 from sociallab.forums.checks import (
-    ForumError,
     check_delete_post,
     check_edit_post,
     check_flag_post,
@@ -40,12 +39,13 @@ from sociallab.permissions import (
 bp = Blueprint("forums", __name__)
 
 
-def _compose_check(form, title=""):
+def _compose_check(form):
     """Decide what the author sees before a post is published.
 
     Returns None when the post may be published now; else the template context for showing
-    the form again: a preview (without JavaScript the Preview button posts the form), field
-    errors (status 400, the text kept), or safeguarding warnings to redact or confirm.
+    the form again: a preview (without JavaScript the Preview button posts the form) or field
+    errors (status 400, the text kept). Passages that may identify a child are found when the
+    service saves (safeguarding): the form then comes back with them (`_compose_refused`).
     """
     action = request.form.get("action", "publish")
     if action == "preview":
@@ -53,9 +53,6 @@ def _compose_check(form, title=""):
         return {"preview": render_markdown(form.body.data or ""), "status": 200}
     if not form.validate():
         return {"status": 400}
-    findings = find_identifying_details(f"{title}\n{form.body.data}")
-    if findings and action != "confirm":
-        return {"warnings": findings, "status": 200}
     return None
 
 
@@ -160,13 +157,13 @@ def new_thread(category_id):
     if request.method == "GET":
         form.lang.data = current_user.language
         return _compose({}, form, category=category, space=category.space, mode="thread")
-    outcome = _compose_check(form, title=form.title.data or "")
+    outcome = _compose_check(form)
     if outcome is not None:
         return _compose(outcome, form, category=category, space=category.space, mode="thread")
     try:
         _thread, published = services.create_thread(category, form.title.data, form.body.data,
                                                    current_user, form.lang.data)
-    except ForumError as error:
+    except ServiceError as error:
         return _compose_refused(error, form, category=category, space=category.space, mode="thread")
     events.broadcast_post(published.post)
     return _after_publish(published)
@@ -200,7 +197,7 @@ def reply(thread_id):
     try:
         published = services.reply(thread, current_user, form.body.data, form.lang.data,
                                    quoted=services.quoted_post(thread, as_id(form.quote.data)))
-    except ForumError as error:
+    except ServiceError as error:
         return _compose_refused(error, form, thread=thread, space=thread.space, mode="reply")
     events.broadcast_post(published.post)
     return _after_publish(published)
@@ -278,7 +275,7 @@ def edit_post(post_id):
         return _compose(outcome, form, thread=thread, space=thread.space, mode="edit", post=post)
     try:
         published = services.edit_post(post, current_user, form.body.data, form.lang.data)
-    except ForumError as error:
+    except ServiceError as error:
         return _compose_refused(error, form, thread=thread, space=thread.space, mode="edit", post=post)
     flash(_("Your changes are saved."), "success")
     return _after_publish(published)
@@ -354,7 +351,7 @@ def resolve_flag(flag_id):
     if form.validate_on_submit():
         try:
             flags.resolve_flag(flag, current_user, form.outcome.data, form.message.data)
-        except ForumError as error:
+        except ServiceError as error:
             refuse(error)
         else:
             flash(_("Decision recorded; the people who flagged the message are told."), "success")

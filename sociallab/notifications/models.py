@@ -18,6 +18,10 @@ class Notification(db.Model):
     created_at: Mapped[DateTime] = mapped_column(DateTime, default=utcnow)
     read_at: Mapped[DateTime | None] = mapped_column(DateTime)
     emailed_at: Mapped[DateTime | None] = mapped_column(DateTime)
+    # About an item held as sensitive: shown and mailed only once a moderator has decided.
+    held_item_id: Mapped[int | None] = mapped_column(ForeignKey("sensitive_item.id", ondelete="CASCADE"),
+                                                     index=True)
 
     user = relationship("User")
+    held_item = relationship("SensitiveItem")
     __table_args__ = (Index("ix_notification_user_unread", "user_id", "read_at"),)

@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 
 _PENDING = "notifications_pending"   # session.info: notifications added, not committed yet
 _TO_MAIL = "notifications_to_mail"   # session.info: claimed in this commit, to mail after it
+_WITHHELD = "notifications_withheld_by"  # session.info: the held item this change's notifications wait for
 PER_PAGE = 30
 DIGEST_WINDOW = timedelta(days=7)    # older unread items are not worth a mail any more
 
@@ -52,6 +53,9 @@ def notify(user, kind, url="", space=None, **data):
     notification = Notification(user_id=user.id, kind=kind, url=url, data=data,
                                 space_id=space.id if space is not None else None)
     notification.user = user
+    held = db.session.info.get(_WITHHELD)
+    if held is not None and not kind.startswith("safeguarding."):
+        notification.held_item = held
     db.session.add(notification)
     db.session.info.setdefault(_PENDING, []).append(notification)
     return notification
@@ -63,8 +67,26 @@ def _still_readable(user):
     Access can end after a notification was made (a lost mandate, an archived space, a moved
     item): its title and link must not outlive it, in the bell, the page or a digest.
     """
-    return db.or_(Notification.space_id.is_(None),
-                  Notification.space_id.in_(sorted(permissions.readable_space_ids(user))))
+    return db.and_(db.or_(Notification.space_id.is_(None),
+                          Notification.space_id.in_(sorted(permissions.readable_space_ids(user)))),
+                   permissions.notification_released())
+
+
+def withhold_with(session, item):
+    """The notifications of this change (made so far and from now on) are about `item`, held
+    as sensitive: they wait for the moderators' decision (`release`)."""
+    session.info[_WITHHELD] = item
+    for notification in session.info.get(_PENDING, []):
+        if not notification.kind.startswith("safeguarding."):
+            notification.held_item = item
+
+
+def release(item):
+    """A moderator decided on `item`: its notifications now show, and those of people who asked
+    for immediate mail are mailed when the decision commits."""
+    waiting = db.session.scalars(db.select(Notification).options(joinedload(Notification.user)).where(
+        Notification.held_item_id == item.id, Notification.emailed_at.is_(None))).all()
+    db.session.info.setdefault(_PENDING, []).extend(waiting)
 
 
 def unread_count(user):
@@ -171,6 +193,9 @@ def _claim_immediate(session):
     now = utcnow()
     to_mail = session.info.setdefault(_TO_MAIL, [])
     for notification in pending:
+        held = notification.held_item
+        if held is not None and held.status == "held":
+            continue
         if notification.user is not None and notification.user.notify_email == "immediate" \
                 and notification.emailed_at is None:
             notification.emailed_at = now
@@ -179,6 +204,7 @@ def _claim_immediate(session):
 
 @event.listens_for(db.session, "after_commit")
 def _send_claimed(session):
+    session.info.pop(_WITHHELD, None)
     for item in session.info.pop(_TO_MAIL, []):
         try:
             send_immediate(item)
@@ -190,6 +216,7 @@ def _send_claimed(session):
 def _forget(session, previous_transaction):
     session.info.pop(_PENDING, None)
     session.info.pop(_TO_MAIL, None)
+    session.info.pop(_WITHHELD, None)
 
 
 def send_digests(now=None):

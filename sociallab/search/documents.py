@@ -32,6 +32,8 @@ from typing import Any
 
 from flask import current_app, has_app_context
 
+from sociallab import permissions
+
 _DOCUMENTS_KEY = "sociallab_search_documents"
 _DEPENDENTS_KEY = "sociallab_search_dependents"
 
@@ -84,5 +86,9 @@ def search_id(obj):
 
 
 def document(obj):
-    """The document of a searchable object, None when it must not be in the index."""
-    return type_of(obj).build(obj)
+    """The document of a searchable object, None when it must not be in the index. An item held
+    as sensitive is found only by its author and the moderators of its space, whoever built it."""
+    built = type_of(obj).build(obj)
+    if built is not None and getattr(obj, "is_held", False):
+        built["audience"] = permissions.held_audience(built["space_id"], getattr(obj, "author_id", None))
+    return built

@@ -117,17 +117,20 @@ def test_deleted_post_shows_as_removed_to_readers_and_in_full_to_moderators(clie
     assert "Message à retirer" in client.get(f"/forums/threads/{forum.thread.id}").get_data(as_text=True)
 
 
-def test_safeguarding_warning_before_publishing_then_confirm(client, auth, world, forum):
+def test_safeguarding_warning_before_publishing_then_redact_in_one_click(client, auth, world, forum):
     auth.login(world.member2.email)
     text = "Awa Diop, 12 ans, vit au 14 rue Carnot"
     response = reply_through_form(client, forum.thread, text)
     html = response.get_data(as_text=True)
-    assert response.status_code == 200
-    assert "Awa Diop, 12 ans" in html and 'value="confirm"' in html
+    assert response.status_code == 422
+    assert '<mark class="identifying">Awa Diop, 12 ans</mark>' in html
+    assert 'value="redact"' in html and text in html  # the text is kept in the form
     assert db.session.scalar(db.select(db.func.count(Post.id))) == 1
-    response = reply_through_form(client, forum.thread, text, action="confirm")
+    response = reply_through_form(client, forum.thread, text, safeguarding="redact")
     assert response.status_code == 302
-    assert db.session.scalar(db.select(db.func.count(Post.id))) == 2
+    post = db.session.scalars(db.select(Post).order_by(Post.id.desc())).first()
+    assert "Awa Diop" not in post.body and "[retiré]" in post.body
+    assert "Awa Diop" not in post.html and not post.sensitive
 
 
 def test_redacted_text_publishes_without_warning(client, auth, world, forum):

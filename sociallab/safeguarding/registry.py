@@ -1,0 +1,61 @@
+"""Which content each domain lets safeguarding check, registered once from the domain's init_app:
+
+    safeguarding.register(app, Post, "post", ("body",), label=_l("Forum post"),
+                          space_id=lambda post: post.thread.space_id, url=lambda post: post.url,
+                          history=lambda post: [(revision, "body") for revision in post.revisions])
+
+Every change to a registered field, whichever service or form makes it, is checked when the
+session flushes (screening.py); nothing calls the detector from a form.
+"""
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from flask import current_app, has_app_context
+
+_KEY = "sociallab_safeguarding"
+
+
+@dataclass(frozen=True)
+class ContentType:
+    model: type
+    name: str
+    fields: tuple[str, ...]
+    label: Any
+    space_id: Callable[[Any], int | None]
+    url: Callable[[Any], str]
+    author_id: Callable[[Any], int | None] = lambda obj: getattr(obj, "author_id", None)
+    language: Callable[[Any], str] = lambda obj: getattr(obj, "lang", None) or "fr"
+    # Rows keeping earlier versions of the text (edit history), as (row, field) pairs:
+    # redacting the item redacts them too.
+    history: Callable[[Any], Iterable[tuple[Any, str]]] | None = None
+    # Called after a field was redacted, to derive again what is derived from it (a post's HTML).
+    rerender: Callable[[Any], None] | None = None
+    # Other texts that quote the item (minutes quoting a chat message), as (row, field) pairs.
+    copies: Callable[[Any], Iterable[tuple[Any, str]]] | None = None
+
+    @property
+    def holdable(self):
+        return hasattr(self.model, "sensitive")
+
+
+def register(app, model, name, fields, **options):
+    """Let safeguarding check `fields` of `model` whenever they change (see module docstring)."""
+    registry = app.extensions.setdefault(_KEY, {})
+    registry[model] = ContentType(model, name, tuple(fields), **options)
+
+
+def content_types(app=None):
+    app = app or (current_app if has_app_context() else None)
+    return {} if app is None else app.extensions.get(_KEY, {})
+
+
+def content_type_of(obj):
+    return content_types().get(type(obj))
+
+
+def content_type_named(name):
+    for content_type in content_types().values():
+        if content_type.name == name:
+            return content_type
+    return None
