@@ -2,7 +2,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from sociallab.extensions import db
@@ -21,7 +21,24 @@ TYPE_LABELS = {
 STATUS_LABELS = {"published": _l("Published"), "draft": _l("Draft"), "hidden": _l("Hidden")}
 
 
-class ResourceForm(FlaskForm):
+class PeopleQuestions:
+    """What an image upload must answer (knowledge.uploads.check_people). Without JavaScript the
+    form cannot know the file's type before it is sent, so the questions are always shown; the
+    service asks for them only when the file turns out to be an image."""
+    shows_people = RadioField(_l("Does this image show people?"), choices=[("yes", _l("Yes")), ("no", _l("No"))],
+                              validators=[Optional()],
+                              description=_l("For images (PNG, JPEG): required for them, ignored for other files."))
+    people_consent = BooleanField(_l("The people shown (and for a child, the child's assent and a parent's or "
+                                     "guardian's consent) agreed to this image being shared"),
+                                  description=_l("Required when the image shows people."))
+
+    def people_answer(self):
+        """shows_people (True, False, or None when unanswered) and consent, as the upload services take them."""
+        return {"shows_people": {"yes": True, "no": False}.get(self.shows_people.data),
+                "consent": bool(self.people_consent.data)}
+
+
+class ResourceForm(PeopleQuestions, FlaskForm):
     type = SelectField(_l("Type"), choices=[(t, TYPE_LABELS[t]) for t in Resource.TYPES])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=2000)],
@@ -45,7 +62,7 @@ class ResourceForm(FlaskForm):
             db.select(Country).order_by(Country.iso2))]
 
 
-class UploadForm(FlaskForm):
+class UploadForm(PeopleQuestions, FlaskForm):
     file = FileField(_l("File"), validators=[DataRequired(message=_l("Choose a file to send."))],
                      description=_l("PDF, DOCX, XLSX, PPTX, ODT, ODS, PNG or JPEG."))
 

@@ -2,6 +2,7 @@
 import uuid
 
 from sqlalchemy import (
+    Boolean,
     Column,
     DateTime,
     ForeignKey,
@@ -110,8 +111,19 @@ class FileVersion(db.Model):
     text: Mapped[str] = mapped_column(Text, default="")
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[DateTime] = mapped_column(DateTime, default=utcnow)
+    # Images only (None for other files): the uploader's answer to "does it show people?" and,
+    # when it does, who confirmed that the people shown (a child and a parent or guardian) agreed.
+    shows_people: Mapped[bool | None] = mapped_column(Boolean)
+    consent_confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"),
+                                                                index=True)
+    consent_confirmed_at: Mapped[DateTime | None] = mapped_column(DateTime)
 
     attachment = relationship("Attachment", back_populates="versions")
-    uploaded_by = relationship("User")
+    uploaded_by = relationship("User", foreign_keys=[uploaded_by_id])
+    consent_confirmed_by = relationship("User", foreign_keys=[consent_confirmed_by_id])
+
+    @property
+    def is_image(self):
+        return self.kind in ("png", "jpeg")
 
     __table_args__ = (UniqueConstraint("attachment_id", "number"),)

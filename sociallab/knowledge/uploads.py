@@ -1,6 +1,7 @@
 """Checking, storing and serving attached files: size, extension and magic bytes, random names;
-everything that parses a file's content (images re-encoded without their metadata, ZIP
-containers checked, text extracted for search) done in a separate, confined process."""
+for an image, whether it shows people and that their consent was confirmed; everything that
+parses a file's content (images re-encoded without their metadata, ZIP containers checked, text
+extracted for search) done in a separate, confined process."""
 import os
 import secrets
 import unicodedata
@@ -11,6 +12,7 @@ from werkzeug.utils import secure_filename
 
 from sociallab.errors import ServiceError
 from sociallab.extensions import db
+from sociallab.i18n import utcnow
 from sociallab.knowledge import fileworker
 from sociallab.knowledge.checks import check_edit
 from sociallab.knowledge.fileworker import EXTRACT_MAX_CHARS, FORMATS, MAX_IMAGE_PIXELS
@@ -86,6 +88,23 @@ def check_upload(filename, data):
     return kind, mimetype
 
 
+def check_people(kind, shows_people, consent):
+    """An image needs an answer to "does it show people?" and, when it does, the uploader's
+    confirmation that they agreed (for a child: the child's assent and a parent's or guardian's
+    consent); UploadError otherwise. Other files need neither. `kind` is check_upload's, read
+    from the file's first bytes as well as its name."""
+    if kind not in fileworker.IMAGES:
+        return
+    if shows_people is None:
+        raise UploadError(_("Say whether this image shows people, then choose the file again (it is not "
+                            "kept when a form is refused)."))
+    if shows_people and not consent:
+        raise UploadError(_("This image shows people: tick the box confirming that they agreed to it being "
+                            "shared (for a child, the child's assent and a parent's or guardian's consent), "
+                            "then choose the file again (it is not kept when a form is refused). Without "
+                            "that consent, do not share the image."))
+
+
 def open_file(kind, data):
     """(the bytes to store, the text to search them by) for a file that passed check_upload.
 
@@ -144,22 +163,25 @@ def stored_path(version):
     return os.path.join(current_app.config["UPLOAD_DIR"], version.stored_name)
 
 
-def add_file(resource, filename, data, uploader, attachment=None):
+def add_file(resource, filename, data, uploader, attachment=None, *, shows_people=None, consent=False):
     """Check and store a file as a new attachment of `resource`, or as a new version of
     `attachment` (older versions stay listed): its author and the space's moderators (a
-    KnowledgeError otherwise, before the file is opened). Committed; returns the FileVersion."""
+    KnowledgeError otherwise, before the file is opened). An image needs `shows_people` (True or
+    False) and, when True, `consent` (check_people). Committed; returns the FileVersion."""
     check_edit(resource, uploader)
-    version = store_file(resource, filename, data, uploader, attachment=attachment)
+    version = store_file(resource, filename, data, uploader, attachment=attachment, shows_people=shows_people,
+                         consent=consent)
     db.session.commit()
     return version
 
 
-def store_file(resource, filename, data, uploader, attachment=None):
+def store_file(resource, filename, data, uploader, attachment=None, *, shows_people=None, consent=False):
     """add_file's work without its check and commit, for a service that adds the resource in the
     same unit of work (knowledge.services.create_resource). Flushed; returns the FileVersion."""
     if attachment is not None and attachment.resource_id != resource.id:
         raise ValueError("the attachment belongs to another resource")
     kind, mimetype = check_upload(filename, data)
+    check_people(kind, shows_people, consent)
     data, text = open_file(kind, data)
     if attachment is None:
         attachment = Attachment(resource=resource)
@@ -170,6 +192,10 @@ def store_file(resource, filename, data, uploader, attachment=None):
     version = FileVersion(attachment=attachment, number=number, filename=clean_filename(filename, kind),
                           stored_name=_store(data), kind=kind, mimetype=mimetype, size=len(data),
                           text=text, uploaded_by=uploader)
+    if kind in fileworker.IMAGES:
+        version.shows_people = bool(shows_people)
+        if shows_people:
+            version.consent_confirmed_by, version.consent_confirmed_at = uploader, utcnow()
     db.session.add(version)
     db.session.flush()
     # The resource's search document includes its files' text; a new version changes it.

@@ -147,7 +147,7 @@ def upload(resource_id, attachment_id=None):
         return redirect(url_for("knowledge.resource", resource_id=item.id))
     filename, data = _read_upload(form.file)
     try:
-        uploads.add_file(item, filename, data, current_user, attachment=attachment)
+        uploads.add_file(item, filename, data, current_user, attachment=attachment, **form.people_answer())
     except ServiceError as error:
         return _resource_page(item, _refused(error))
     flash(_("The file has been added.") if attachment is None else _("The new version has been added; "
