@@ -7,3 +7,5 @@ def init_app(app):
     from sociallab.accounts import views
 
     app.register_blueprint(views.bp)
+    from sociallab.accounts import privacy
+    privacy.init_app(app)

@@ -2,8 +2,10 @@
 import secrets
 from datetime import date
 
+from flask_babel import gettext as _
 from flask_login import UserMixin
 from sqlalchemy import Boolean, Date, DateTime, ForeignKey, String, UniqueConstraint
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sociallab.extensions import db
@@ -21,7 +23,8 @@ class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     handle: Mapped[str] = mapped_column(String(64), unique=True)
-    name: Mapped[str] = mapped_column(String(120))
+    # Read through `name`: a deleted account's is stored empty and shown as "Former member".
+    stored_name: Mapped[str] = mapped_column("name", String(120))
     password_hash: Mapped[str | None] = mapped_column(String(255))
     language: Mapped[str] = mapped_column(String(2), default="fr")
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
@@ -33,11 +36,28 @@ class User(UserMixin, db.Model):
     notify_email: Mapped[str] = mapped_column(String(16), default=NOTIFY_DAILY)
     created_at: Mapped[DateTime] = mapped_column(DateTime, default=utcnow)
     last_seen_at: Mapped[DateTime | None] = mapped_column(DateTime)
+    # Personal data (sociallab.privacy): asked for by the person, completed by an administrator.
+    deletion_requested_at: Mapped[DateTime | None] = mapped_column(DateTime)
+    deleted_at: Mapped[DateTime | None] = mapped_column(DateTime)
 
     organisation = relationship("Organisation", foreign_keys=[organisation_id])
     mandates = relationship("VolunteerMandate", back_populates="user",
                             order_by="VolunteerMandate.start_date.desc()")
     space_roles = relationship("SpaceRole", back_populates="user")
+
+    @hybrid_property
+    def name(self):
+        # Translated when shown, never stored: the reader's language, not the deleting admin's.
+        return _("Former member") if self.deleted_at is not None else self.stored_name
+
+    @name.inplace.setter
+    def _name_setter(self, value):
+        self.stored_name = value
+
+    @name.inplace.expression
+    @classmethod
+    def _name_expression(cls):
+        return cls.stored_name
 
     @property
     def is_active(self):

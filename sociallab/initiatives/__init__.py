@@ -17,3 +17,5 @@ def init_app(app):
     spaces.add_section(app, "initiatives/_space_section.html", order=20)
     register_kinds(app, notifications.KINDS)
     search.init_app(app)
+    from sociallab.initiatives import privacy
+    privacy.init_app(app)

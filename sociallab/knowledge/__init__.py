@@ -16,3 +16,5 @@ def init_app(app):
     app.add_template_global(STATUS_LABELS, "RESOURCE_STATUS_LABELS")
     spaces.add_section(app, "knowledge/_space_section.html", order=30)
     search.init_app(app)
+    from sociallab.knowledge import privacy
+    privacy.init_app(app)

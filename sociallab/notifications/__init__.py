@@ -9,3 +9,5 @@ def init_app(app):
 
     app.register_blueprint(views.bp)
     add_commands(app, commands.send_digests_command)
+    from sociallab.notifications import privacy
+    privacy.init_app(app)

@@ -18,3 +18,5 @@ def init_app(app):
     register_kinds(app, notifications.KINDS)
     add_commands(app, commands.send_workshop_reminders_command)
     events.init_app(app)
+    from sociallab.workshops import privacy
+    privacy.init_app(app)
