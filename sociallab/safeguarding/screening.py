@@ -199,7 +199,7 @@ def _forget(session, *args):
     session.info.pop(_HELD, None)
 
 
-LISTENERS = (("before_flush", _before_flush), ("after_flush", _after_flush),
+LISTENERS = (("before_flush", _before_flush), ("after_flush_postexec", _after_flush),
              ("after_commit", _forget), ("after_soft_rollback", _forget))
 
 
