@@ -7,7 +7,7 @@ def init_app(app):
     from sociallab import permissions, spaces
     from sociallab.commands import add_commands
     from sociallab.notifications.messages import register_kinds
-    from sociallab.workshops import commands, events, notifications, views
+    from sociallab.workshops import commands, events, notifications, safeguarding, views
 
     rules = (permissions.can_view_workshop, permissions.can_run_workshop, permissions.can_enter_room)
     app.register_blueprint(views.bp)
@@ -18,5 +18,6 @@ def init_app(app):
     register_kinds(app, notifications.KINDS)
     add_commands(app, commands.send_workshop_reminders_command)
     events.init_app(app)
+    safeguarding.init_app(app)
     from sociallab.workshops import privacy
     privacy.init_app(app)
