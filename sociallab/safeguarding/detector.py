@@ -4,9 +4,22 @@
 author. `redact(text, findings, language)` replaces each span with the placeholder of the text's
 language. Checking runs the rules of every language (a French post quotes a Spanish report),
 whatever the interface language.
+
+The rules are data, in `rules/` (README.md there says how to extend them): word lists and a few
+patterns per language, and lists of first names. The text is cut into words compared without
+accents or capitals, so chat-style "aminata 13 ans" is read like "Aminata, 13 ans". A finding
+needs a person and what would single them out: a first name (from the lists, or capitalised next
+to an age, or after "named"/"prénommée"/"llamada") or initials, within the same sentence as an
+individual age (not a range, a threshold or a duration), a date or year of birth, a named school,
+class, village, neighbourhood or address. Phone numbers, personal e-mail addresses, dates of birth
+and identity or case-file numbers are findings on their own. Adults named with their title, an
+organisation's own address, switchboard or role mailbox, law numbers and amounts are not.
 """
 import re
+import tomllib
+import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
 
@@ -14,13 +27,23 @@ PLACEHOLDERS = {"fr": "[retiré]", "en": "[removed]", "es": "[retirado]"}
 
 REASONS = {
     "name_age": _l("a name next to an age"),
+    "name_place": _l("a name next to a place where the person lives"),
+    "name_school": _l("a name next to a school or class"),
+    "birth_date": _l("a date of birth"),
     "phone": _l("a phone number"),
     "address": _l("a street address"),
     "email": _l("an e-mail address"),
+    "id_number": _l("an identity, birth-certificate or case-file number"),
 }
 
 # Enough to show the author what to look at again; a text full of numbers need not list them all.
 MAX_FINDINGS_PER_KIND = 20
+
+RULES_DIR = Path(__file__).with_name("rules")
+LANGUAGES = ("fr", "en", "es")
+# A name and what singles the person out must stand this close (in words and signs), in one sentence.
+WINDOW = 12
+OLDEST_CHILD = 18
 
 
 @dataclass(frozen=True)
@@ -44,34 +67,594 @@ class Finding:
         return cls(int(data["start"]), int(data["end"]), str(data["kind"]))
 
 
-_AGE = r"(\d{1,2})\s*(?:ans|an|años|año|years?\s*old|yo|-year-old)"
-_NAME = r"[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]{2,}"
-_PATTERNS = [
-    ("name_age", re.compile(rf"\b{_NAME}(?:\s+{_NAME})?\s*(?:[,(]\s*)?(?:âgée?\s+de\s+|de\s+|aged\s+|age\s+)?{_AGE}\b")),
-    ("phone", re.compile(r"(?<!\d)(?:\+\d{1,3}[\s.-]?)?(?:\(?\d{2,4}\)?[\s.-]?){2,4}\d{2,4}(?!\d)")),
-    ("address", re.compile(
-        r"\b\d{1,4}[,\s]+(?:rue|avenue|av\.|boulevard|bd|calle|carrera|avenida|street|st\.|road|rd\.)\s+\w+",
-        re.IGNORECASE)),
-    ("email", re.compile(r"(?<![\w.+-])[.+-]*(?P<excerpt>\w[\w.+-]*@[\w-]+\.[\w.-]+\b)")),
-]
+# -- reading the text ------------------------------------------------------------------------------
+
+# A run of digits, a word (hyphenated words stay whole: "Marie-Claire", "year-old"), or one sign.
+_TOKEN = re.compile(r"\d+|[^\W\d]+(?:-[^\W\d]+)*|\S")
+_NOT_DIGITS = re.compile(r"\D+")
+_ABBREVIATIONS = frozenset({"dr", "mr", "mrs", "ms", "st", "no", "sr", "sra", "srta", "dra", "mme", "mlle", "av",
+                            "prof", "lic", "jr", "nr", "art", "ref", "tel", "cel", "vol", "etc", "ing", "ave", "rd"})
+
+
+class _FoldTable(dict):
+    """str.translate table: lowercase without accents, one character for one (spans stay valid)."""
+
+    def __missing__(self, code):
+        char = chr(code)
+        lower = char.lower()
+        base = "".join(c for c in unicodedata.normalize("NFD", lower) if not unicodedata.combining(c))
+        value = base if len(base) == 1 else (lower if len(lower) == 1 else char)
+        self[code] = value
+        return value
+
+
+_FOLD = _FoldTable({ord("’"): "'", ord("ʼ"): "'", ord("º"): "o", ord("ª"): "a"})
+
+
+def fold(text):
+    """`text` in lowercase without accents, as long as `text`."""
+    return text.translate(_FOLD)
+
+
+class _Text:
+    """The words of a text, folded, with their spans and the sentence each belongs to."""
+
+    def __init__(self, text):
+        self.text = text
+        self.folded = fold(text)
+        self.starts, self.ends, self.words, self.sentence = [], [], [], []
+        sentence, previous_end, previous = 0, 0, ""
+        for match in _TOKEN.finditer(self.folded):
+            start, end = match.span()
+            if previous and ("\n" in text[previous_end:start] or self._ends_sentence(previous, start)):
+                sentence += 1
+            word = match.group()
+            self.starts.append(start)
+            self.ends.append(end)
+            self.words.append(word)
+            self.sentence.append(sentence)
+            previous_end, previous = end, word
+        self.count = len(self.words)
+
+    def _ends_sentence(self, previous, start):
+        if previous in ("!", "?", ";"):
+            return True
+        if previous != ".":
+            return False
+        before = self.words[-2] if len(self.words) > 1 else ""
+        # "Dr. Diop", "A. K.", "12.03.2011" do not end a sentence.
+        return (self.starts[-1] + 1 < start and not (before.isalpha() and len(before) == 1)
+                and before not in _ABBREVIATIONS)
+
+    def original(self, i):
+        return self.text[self.starts[i]:self.ends[i]]
+
+    def capitalised(self, i):
+        first = self.text[self.starts[i]]
+        return first.isupper()
+
+    def lowercase(self, i):
+        return self.original(i).islower()
+
+    def is_word(self, i):
+        return 0 <= i < self.count and self.words[i][0].isalpha()
+
+    def is_number(self, i):
+        return 0 <= i < self.count and self.words[i].isdigit()
+
+    def same_sentence(self, i, j):
+        return 0 <= i < self.count and 0 <= j < self.count and self.sentence[i] == self.sentence[j]
+
+    def sentence_start(self, i):
+        return i == 0 or self.sentence[i - 1] != self.sentence[i]
+
+    def token_at(self, position):
+        """The index of the first word starting at or after `position`."""
+        low, high = 0, self.count
+        while low < high:
+            middle = (low + high) // 2
+            if self.starts[middle] < position:
+                low = middle + 1
+            else:
+                high = middle
+        return low
+
+
+# -- the rules, read once ----------------------------------------------------------------------------
+
+def _words(phrase):
+    return tuple(_TOKEN.findall(fold(phrase)))
+
+
+class _Phrases:
+    """A list of phrases of one or more words, found at a place in a text's words."""
+
+    def __init__(self, phrases):
+        self.by_first, self.by_last = {}, {}
+        for phrase in {_words(p) for p in phrases if p.strip()}:
+            self.by_first.setdefault(phrase[0], []).append(phrase)
+            self.by_last.setdefault(phrase[-1], []).append(phrase)
+        for table in (self.by_first, self.by_last):
+            for phrases in table.values():
+                phrases.sort(key=len, reverse=True)
+
+    def at(self, words, i):
+        """The length of the longest phrase starting at word i (0 when none does)."""
+        for phrase in self.by_first.get(words[i], ()) if 0 <= i < len(words) else ():
+            if tuple(words[i:i + len(phrase)]) == phrase:
+                return len(phrase)
+        return 0
+
+    def ending_at(self, words, j):
+        """The length of the longest phrase ending at word j (0 when none does)."""
+        for phrase in self.by_last.get(words[j], ()) if 0 <= j < len(words) else ():
+            start = j - len(phrase) + 1
+            if start >= 0 and tuple(words[start:j + 1]) == phrase:
+                return len(phrase)
+        return 0
+
+    def __contains__(self, word):
+        return (word,) in self.by_first.get(word, ())
+
+
+_LIST_KEYS = {
+    "age": ("units", "before", "not_before", "not_after", "collective", "range"),
+    "names": ("introducers", "before_name", "not_names", "ambiguous", "titles"),
+    "places": ("schools", "grades", "grade_words", "ordinals", "places", "lives_in"),
+    "birth": ("cues",), "identity": ("words",), "address": ("streets",),
+    "organisation": ("words", "law", "phone"), "dates": ("months",),
+}
+
+
+class _Rules:
+    def __init__(self, directory):
+        common = tomllib.loads((directory / "common.toml").read_text(encoding="utf-8"))
+        lists, self.numbers = {}, {}
+        for language in LANGUAGES:
+            data = tomllib.loads((directory / f"{language}.toml").read_text(encoding="utf-8"))
+            for section, keys in _LIST_KEYS.items():
+                for key in keys:
+                    lists.setdefault(f"{section}.{key}", []).extend(data.get(section, {}).get(key, []))
+            self.numbers.update({fold(word): value for word, value in data["age"].get("numbers", {}).items()})
+        self.phrases = {name: _Phrases(words) for name, words in lists.items()}
+        self.not_names = {fold(w) for w in lists["names.not_names"]}
+        self.ambiguous = {fold(w) for w in lists["names.ambiguous"]}
+        self.first_names = set()
+        for path in sorted((directory / "first_names").glob("*.txt")):
+            for line in path.read_text(encoding="utf-8").splitlines():
+                if line.strip() and not line.lstrip().startswith("#"):
+                    self.first_names.add(fold(line.strip()))
+        self.mailboxes = {fold(w) for w in common["contact"]["generic_mailboxes"]}
+        self.staff_between = {fold(w) for w in common["staff"]["between"]}
+        self.units_after = {fold(w) for w in common["numbers"]["units_after"]}
+        self.patterns = {}
+        fill = {"streets": _alternation(lists["address.streets"]), "months": _alternation(lists["dates.months"])}
+        for name, source in common["patterns"].items():
+            for key, value in fill.items():
+                source = source.replace("{" + key + "}", value)
+            self.patterns[name] = re.compile(source)
+
+
+def _alternation(words):
+    """A regular expression alternative of the words, with and without accents, longest first."""
+    forms = {form for word in words for form in (word, fold(word))}
+    return "|".join(re.escape(form) for form in sorted(forms, key=lambda w: (-len(w), w)))
+
+
+_loaded = {}
+
+
+def rules():
+    """The rules of rules/, read at the first check and kept."""
+    if "rules" not in _loaded:
+        _loaded["rules"] = _Rules(RULES_DIR)
+    return _loaded["rules"]
+
+
+def compiled_patterns():
+    """Every regular expression the detector applies (tests/security/test_regex_linear.py tries each)."""
+    return [_TOKEN, _NOT_DIGITS, *rules().patterns.values()]
+
+
+# -- what a text says --------------------------------------------------------------------------------
+
+@dataclass
+class _Span:
+    first: int  # word indexes, both included
+    last: int
+    start: int  # characters
+    end: int
+
+
+class _Reader:
+    def __init__(self, text):
+        self.rules = rules()
+        self.t = _Text(text)
+        self.w = self.t.words
+        self.found = []
+
+    def phrase(self, name):
+        return self.rules.phrases[name]
+
+    def span(self, first, last):
+        return _Span(first, last, self.t.starts[first], self.t.ends[last])
+
+    def pattern_spans(self, name):
+        pattern = self.rules.patterns[name]
+        group = "excerpt" if "excerpt" in pattern.groupindex else 0
+        for match in pattern.finditer(self.t.text):
+            start, end = match.span(group)
+            if end > start:
+                yield start, end
+
+    def char_span(self, start, end):
+        first = self.t.token_at(start)
+        last = max(first, self.t.token_at(end) - 1)
+        return _Span(first, min(last, self.t.count - 1), start, end)
+
+    def add(self, kind, start, end):
+        self.found.append(Finding(start, end, kind))
+
+    # -- ages --
+
+    def number_at(self, i):
+        if self.t.is_number(i):
+            return int(self.w[i]) if len(self.w[i]) <= 2 else None
+        return self.rules.numbers.get(self.w[i]) if 0 <= i < self.t.count else None
+
+    def in_range(self, i):
+        """Word i is a number in a range: "de 10 à 14 ans", "10-14", "aged 10 to 14"."""
+        ranges = self.phrase("age.range")
+        before = ranges.ending_at(self.w, i - 1)
+        if before and self.number_at(i - 1 - before) is not None:
+            return True
+        after = ranges.at(self.w, i + 1)
+        return bool(after) and self.number_at(i + 1 + after) is not None
+
+    def ages(self):
+        """Spans of one person's age: "13 ans", "a 14-year-old", "aged 12", "diez años"."""
+        found = []
+        for i in range(self.t.count):
+            value = self.number_at(i)
+            if value is None or self.in_range(i):
+                continue
+            j = i + 1 + (self.w[i + 1] == "-" if i + 1 < self.t.count else 0)
+            unit = self.phrase("age.units").at(self.w, j)
+            introduced = self.phrase("age.before").ending_at(self.w, i - 1)
+            if not unit and not introduced:
+                continue
+            last = j + unit - 1 if unit else i
+            limit = 36 if unit and self.w[j] in ("mois", "months", "month-old", "meses") else OLDEST_CHILD
+            if value > limit or value == 0:
+                continue
+            if not introduced and (self.phrase("age.not_before").ending_at(self.w, i - 1)
+                                   or self.phrase("age.not_after").at(self.w, last + 1)):
+                continue
+            if not introduced and self.collective(i):
+                continue
+            found.append(self.span(i - introduced if introduced else i, last))
+        return found
+
+    def collective(self, i):
+        """The age is of a group: "60 % des enfants de 12 ans", "les filles de 12 ans"."""
+        collective = self.phrase("age.collective")
+        for k in range(i - 1, max(-1, i - 5), -1):
+            if not self.t.same_sentence(k, i) or self.w[k] in (",", ";", ":", "("):
+                return False
+            if collective.ending_at(self.w, k):
+                return True
+        return False
+
+    # -- names --
+
+    def names(self, ages):
+        """Spans of people's first names (and surnames after them) and of initials."""
+        first_names, not_names = self.rules.first_names, self.rules.not_names
+        introducers, before_name = self.phrase("names.introducers"), self.phrase("names.before_name")
+        age_starts = {a.first for a in ages}
+        age_ends = {a.last for a in ages}
+        found, i = [], 0
+        while i < self.t.count:
+            word = self.w[i]
+            if not self.t.is_word(i):
+                i += 1
+                continue
+            initials = self.initials(i)
+            if initials:
+                found.append(self.span(i, initials))
+                i = initials + 1
+                continue
+            capital = self.t.capitalised(i)
+            known = word in first_names or ("-" in word and any(p in first_names for p in word.split("-")))
+            named = False
+            if word in not_names:
+                pass
+            elif introducers.ending_at(self.w, i - 1) and len(word) > 1:
+                named = True  # "named Grace", "s'appelle fatou"
+            elif word in self.rules.ambiguous:
+                named = capital and not (self.t.sentence_start(i) and not self.comma_or_name_next(i))
+            elif known:
+                named = capital or self.t.lowercase(i)
+            elif capital and len(word) > 2:
+                named = bool(before_name.ending_at(self.w, i - 1)) or self.next_to_age(i, age_starts, age_ends)
+            if not named:
+                i += 1
+                continue
+            last = i
+            while (last + 1 < self.t.count and self.t.same_sentence(i, last + 1) and self.t.is_word(last + 1)
+                   and self.t.capitalised(last + 1) and self.w[last + 1] not in not_names and last - i < 2):
+                last += 1
+            found.append(self.span(i, last))
+            i = last + 1
+        return found
+
+    def comma_or_name_next(self, i):
+        return i + 1 < self.t.count and (self.w[i + 1] in (",", "(") or (self.t.is_word(i + 1)
+                                                                         and self.t.capitalised(i + 1)))
+
+    def initials(self, i):
+        """The last word of initials starting at i ("A.K.", "A. K.", "M.A.R."), else None."""
+        def initial(k):
+            return (0 <= k < self.t.count and len(self.w[k]) == 1 and self.w[k].isalpha()
+                    and self.t.original(k).isupper())
+        if not initial(i) or not (i + 1 < self.t.count and self.w[i + 1] == "."):
+            return None
+        last, k = i + 1, i + 2
+        while initial(k) and (k + 1 >= self.t.count or self.w[k + 1] == "." or not self.t.is_word(k + 1)):
+            last = k + 1 if k + 1 < self.t.count and self.w[k + 1] == "." else k
+            k = last + 1
+        if last == i + 1 and self.t.is_word(i + 2) and self.t.capitalised(i + 2):
+            return None  # "M. Diallo", "J. Smith": a title or a first name cut short, followed by a name
+        if last == i + 1 and not (self.t.same_sentence(i, i + 2) and not self.t.is_word(i + 2)):
+            return None  # a lone "A." ending a sentence
+        return last
+
+    def next_to_age(self, i, age_starts, age_ends):
+        """A capitalised word right before or after an age: "Kouassi, 12 ans", "12 ans, Kouassi"."""
+        for k in range(i + 1, min(i + 5, self.t.count)):
+            if k in age_starts:
+                return True
+            if self.w[k] not in (",", "(", "-", ":", "de", "of", "a", "aged", "agee", "age", "tiene"):
+                break
+        for k in range(i - 1, max(i - 3, -1), -1):
+            if k in age_ends:
+                return True
+            if self.w[k] not in (",", "(", "-", ":"):
+                break
+        return False
+
+    def staff(self, name):
+        """The name is an adult named in their role: "la coordinatrice du projet, Ana Morales",
+        "Maître Diop", "Ana Morales, jueza de familia"."""
+        titles, between = self.phrase("names.titles"), self.rules.staff_between
+        for k in range(name.first - 1, max(name.first - 10, -1), -1):
+            if not self.t.same_sentence(k, name.first):
+                break
+            if titles.ending_at(self.w, k):
+                return True
+            if not (self.w[k] in between or self.w[k] in (",", ":", "(", "-", "–", "'", ".")
+                    or (self.t.is_word(k) and self.t.capitalised(k))):
+                break
+        k = name.last + 1
+        if k < self.t.count and self.w[k] in (",", "(", "-", "–", ":"):
+            for j in range(k + 1, min(k + 5, self.t.count)):
+                if titles.at(self.w, j):
+                    return True
+                if not (self.w[j] in between or self.w[j] in ("a", "an", "une", "un", "una", "nuestra", "notre")):
+                    break
+        return False
+
+    # -- places, schools, birth --
+
+    def proper_after(self, k, limit=4):
+        """The last word of a proper noun starting within `limit` words from k, else None."""
+        skip = self.rules.staff_between
+        for j in range(k, min(k + limit, self.t.count)):
+            if self.t.is_word(j) and self.t.capitalised(j) and self.w[j] not in self.rules.not_names:
+                last = j
+                while last + 1 < self.t.count and ((self.t.is_word(last + 1) and self.t.capitalised(last + 1))
+                                                   or self.t.starts[last + 1] == self.t.ends[last]):
+                    last += 1  # "Bel Air", "CM2"
+                return last
+            if self.t.is_number(j) and j == k:
+                return j
+            if not (self.w[j] in skip or self.w[j] in ("'", "-", "n", "°", "#", "no", ".")):
+                return None
+        return None
+
+    def places(self, kind_words, kind):
+        """Named places: "école de Kossou", "Kibera Primary School", "barrio El Paraíso", "vit à Ambohipo"."""
+        found = []
+        phrases = self.phrase(kind_words)
+        for i in range(self.t.count):
+            length = phrases.at(self.w, i)
+            if not length:
+                continue
+            last = self.proper_after(i + length)
+            first = i
+            if i > 0 and self.t.is_word(i - 1) and self.t.capitalised(i - 1) and self.w[i - 1] not in self.rules.not_names \
+                    and not self.t.sentence_start(i - 1) and self.t.same_sentence(i - 1, i):
+                first = i - 1
+            if last is None and first == i:
+                continue
+            found.append((kind, self.span(first, last if last is not None else i + length - 1)))
+        return found
+
+    def grades(self):
+        found = []
+        grades, words, ordinals = self.phrase("places.grades"), self.phrase("places.grade_words"), \
+            self.phrase("places.ordinals")
+        for i in range(self.t.count):
+            length = grades.at(self.w, i)
+            if length:
+                found.append(("name_school", self.span(i, i + length - 1)))
+                continue
+            length = words.at(self.w, i)
+            if not length:
+                continue
+            after = i + length
+            if self.t.same_sentence(i, after) and (
+                    (self.t.is_number(after) and len(self.w[after]) <= 2) or ordinals.at(self.w, after)):
+                found.append(("name_school", self.span(i, after + max(0, ordinals.at(self.w, after) - 1))))
+            elif ordinals.ending_at(self.w, i - 1) and self.t.same_sentence(i - 1, i):
+                found.append(("name_school", self.span(i - ordinals.ending_at(self.w, i - 1), i + length - 1)))
+        return found
+
+    def dates(self):
+        spans = [self.char_span(s, e) for name in ("date_numeric", "date_words") for s, e in self.pattern_spans(name)]
+        return sorted(spans, key=lambda s: s.start)
+
+    def births(self, dates):
+        """(span, full date?) of each date or year announced as a birth: "née le 3 mars 2012"."""
+        found = []
+        cues = self.phrase("birth.cues")
+        date_at = {d.first: d for d in dates}
+        for i in range(self.t.count):
+            length = cues.at(self.w, i)
+            if not length:
+                continue
+            for k in range(i + length, min(i + length + 4, self.t.count)):
+                if k in date_at:
+                    found.append((self.span(i, date_at[k].last), True))
+                    break
+                if self.t.is_number(k) and len(self.w[k]) == 4 and self.w[k][:2] in ("19", "20"):
+                    found.append((self.span(i, k), False))
+                    break
+                if self.w[k] not in (":", "le", "el", "on", "en", "in", "the", "de", "del", "-", "(", ","):
+                    break
+        return found
+
+    # -- putting names and what singles them out together --
+
+    def people(self):
+        ages = self.ages()
+        names = [n for n in self.names(ages) if not self.staff(n)]
+        dates = self.dates()
+        births = self.births(dates)
+        for span, full in births:
+            if full:
+                self.add("birth_date", span.start, span.end)
+        cues = [("name_age", a) for a in ages] + [("birth_date", s) for s, _full in births]
+        cues += self.places("places.places", "name_place") + self.places("places.lives_in", "name_place")
+        cues += self.places("places.schools", "name_school") + self.grades()
+        cues += [("name_place", self.char_span(s, e)) for s, e in self.address_spans(organisation_ok=True)]
+        for name in names:
+            best = None
+            for kind, cue in cues:
+                if not self.t.same_sentence(name.first, cue.first):
+                    continue
+                distance = cue.first - name.last if cue.first > name.last else name.first - cue.last
+                if cue.first <= name.last and cue.last >= name.first:
+                    distance = 0
+                if distance <= WINDOW and (best is None or distance < best[0]):
+                    best = (distance, kind, cue)
+            if best:
+                _distance, kind, cue = best
+                self.add(kind, min(name.start, cue.start), max(name.end, cue.end))
+
+    # -- numbers and addresses --
+
+    def context_before(self, position, phrase_name, reach=8):
+        """A phrase of the list ends within `reach` words before `position`, in the same sentence."""
+        i = self.t.token_at(position)
+        phrases = self.phrase(phrase_name)
+        for k in range(i - 1, max(i - 1 - reach, -1), -1):
+            if i < self.t.count and not self.t.same_sentence(k, i):
+                break
+            if phrases.ending_at(self.w, k):
+                return True
+        return False
+
+    def phones(self):
+        text = self.t.text
+        for start, end in self.pattern_spans("phone"):
+            number = text[start:end]
+            digits = [c for c in number if c.isdigit()]
+            if not 8 <= len(digits) <= 15:
+                continue
+            groups = _NOT_DIGITS.split(number.strip("+()"))
+            cued = self.context_before(start, "organisation.phone", reach=4)
+            if not number.startswith("+") and not cued:
+                if len(groups) == 3 and len(groups[2]) in (2, 4) and all(len(g) <= 2 for g in groups[:2]) \
+                        and int(groups[1] or 0) <= 12:
+                    continue  # a date: 12.03.2011
+                if groups[0][:2] in ("19", "20") and len(groups[0]) == 4 and len(groups) > 1:
+                    continue  # years, a law number: 2019-2023, 2005-015
+                if len(groups) > 1 and len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:]):
+                    continue  # an amount: 12 500 000
+            if any(f.kind == "id_number" and f.start < end and start < f.end for f in self.found):
+                continue
+            after = self.t.token_at(end)
+            if after < self.t.count and self.w[after] in self.rules.units_after:
+                continue
+            if self.context_before(start, "organisation.law", reach=3):
+                continue
+            if self.context_before(start, "organisation.words"):
+                continue
+            self.add("phone", start, end)
+
+    def emails(self):
+        for start, end in self.pattern_spans("email"):
+            local = fold(self.t.text[start:end].split("@")[0]).strip(".+-")
+            if local in self.rules.mailboxes or local.rstrip("0123456789") in self.rules.mailboxes:
+                continue
+            self.add("email", start, end)
+
+    def address_spans(self, organisation_ok=False):
+        for name in ("address", "address_named", "address_grid", "address_lot"):
+            for start, end in self.pattern_spans(name):
+                last = self.t.token_at(end) - 1
+                k = last + 1
+                # The street's name after its word: "rue Carnot", "avenue de la Paix".
+                while k < self.t.count and k - last <= 5 and self.t.same_sentence(last, k):
+                    if self.t.is_word(k) and self.t.capitalised(k):
+                        end = self.t.ends[k]
+                    elif self.w[k] not in self.rules.staff_between and self.w[k] not in ("'", "-"):
+                        break
+                    k += 1
+                if organisation_ok or not self.context_before(start, "organisation.words"):
+                    yield start, end
+
+    def addresses(self):
+        for start, end in self.address_spans():
+            self.add("address", start, end)
+
+    def identity_numbers(self):
+        words, code = self.phrase("identity.words"), self.rules.patterns["id_code"]
+        for i in range(self.t.count):
+            length = words.at(self.w, i)
+            if not length:
+                continue
+            k = i + length
+            while k < self.t.count and k - i - length < 4 and self.w[k] in (
+                    "n", "°", "no", "nº", "o", ".", ":", "#", "numero", "number", "num", "nr", "-", "ref"):
+                k += 1
+            if k >= self.t.count or not self.t.same_sentence(i, k):
+                continue
+            match = code.match(self.t.text, self.t.starts[k])
+            if not match:
+                continue
+            value = match.group()
+            digits = sum(c.isdigit() for c in value)
+            if digits < 3 or (value.isdigit() and len(value) == 4 and value[:2] in ("19", "20")):
+                continue
+            self.add("id_number", match.start(), match.end())
 
 
 def check(text, language=None):
     """The passages of `text` that may identify a child, in order, none overlapping another."""
-    text = text or ""
-    found = []
-    for kind, pattern in _PATTERNS:
-        count = 0
-        for match in pattern.finditer(text):
-            group = "excerpt" if "excerpt" in pattern.groupindex else 0
-            start, end = match.span(group)
-            if kind == "phone" and sum(c.isdigit() for c in text[start:end]) < 8:
-                continue
-            found.append(Finding(start, end, kind))
-            count += 1
-            if count == MAX_FINDINGS_PER_KIND:
-                break
-    return _without_overlaps(found)
+    reader = _Reader(text or "")
+    reader.people()
+    reader.identity_numbers()
+    reader.phones()
+    reader.emails()
+    reader.addresses()
+    kept, counts = [], {}
+    for finding in sorted(reader.found, key=lambda f: (f.start, -f.end)):
+        counts[finding.kind] = counts.get(finding.kind, 0) + 1
+        if counts[finding.kind] <= MAX_FINDINGS_PER_KIND:
+            kept.append(finding)
+    return _without_overlaps(kept)
 
 
 def _without_overlaps(findings):
