@@ -41,7 +41,7 @@ def _countries(codes_or_countries):
 
 
 def create_resource(space, author, type, title, summary, body, lang, themes=(), countries=(),
-                    status=Resource.PUBLISHED, translation_of=None, file=None):
+                    status=Resource.PUBLISHED, translation_of=None, file=None, *, shows_people=None, consent=False):
     """Add a resource to `space`, with its first file if `file` is (filename, bytes); committed.
 
     author: the User who writes it: a member or moderator of the space (403 for another reader
@@ -54,6 +54,8 @@ def create_resource(space, author, type, title, summary, body, lang, themes=(), 
       space's moderators) or "hidden" (moderators and the author).
     translation_of: another Resource, which the author reads, of which this one is a translation;
       both then share a translation group (one resource per language in a group).
+    shows_people, consent: for an image file, the uploader's answer and confirmation
+      (uploads.check_people); ignored for other files.
     Raises KnowledgeError on a bad type, empty title, unknown language, or a language the
     translation group already has; UploadError on a refused file. Nothing is kept when it raises.
     """
@@ -63,7 +65,7 @@ def create_resource(space, author, type, title, summary, body, lang, themes=(), 
     resource = add_resource(space, author, type, title, summary, body, lang, themes=themes,
                             countries=countries, status=status, translation_of=translation_of)
     if file is not None:
-        uploads.store_file(resource, *file, author)
+        uploads.store_file(resource, *file, author, shows_people=shows_people, consent=consent)
     db.session.commit()
     return resource
 

@@ -79,7 +79,8 @@ def new_resource(slug):
             resource = services.create_resource(
                 space, current_user, form.type.data, form.title.data, form.summary.data, form.body.data,
                 form.lang.data, themes=form.themes.data, countries=form.countries.data,
-                status=form.status.data, translation_of=original, file=_read_upload(form.file))
+                status=form.status.data, translation_of=original, file=_read_upload(form.file),
+                **form.people_answer())
         except ServiceError as error:
             status = _refused(error)
         else:

@@ -1,7 +1,6 @@
 """Images: whoever sends one says whether it shows people and, if it does, confirms their consent;
 the answer is kept with the file and shown beside it; the stored file carries no metadata; and it
 is served only to readers of its space, never cached by a shared cache."""
-import inspect
 import io
 import os
 
@@ -9,7 +8,6 @@ import pytest
 from PIL import Image, PngImagePlugin
 
 from sociallab.extensions import db
-from sociallab.knowledge import services
 from sociallab.knowledge.models import FileVersion, Resource
 from tests.conftest import csrf_token_from
 from tests.factories import resource
@@ -141,8 +139,6 @@ def test_a_new_resource_with_an_image_and_no_answer_comes_back_as_typed(app, cli
     assert db.session.scalar(db.select(db.func.count(Resource.id))) == 0 and nothing_stored(app)
 
 
-@pytest.mark.skipif("shows_people" not in inspect.signature(services.create_resource).parameters,
-                    reason="knowledge.services.create_resource does not pass the answer to uploads.store_file yet")
 def test_a_new_resource_with_an_image_keeps_the_answer(client, auth, world, author):
     auth.login(author.email)
     url = f"/spaces/{world.sn_space.slug}/library/new"
