@@ -34,6 +34,7 @@ REASONS = {
     "address": _l("a street address"),
     "email": _l("an e-mail address"),
     "id_number": _l("an identity, birth-certificate or case-file number"),
+    "name_child": _l("a name given as a child's, or a child's relative's"),
 }
 
 # Enough to show the author what to look at again; a text full of numbers need not list them all.
@@ -117,7 +118,7 @@ class _Text:
         self.count = len(self.words)
 
     def _ends_sentence(self, previous, start):
-        if previous in ("!", "?", ";"):
+        if previous in ("!", "?"):
             return True
         if previous != ".":
             return False
@@ -198,8 +199,8 @@ class _Phrases:
 
 
 _LIST_KEYS = {
-    "age": ("units", "before", "not_before", "not_after", "collective", "range"),
-    "names": ("introducers", "before_name", "not_names", "ambiguous", "titles"),
+    "age": ("units", "before", "not_before", "not_after", "collective", "range", "after_bare"),
+    "names": ("introducers", "before_name", "not_names", "ambiguous", "titles", "child_words", "kinship"),
     "places": ("schools", "grades", "grade_words", "ordinals", "places", "lives_in"),
     "birth": ("cues",), "identity": ("words",), "address": ("streets",),
     "organisation": ("words", "law", "phone"), "dates": ("months",),
@@ -217,6 +218,8 @@ class _Rules:
                     lists.setdefault(f"{section}.{key}", []).extend(data.get(section, {}).get(key, []))
             self.numbers.update({fold(word): value for word, value in data["age"].get("numbers", {}).items()})
         self.phrases = {name: _Phrases(words) for name, words in lists.items()}
+        # Every word of the lists: a word the rules know is not taken for an unknown name.
+        self.vocabulary = {word for words in lists.values() for phrase in words for word in _words(phrase)}
         self.not_names = {fold(w) for w in lists["names.not_names"]}
         self.ambiguous = {fold(w) for w in lists["names.ambiguous"]}
         self.first_names = set()
@@ -226,6 +229,7 @@ class _Rules:
                     self.first_names.add(fold(line.strip()))
         self.mailboxes = {fold(w) for w in common["contact"]["generic_mailboxes"]}
         self.staff_between = {fold(w) for w in common["staff"]["between"]}
+        self.saints = {fold(w) for w in common["names"]["saints"]}
         self.units_after = {fold(w) for w in common["numbers"]["units_after"]}
         self.patterns = {}
         fill = {"streets": _alternation(lists["address.streets"]), "months": _alternation(lists["dates.months"])}
@@ -314,7 +318,13 @@ class _Reader:
     def ages(self):
         """Spans of one person's age: "13 ans", "a 14-year-old", "aged 12", "diez años"."""
         found = []
+        units = self.phrase("age.units")
         for i in range(self.t.count):
+            if "-" in self.w[i]:  # "nine-year-old", "doce-años"
+                number, _dash, rest = self.w[i].partition("-")
+                if self.rules.numbers.get(number, 99) <= OLDEST_CHILD and (rest,) in units.by_first.get(rest, ()):
+                    found.append(self.span(i, i))
+                continue
             value = self.number_at(i)
             if value is None or self.in_range(i):
                 continue
@@ -367,16 +377,22 @@ class _Reader:
             capital = self.t.capitalised(i)
             known = word in first_names or ("-" in word and any(p in first_names for p in word.split("-")))
             named = False
-            if word in not_names:
-                pass
+            if word in not_names or (i and self.w[i - 1] in self.rules.saints):
+                pass  # "San Pedro Sula", "Sainte Marie": a place or a saint
             elif introducers.ending_at(self.w, i - 1) and len(word) > 1:
                 named = True  # "named Grace", "s'appelle fatou"
             elif word in self.rules.ambiguous:
                 named = capital and not (self.t.sentence_start(i) and not self.comma_or_name_next(i))
             elif known:
                 named = capital or self.t.lowercase(i)
-            elif capital and len(word) > 2:
-                named = bool(before_name.ending_at(self.w, i - 1)) or self.next_to_age(i, age_starts, age_ends)
+            elif capital and len(word) > 2 and word not in self.rules.vocabulary:
+                announced = before_name.ending_at(self.w, i - 1)
+                # "la petite Awa", not "the Child Protection Act" (a capitalised "Child" starts a name).
+                announced = announced and not any(self.t.capitalised(k) and not self.t.sentence_start(k)
+                                                  for k in range(i - announced, i))
+                named = bool(announced) or self.next_to_age(i, age_starts, age_ends)
+            elif len(word) > 2 and word not in self.rules.vocabulary and i + 2 < self.t.count:
+                named = self.w[i + 1] == "(" and (i + 2) in age_starts  # chat: "la mama de nayeli (8 años)"
             if not named:
                 i += 1
                 continue
@@ -427,11 +443,15 @@ class _Reader:
         """The name is an adult named in their role: "la coordinatrice du projet, Ana Morales",
         "Maître Diop", "Ana Morales, jueza de familia"."""
         titles, between = self.phrase("names.titles"), self.rules.staff_between
+        kinship = self.phrase("names.kinship")
         for k in range(name.first - 1, max(name.first - 10, -1), -1):
             if not self.t.same_sentence(k, name.first):
                 break
-            if titles.ending_at(self.w, k):
-                return True
+            length = titles.ending_at(self.w, k)
+            if length:
+                # "the son of the pastor in Kribi, Samuel": the name is the child's, not the title's.
+                start = k - length + 1
+                return not any(kinship.ending_at(self.w, j) for j in range(start - 1, max(start - 6, -1), -1))
             if not (self.w[k] in between or self.w[k] in (",", ":", "(", "-", "–", "'", ".")
                     or (self.t.is_word(k) and self.t.capitalised(k))):
                 break
@@ -453,7 +473,8 @@ class _Reader:
             if self.t.is_word(j) and self.t.capitalised(j) and self.w[j] not in self.rules.not_names:
                 last = j
                 while last + 1 < self.t.count and ((self.t.is_word(last + 1) and self.t.capitalised(last + 1))
-                                                   or self.t.starts[last + 1] == self.t.ends[last]):
+                                                   or (self.t.starts[last + 1] == self.t.ends[last]
+                                                       and self.w[last + 1].isalnum())):
                     last += 1  # "Bel Air", "CM2"
                 return last
             if self.t.is_number(j) and j == k:
@@ -472,9 +493,11 @@ class _Reader:
                 continue
             last = self.proper_after(i + length)
             first = i
-            if i > 0 and self.t.is_word(i - 1) and self.t.capitalised(i - 1) and self.w[i - 1] not in self.rules.not_names \
-                    and not self.t.sentence_start(i - 1) and self.t.same_sentence(i - 1, i):
-                first = i - 1
+            before = i - 1
+            if (before >= 0 and self.t.is_word(before) and self.t.capitalised(before)
+                    and self.t.same_sentence(before, i) and self.w[before] not in self.rules.not_names
+                    and not self.t.sentence_start(before)):
+                first = before  # "Kibera Primary School"
             if last is None and first == i:
                 continue
             found.append((kind, self.span(first, last if last is not None else i + length - 1)))
@@ -526,28 +549,66 @@ class _Reader:
 
     # -- putting names and what singles them out together --
 
+    def bare_age(self, name):
+        """A number right after a name is an age: "Kwame, 12, sells water", "Adama (16)", "anna 13 from…"."""
+        k = name.last + 1
+        if k < self.t.count and self.w[k] in (",", "("):
+            k += 1
+        value = self.number_at(k) if self.t.is_number(k) else None
+        if value is None or not 0 < value <= OLDEST_CHILD or not self.t.same_sentence(name.last, k):
+            return None
+        after = k + 1
+        if after >= self.t.count or self.w[after] in (",", ")", ".", ";", ":") \
+                or self.phrase("age.after_bare").at(self.w, after):
+            return self.span(k, k)
+        return None
+
+    def child_words(self, names):
+        """Child words in apposition to a name ("Akouvi, une orpheline", "la niña, Camila"), and
+        relatives ("la fille du pêcheur Moussa")."""
+        found = []
+        child, kinship = self.phrase("names.child_words"), self.phrase("names.kinship")
+        for i in range(self.t.count):
+            length = kinship.at(self.w, i)
+            if length:
+                found.append((self.span(i, i + length - 1), WINDOW))
+                continue
+            length = child.at(self.w, i)
+            if length:
+                found.append((self.span(i, i + length - 1), 3))
+        return found
+
     def people(self):
         ages = self.ages()
-        names = [n for n in self.names(ages) if not self.staff(n)]
         dates = self.dates()
         births = self.births(dates)
         for span, full in births:
             if full:
                 self.add("birth_date", span.start, span.end)
-        cues = [("name_age", a) for a in ages] + [("birth_date", s) for s, _full in births]
-        cues += self.places("places.places", "name_place") + self.places("places.lives_in", "name_place")
-        cues += self.places("places.schools", "name_school") + self.grades()
-        cues += [("name_place", self.char_span(s, e)) for s, e in self.address_spans(organisation_ok=True)]
+        places = self.places("places.places", "name_place") + self.places("places.lives_in", "name_place")
+        places += self.places("places.schools", "name_school")
+        # A name inside a place's name is not a person: "escuela Juan Pablo II", "rue Moussa Diop".
+        names = [n for n in self.names(ages) if not self.staff(n)
+                 and not any(p.first < n.first and n.last <= p.last for _kind, p in places)]
+        cues = [("name_age", a, WINDOW) for a in ages] + [("birth_date", s, WINDOW) for s, _full in births]
+        cues += [(kind, p, WINDOW) for kind, p in places + self.grades()]
+        cues += [("name_place", self.char_span(s, e), WINDOW) for s, e in self.address_spans(organisation_ok=True)]
+        cues += [("name_child", span, reach) for span, reach in self.child_words(names)]
         for name in names:
             best = None
-            for kind, cue in cues:
+            bare = self.bare_age(name)
+            if bare:
+                best = ((False, 0), "name_age", bare)
+            for kind, cue, reach in cues:
                 if not self.t.same_sentence(name.first, cue.first):
                     continue
                 distance = cue.first - name.last if cue.first > name.last else name.first - cue.last
                 if cue.first <= name.last and cue.last >= name.first:
                     distance = 0
-                if distance <= WINDOW and (best is None or distance < best[0]):
-                    best = (distance, kind, cue)
+                # A child word only says whose name it is: an age or a place nearby says more.
+                rank = (kind == "name_child", distance)
+                if distance <= reach and (best is None or rank < best[0]):
+                    best = (rank, kind, cue)
             if best:
                 _distance, kind, cue = best
                 self.add(kind, min(name.start, cue.start), max(name.end, cue.end))
@@ -573,7 +634,7 @@ class _Reader:
             if not 8 <= len(digits) <= 15:
                 continue
             groups = _NOT_DIGITS.split(number.strip("+()"))
-            cued = self.context_before(start, "organisation.phone", reach=4)
+            cued = self.context_before(start, "organisation.phone")
             if not number.startswith("+") and not cued:
                 if len(groups) == 3 and len(groups[2]) in (2, 4) and all(len(g) <= 2 for g in groups[:2]) \
                         and int(groups[1] or 0) <= 12:
@@ -589,7 +650,7 @@ class _Reader:
                 continue
             if self.context_before(start, "organisation.law", reach=3):
                 continue
-            if self.context_before(start, "organisation.words"):
+            if self.context_before(start, "organisation.words", reach=12):
                 continue
             self.add("phone", start, end)
 
@@ -601,7 +662,7 @@ class _Reader:
             self.add("email", start, end)
 
     def address_spans(self, organisation_ok=False):
-        for name in ("address", "address_named", "address_grid", "address_lot"):
+        for name in ("address", "address_named", "address_street_first", "address_grid", "address_lot"):
             for start, end in self.pattern_spans(name):
                 last = self.t.token_at(end) - 1
                 k = last + 1
@@ -625,20 +686,18 @@ class _Reader:
             length = words.at(self.w, i)
             if not length:
                 continue
-            k = i + length
-            while k < self.t.count and k - i - length < 4 and self.w[k] in (
-                    "n", "°", "no", "nº", "o", ".", ":", "#", "numero", "number", "num", "nr", "-", "ref"):
-                k += 1
-            if k >= self.t.count or not self.t.same_sentence(i, k):
-                continue
-            match = code.match(self.t.text, self.t.starts[k])
-            if not match:
-                continue
-            value = match.group()
-            digits = sum(c.isdigit() for c in value)
-            if digits < 3 or (value.isdigit() and len(value) == 4 and value[:2] in ("19", "20")):
-                continue
-            self.add("id_number", match.start(), match.end())
+            # "n° PV 0456/2022", "de la adolescente: 1.023.456.789": the code is a few words on.
+            for k in range(i + length, min(i + length + 6, self.t.count)):
+                if not self.t.same_sentence(i, k):
+                    break
+                match = code.match(self.t.text, self.t.starts[k])
+                value = match.group() if match else ""
+                digits = sum(c.isdigit() for c in value)
+                if digits >= 3 and not (value.isdigit() and len(value) == 4 and value[:2] in ("19", "20")):
+                    self.add("id_number", match.start(), match.end())
+                    break
+                if digits:
+                    break
 
 
 def check(text, language=None):
