@@ -73,11 +73,15 @@ def _decided(sensitive_item, status, moderator):
     release(sensitive_item)
 
 
+def check_still_held(sensitive_item):
+    if sensitive_item.status != SensitiveItem.HELD:
+        raise ReviewError(_("A moderator has already decided on this item."), status=409)
+
+
 def approve(sensitive_item, moderator):
     """The item may stay as it is: it is shown to the space, and its notifications go out."""
     check_review(sensitive_item.space_id, moderator)
-    if sensitive_item.status != SensitiveItem.HELD:
-        raise ReviewError(_("A moderator has already decided on this item."), status=409)
+    check_still_held(sensitive_item)
     content_type, obj = item_of(sensitive_item)
     if obj is not None:
         obj.sensitive = False

@@ -41,6 +41,11 @@ def redact_held(item_id):
     content_type, obj = review.item_of(item)
     if obj is None:
         abort(404)
+    try:
+        review.check_still_held(item)
+    except review.ReviewError as error:
+        refuse(error)
+        return redirect(url_for("safeguarding.queue"))
     return _redact(content_type, obj, url_for("safeguarding.queue"))
 
 
