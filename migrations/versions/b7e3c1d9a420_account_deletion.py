@@ -1,7 +1,7 @@
 """Personal data: when a person asked for their account's deletion, and when it was completed
 
 Revision ID: b7e3c1d9a420
-Revises: fa2ce5ad2897
+Revises: c4a9e2f71b36
 Create Date: 2026-12-02 10:00:00
 
 """
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "b7e3c1d9a420"
-down_revision = "fa2ce5ad2897"
+down_revision = "c4a9e2f71b36"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """Image consent: whether an uploaded image shows people, and who confirmed their consent and when
 
 Revision ID: c4a9e2f71b36
-Revises: fa2ce5ad2897
+Revises: b7e3c1a90d42
 Create Date: 2026-12-06 15:10:00
 
 """
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "c4a9e2f71b36"
-down_revision = "fa2ce5ad2897"
+down_revision = "b7e3c1a90d42"
 branch_labels = None
 depends_on = None
 

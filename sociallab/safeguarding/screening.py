@@ -68,6 +68,7 @@ class IdentifyingDetails(ServiceError):
     def __init__(self, screened, message=None):
         self.screened = screened
         self.can_hold = all(s.content_type.holdable for s in screened)
+        self.specific = message is not None  # more than "check that nothing identifies a child"
         super().__init__(message or _("Check that nothing identifies a child before publishing."),
                          safeguarding=[s.as_ack() for s in screened], can_hold=self.can_hold)
 
