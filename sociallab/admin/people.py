@@ -41,6 +41,8 @@ def search_people(text="", organisation_id=None, page=1, per_page=PEOPLE_PER_PAG
 def update_person(actor, person, organisation_id, is_admin, active):
     """Change a person's organisation, administrator flag and state; deactivation signs them out."""
     check_admin(actor)
+    if person.deleted_at is not None:
+        raise AdminError(_("This account was deleted: it cannot be changed or reactivated."), status=409)
     organisation_id = organisation_id or None
     if organisation_id is not None and db.session.get(Organisation, organisation_id) is None:
         raise AdminError(_("Choose an organisation from the list."))

@@ -22,6 +22,10 @@ ACTION_LABELS = {
     "theme.create": _l("Theme created"), "theme.update": _l("Theme changed"),
     "invitation.create": _l("Invitation sent"), "invitation.revoke": _l("Invitation revoked"),
     "invitation.accept": _l("Invitation accepted"),
+    "account.export": _l("Data downloaded"), "account.deletion_requested": _l("Deletion requested"),
+    "account.deletion_cancelled": _l("Deletion request cancelled"), "account.delete": _l("Account deleted"),
+    "safeguarding.approved": _l("Held item approved"),
+    "safeguarding.redacted": _l("Identifying details removed"),
 }
 
 # How the log names the fields it shows; other fields show their name.
