@@ -14,20 +14,22 @@ from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, join_room
 
 from sociallab import payloads, permissions
+from sociallab.errors import ServiceError
 from sociallab.extensions import db, socketio
-from sociallab.workshops import hosts, room
+from sociallab.workshops import hosts, room, room_checks
 from sociallab.workshops.models import Presence, Workshop
 
 NS = room.NAMESPACE
 
 
 def _answers_refusals(handler):
-    """A refused action is rolled back and answered with its message (the browser keeps the text)."""
+    """A refused action is rolled back and answered with its message (the browser keeps the text);
+    what may identify a child is answered with its passages (room_checks.Identifying)."""
     @wraps(handler)
     def wrapped(*args, **kwargs):
         try:
             return handler(*args, **kwargs)
-        except room.RoomError as error:
+        except ServiceError as error:
             db.session.rollback()
             return error.as_ack()
     return wrapped
@@ -94,7 +96,7 @@ def on_join(data):
     if db.session.scalar(db.select(Presence.id).where(Presence.sid == request.sid)) is None:
         room.join_room(workshop, current_user, request.sid)
     return {"ok": True, "user_id": current_user.id,
-            "events": [e.payload() for e in room.events_since(workshop, data["last_seq"] or 0)]}
+            "events": room.replay(workshop, data["last_seq"] or 0, current_user)}
 
 
 def _connected_workshop():
@@ -110,7 +112,7 @@ def on_resume(data):
     """Fill a gap the client noticed in the sequence numbers."""
     workshop = _connected_workshop()
     room.check_participant(workshop, current_user)
-    return {"ok": True, "events": [e.payload() for e in room.events_since(workshop, data["last_seq"] or 0)]}
+    return {"ok": True, "events": room.replay(workshop, data["last_seq"] or 0, current_user)}
 
 
 def _action_handler(action):
@@ -130,6 +132,10 @@ def _action_handler(action):
 
 def init_app(app):
     """Listen to the room's namespace on the Socket.IO server of `app` (each app has its own)."""
+    # The room page shows a held chat message or question only to those who may see it, and the
+    # "remove identifying details" action to those who may redact.
+    app.add_template_global(room_checks.can_see_held_in_room)
+    app.add_template_global(room_checks.can_redact_in_room)
     socketio.on_error(NS)(on_unexpected_error)
     for name, handler in (("connect", on_connect), ("disconnect", on_disconnect), ("join", on_join),
                           ("resume", on_resume)):

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sociallab.extensions import db
 from sociallab.i18n import utcnow
+from sociallab.safeguarding.models import Sensitive
 
 workshop_facilitator = Table(
     "workshop_facilitator", db.metadata,
@@ -96,7 +97,9 @@ class RoomEvent(db.Model):
                 "at": self.created_at.isoformat() + "Z"}
 
 
-class ChatMessage(db.Model):
+class ChatMessage(Sensitive, db.Model):
+    """A chat line; held (`sensitive`) when sent anyway although it may identify a child: then only
+    its author, the workshop's facilitators and the space's moderators receive it."""
     id: Mapped[int] = mapped_column(primary_key=True)
     workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id", ondelete="CASCADE"))
     author_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
@@ -115,7 +118,8 @@ class ChatMessage(db.Model):
     )
 
 
-class Question(db.Model):
+class Question(Sensitive, db.Model):
+    """A question to the facilitators; held like a chat message (see ChatMessage)."""
     id: Mapped[int] = mapped_column(primary_key=True)
     workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id", ondelete="CASCADE"), index=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
@@ -125,6 +129,8 @@ class Question(db.Model):
     answered: Mapped[bool] = mapped_column(Boolean, default=False)
     highlighted: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[DateTime] = mapped_column(DateTime, default=utcnow)
+    # The room event that announced it (redacting the question redacts that event too).
+    event_seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     author = relationship("User")
     __table_args__ = (UniqueConstraint("workshop_id", "author_id", "client_id"),)

@@ -23,11 +23,17 @@ from sociallab.audit.services import record as audit
 from sociallab.content import render_markdown
 from sociallab.extensions import db, socketio
 from sociallab.i18n import utcnow
+from sociallab.safeguarding import detector, review
+from sociallab.safeguarding.models import SensitiveItem
+from sociallab.safeguarding.registry import content_type_of
+from sociallab.safeguarding.screening import PUBLISH, REDACT, IdentifyingDetails, deciding
 from sociallab.workshops import hosts, minutes
+from sociallab.workshops import safeguarding as workshop_safeguarding
 from sociallab.workshops.models import (
     Attendance,
     ChatMessage,
     Presence,
+    Question,
     RaisedHand,
     RoomEvent,
     RoomRemoval,
@@ -37,14 +43,18 @@ from sociallab.workshops.room_checks import (
     MAX_CHAT,
     MAX_NOTES,
     Forbidden,
+    Identifying,
     RoomError,
     StaleNotes,
+    can_see_held_in_room,
     check_chat_rate,
     check_client_id,
     check_facilitator,
     check_live,
     check_participant,
+    check_redactor,
     check_text,
+    held_audience,
     parse_id,
 )
 from sociallab.workshops.room_log import (
@@ -53,11 +63,18 @@ from sociallab.workshops.room_log import (
     commit_and_broadcast,
     next_seq,
     person_payload,
+    placeholder,
     presence_event,
     room_name,
 )
 from sociallab.workshops.room_polls import close_poll, open_poll, vote_poll
-from sociallab.workshops.room_questions import ask_question, mark_question, vote_question
+from sociallab.workshops.room_questions import (
+    ask_question,
+    mark_question,
+    question_in_room,
+    question_payload,
+    vote_question,
+)
 
 # --- events ---------------------------------------------------------------------------------
 
@@ -65,6 +82,29 @@ def events_since(workshop, last_seq):
     """Every stored event after `last_seq`, in order: what a reconnecting client missed."""
     return db.session.scalars(db.select(RoomEvent).where(
         RoomEvent.workshop_id == workshop.id, RoomEvent.seq > last_seq).order_by(RoomEvent.seq)).all()
+
+
+# The events announcing what someone said, which may be about a held item.
+SAID = {"chat.message": ChatMessage, "question.asked": Question}
+
+
+def replay(workshop, last_seq, user):
+    """The payloads of every event after `last_seq` as `user` may receive them: an event about a
+    chat message or question still held is replaced by its number alone for anyone but its
+    author, the facilitators and the moderators (room_checks.can_see_held_in_room)."""
+    replayed = []
+    for event in events_since(workshop, last_seq):
+        payload = event.payload()
+        if event.data.get("held"):
+            model = SAID.get(event.kind)
+            item = db.session.get(model, event.data.get("id")) if model is not None else None
+            if item is not None and not item.sensitive:
+                # Approved or redacted since: shown to everyone (a redaction also redacted this event).
+                payload["data"] = {k: v for k, v in event.data.items() if k != "held"}
+            elif item is None or not can_see_held_in_room(workshop, item, user):
+                payload = placeholder(payload)
+        replayed.append(payload)
+    return replayed
 
 
 # --- presence -------------------------------------------------------------------------------
@@ -127,9 +167,17 @@ def send_chat(workshop, user, body, client_id=None):
         # (workshop, author, client id) keeps the first; answer with its event.
         db.session.rollback()
         return _chat_event_for(workshop, user, client_id)
-    event = append_event(workshop, "chat.message", user, seq=seq, id=message.id, author=person_payload(user),
-                          body=body, client_id=client_id)
-    return commit_and_broadcast(event)
+    # The body as stored: redacted if the sender chose so, held if they sent it anyway.
+    event = append_event(workshop, "chat.message", user, seq=seq, **chat_payload(message, user), client_id=client_id)
+    return commit_and_broadcast(event, audience=held_audience(workshop, message) if message.sensitive else ())
+
+
+def chat_payload(message, author=None):
+    """A chat message as events carry it; "held" when only some people may receive it."""
+    data = {"id": message.id, "author": person_payload(author or message.author), "body": message.body}
+    if message.sensitive:
+        data["held"] = True
+    return data
 
 
 def _chat_event_for(workshop, user, client_id):
@@ -153,6 +201,58 @@ def remove_message(workshop, user, message_id):
         original.data = {**original.data, "body": "", "removed": True}
     audit(user, "workshop.message_removed", workshop, before={"body": message.body}, space_id=workshop.space_id)
     return commit_and_broadcast(append_event(workshop, "chat.removed", user, id=message.id))
+
+
+# --- safeguarding after the fact -------------------------------------------------------------
+
+def redact_message(workshop, user, message_id, passages=()):
+    """A facilitator removes what may identify a child from a chat message already sent: the
+    message, the stored event replayed to reconnecting clients, the minutes, notifications and
+    audit text quoting it; everyone's view is updated by a "chat.redacted" event."""
+    check_redactor(workshop, user)
+    message = db.session.get(ChatMessage, parse_id(message_id))
+    if message is None or message.workshop_id != workshop.id or message.removed_at is not None:
+        raise RoomError(_("This message is no longer in the chat."))
+    redact_said(workshop, user, message, passages)
+    return commit_and_broadcast(append_event(workshop, "chat.redacted", user, **chat_payload(message)))
+
+
+def redact_question(workshop, user, question_id, passages=()):
+    """The same as redact_message for a question ("question.redacted")."""
+    check_redactor(workshop, user)
+    question = question_in_room(workshop, question_id, user)
+    redact_said(workshop, user, question, passages)
+    return commit_and_broadcast(append_event(workshop, "question.redacted", user, **question_payload(question)))
+
+
+def redact_said(workshop, user, item, passages=()):
+    """Redact a chat message or question in place, with what quotes it (its registered copies:
+    the room event that announced it and the minutes), the notifications and audit entries of the
+    room; a held item is no longer held (its review is decided as redacted). Audited with the
+    number of passages and their kinds, never their text. Flushed, not committed."""
+    content_type = content_type_of(item)
+    language = content_type.language(item)
+    text = item.body or ""
+    spans = review._passages(text, detector.check(text), passages)
+    if not spans:
+        raise RoomError(_("Nothing to remove was found: name the passages to remove, one per line."))
+    excerpts = sorted({text[s.start:s.end] for s in spans}, key=len, reverse=True)
+    mark = detector.placeholder(language)
+    with deciding(REDACT):
+        item.body = detector.redact(text, spans, language)
+        for row, field in content_type.copies(item):
+            setattr(row, field, review._replace_all(getattr(row, field) or "", excerpts, mark))
+        review._clean_notifications(workshop.space_id, excerpts, mark)
+        for target in (item, workshop):  # a removed message's audit entry is the workshop's
+            review._clean_audit(target, excerpts, mark)
+        held = db.session.scalar(db.select(SensitiveItem).where(
+            SensitiveItem.item_type == content_type.name, SensitiveItem.item_id == item.id))
+        item.sensitive = False
+        if held is not None and held.status == SensitiveItem.HELD:
+            review._decided(held, SensitiveItem.REDACTED, user)
+        audit(user, "safeguarding.redacted", item, space_id=workshop.space_id,
+              after={"passages": len(excerpts), "kinds": sorted({s.kind for s in spans})})
+        db.session.flush()
 
 
 def set_chat_locked(workshop, user, locked):
@@ -211,6 +311,7 @@ def update_notes(workshop, user, text, base_version):
         raise RoomError(_("The notes are too long (%(length)d characters; at most %(limit)d).",
                           length=len(text), limit=MAX_NOTES))
     version = parse_id(base_version)
+    text = workshop_safeguarding.checked_text(workshop, "notes", text)
     saved = db.session.execute(
         update(Workshop).where(Workshop.id == workshop.id, Workshop.notes_version == version)
         .values(notes=text, notes_version=Workshop.notes_version + 1)
@@ -299,10 +400,15 @@ ACTIONS = {
     "chat": ({"body": _TEXT, "client_id": _TEXT},
              lambda w, u, d: send_chat(w, u, d["body"], d["client_id"])),
     "remove_message": ({"message_id": _ID}, lambda w, u, d: remove_message(w, u, d["message_id"])),
+    # Passages the facilitator names, one per line, besides what the detector finds.
+    "redact_message": ({"message_id": _ID, "passages": _TEXT},
+                       lambda w, u, d: redact_message(w, u, d["message_id"], review.parse_passages(d["passages"]))),
     "lock_chat": ({"locked": _FLAG}, lambda w, u, d: set_chat_locked(w, u, bool(d["locked"]))),
     "ask": ({"body": _TEXT, "client_id": _TEXT},
             lambda w, u, d: ask_question(w, u, d["body"], d["client_id"])),
     "vote_question": ({"question_id": _ID}, lambda w, u, d: vote_question(w, u, d["question_id"])),
+    "redact_question": ({"question_id": _ID, "passages": _TEXT},
+                        lambda w, u, d: redact_question(w, u, d["question_id"], review.parse_passages(d["passages"]))),
     # An absent mark is left as it is.
     "mark_question": ({"question_id": _ID, "answered": _FLAG, "highlighted": _FLAG},
                       lambda w, u, d: mark_question(w, u, d["question_id"], answered=d["answered"],
@@ -323,16 +429,41 @@ ACTIONS = {
 }
 
 
+def _choice(value):
+    if value in (None, ""):
+        return None
+    if value not in (REDACT, PUBLISH):
+        raise payloads.InvalidPayload()
+    return value
+
+
+# Any action may carry the sender's answer to a safeguarding warning (a chat message, a question,
+# the notes, the minutes written at the end): "redact", or "publish" with a justification (a form
+# names it safeguarding_justification, as every safeguarding warning does).
+DECISION = {"safeguarding": _choice, "justification": _TEXT, "safeguarding_justification": _TEXT}
+
+
 def check_action(action, data):
     """The checked fields of a named action's payload, or a RoomError saying it cannot be understood."""
     if action not in ACTIONS:
         raise RoomError(_("Unknown action."))
     try:
-        return payloads.check(data, ACTIONS[action][0])
+        return payloads.check(data, {**ACTIONS[action][0], **DECISION})
     except payloads.InvalidPayload as error:
         raise RoomError(error.message) from None
 
 
 def perform(workshop, user, action, data):
-    """Run a named room action with the data a socket event or a form post carried."""
-    return ACTIONS[action][1](workshop, user, check_action(action, data))
+    """Run a named room action with the data a socket event or a form post carried.
+
+    What may identify a child is refused with Identifying (a RoomError, 422) unless the payload
+    carries the sender's decision, applied to everything the action stores."""
+    fields = check_action(action, data)
+    run = ACTIONS[action][1]
+    try:
+        if fields["safeguarding"] is None:
+            return run(workshop, user, fields)
+        with deciding(fields["safeguarding"], fields["justification"] or fields["safeguarding_justification"]):
+            return run(workshop, user, fields)
+    except IdentifyingDetails as error:
+        raise Identifying(error) from error

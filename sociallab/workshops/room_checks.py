@@ -10,12 +10,14 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import func
+from sqlalchemy.orm import selectinload
 
 from sociallab import permissions
 from sociallab.errors import ServiceError
 from sociallab.extensions import db
 from sociallab.i18n import utcnow
-from sociallab.workshops.models import ChatMessage, Workshop
+from sociallab.safeguarding.screening import IdentifyingDetails
+from sociallab.workshops.models import ChatMessage, Presence, Workshop
 
 # Size bounds for what people send; the socket transport itself caps a packet at 64 KiB.
 MAX_CHAT = 2000
@@ -44,6 +46,19 @@ class StaleNotes(RoomError):
     status = 409
 
 
+class Identifying(RoomError):
+    """What was sent may identify a child (safeguarding's IdentifyingDetails, as a room refusal):
+    nothing was stored or broadcast. Its ack carries `safeguarding` (the fields, their text and
+    the passages with their reasons) and `can_hold`; the sender chooses and sends again with
+    `safeguarding` = "redact" or "publish" (with a `justification`)."""
+
+    status = 422
+
+    def __init__(self, error: IdentifyingDetails):
+        super().__init__(error.message, **error.details)
+        self.screened, self.can_hold = error.screened, error.can_hold
+
+
 def check_participant(workshop, user):
     """Room access through permissions.can_enter_room, decided afresh on every action: a lost
     membership, a closed mandate or a removal from the room counts at the next event."""
@@ -54,6 +69,38 @@ def check_participant(workshop, user):
 def check_facilitator(workshop, user):
     if not permissions.can_run_workshop(workshop, user):
         raise Forbidden(_("Only the workshop's facilitators may do this."))
+
+
+def can_redact_in_room(workshop, user):
+    """Who removes identifying details from what was said in the room: its facilitators and the
+    space's moderators (composed of the rules in permissions.py)."""
+    return permissions.can_run_workshop(workshop, user) or workshop.space_id in permissions.moderated_space_ids(user)
+
+
+def check_redactor(workshop, user):
+    if not can_redact_in_room(workshop, user):
+        raise Forbidden(_("Only the workshop's facilitators may do this."))
+
+
+def can_see_held_in_room(workshop, item, user):
+    """A held chat message or question: its author, the space's moderators (permissions.can_see_held)
+    and the workshop's facilitators, who must see what is said in their room."""
+    return permissions.can_see_held(item, user) or (
+        bool(getattr(item, "is_held", False)) and permissions.can_run_workshop(workshop, user))
+
+
+def unheld_in_room(model, workshop, user):
+    """SQL condition on ChatMessage or Question rows: the rule of can_see_held_in_room."""
+    if permissions.can_run_workshop(workshop, user):
+        return db.true()
+    return permissions.unheld(model, db.literal(workshop.space_id), user)
+
+
+def held_audience(workshop, item):
+    """The socket ids in the room that may receive a held item (room_log.broadcast_held)."""
+    present = db.session.scalars(db.select(Presence).where(Presence.workshop_id == workshop.id)
+                                 .options(selectinload(Presence.user))).all()
+    return [presence.sid for presence in present if can_see_held_in_room(workshop, item, presence.user)]
 
 
 def check_live(workshop):

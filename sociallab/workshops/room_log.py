@@ -36,11 +36,14 @@ def append_event(workshop, kind, actor, seq=None, **data):
     return event
 
 
-def commit_and_broadcast(*events):
+def commit_and_broadcast(*events, audience=()):
     """Commit, then send each event to the room; returns the last one.
 
     The payload is taken before the commit expires the objects (reading them afterwards would
-    cost a query each) and kept on the event as `sent`.
+    cost a query each) and kept on the event as `sent`. An event about a held chat message or
+    question (its data says "held") goes in full only to the socket ids of `audience` (its
+    author, the facilitators, the moderators present); the rest of the room gets its number
+    alone (`placeholder`), so nobody else receives the text and nobody sees a gap.
     """
     targets = []
     for event in events:
@@ -48,12 +51,28 @@ def commit_and_broadcast(*events):
         targets.append((event.workshop_id, event.sent))
     db.session.commit()
     for workshop_id, payload in targets:
-        broadcast(workshop_id, payload)
+        if payload["data"].get("held"):
+            broadcast_held(workshop_id, payload, audience)
+        else:
+            broadcast(workshop_id, payload)
     return events[-1] if events else None
+
+
+def placeholder(payload):
+    """What takes the place of a held item's event for those who may not see it: its number only."""
+    return {"seq": payload["seq"], "kind": "held", "data": {}, "at": payload["at"]}
 
 
 def broadcast(workshop_id, payload):
     socketio.emit("room_event", payload, namespace=NAMESPACE, to=room_name(workshop_id))
+
+
+def broadcast_held(workshop_id, payload, audience):
+    sids = sorted(set(audience))
+    for sid in sids:
+        socketio.emit("room_event", payload, namespace=NAMESPACE, to=sid)
+    socketio.emit("room_event", placeholder(payload), namespace=NAMESPACE, to=room_name(workshop_id),
+                  skip_sid=sids or None)
 
 
 def person_payload(user):

@@ -11,14 +11,17 @@ from sociallab.workshops.models import Question, QuestionVote
 from sociallab.workshops.room_checks import (
     MAX_QUESTION,
     RoomError,
+    can_see_held_in_room,
     check_client_id,
     check_facilitator,
     check_live,
     check_participant,
     check_text,
+    held_audience,
     parse_id,
+    unheld_in_room,
 )
-from sociallab.workshops.room_log import append_event, commit_and_broadcast, person_payload
+from sociallab.workshops.room_log import append_event, commit_and_broadcast, next_seq, person_payload
 
 
 def ask_question(workshop, user, body, client_id=None):
@@ -31,18 +34,31 @@ def ask_question(workshop, user, body, client_id=None):
             return None
     check_live(workshop)
     body = check_text(body, MAX_QUESTION, _l("The question"))
+    seq = next_seq(workshop)
     question = Question(workshop_id=workshop.id, author_id=user.id, body=body, client_id=client_id,
-                        created_at=utcnow())
+                        created_at=utcnow(), event_seq=seq)
     db.session.add(question)
+    # Checked by safeguarding here: redacted or held as the asker decided, else refused.
     db.session.flush()
-    return commit_and_broadcast(append_event(
-        workshop, "question.asked", user, id=question.id, author=person_payload(user), body=body, votes=0,
-        answered=False, highlighted=False, client_id=client_id))
+    event = append_event(workshop, "question.asked", user, seq=seq, **question_payload(question, user),
+                         client_id=client_id)
+    return commit_and_broadcast(event, audience=held_audience(workshop, question) if question.sensitive else ())
 
 
-def _question(workshop, question_id):
+def question_payload(question, author=None):
+    """A question as events carry it; "held" when only some people may receive it."""
+    data = {"id": question.id, "author": person_payload(author or question.author), "body": question.body,
+            "votes": question.votes or 0, "answered": bool(question.answered),
+            "highlighted": bool(question.highlighted)}
+    if question.sensitive:
+        data["held"] = True
+    return data
+
+
+def question_in_room(workshop, question_id, user):
+    """A question of this room that `user` may see (a held one only to those who may), else a refusal."""
     question = db.session.get(Question, parse_id(question_id))
-    if question is None or question.workshop_id != workshop.id:
+    if question is None or question.workshop_id != workshop.id or not can_see_held_in_room(workshop, question, user):
         raise RoomError(_("This question is not in this room."))
     return question
 
@@ -51,7 +67,7 @@ def vote_question(workshop, user, question_id):
     """One up-vote per person and question."""
     check_participant(workshop, user)
     check_live(workshop)
-    question = _question(workshop, question_id)
+    question = question_in_room(workshop, question_id, user)
     db.session.add(QuestionVote(question_id=question.id, user_id=user.id))
     try:
         db.session.flush()
@@ -66,7 +82,7 @@ def vote_question(workshop, user, question_id):
 
 def mark_question(workshop, user, question_id, answered=None, highlighted=None):
     check_facilitator(workshop, user)
-    question = _question(workshop, question_id)
+    question = question_in_room(workshop, question_id, user)
     if answered is not None:
         question.answered = bool(answered)
     if highlighted is not None:
@@ -75,9 +91,10 @@ def mark_question(workshop, user, question_id, answered=None, highlighted=None):
                                                answered=question.answered, highlighted=question.highlighted))
 
 
-def questions(workshop):
-    """Ordered by votes, then by who asked first."""
-    return db.session.scalars(db.select(Question).where(Question.workshop_id == workshop.id)
+def questions(workshop, user=None):
+    """The questions `user` (by default the person asking) may see, by votes, then by who asked first."""
+    return db.session.scalars(db.select(Question).where(Question.workshop_id == workshop.id,
+                                                        unheld_in_room(Question, workshop, user))
                               .options(selectinload(Question.author))
                               .order_by(Question.votes.desc(), Question.created_at, Question.id)).all()
 
