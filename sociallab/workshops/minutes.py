@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 from sociallab.extensions import db
 from sociallab.i18n import as_utc
 from sociallab.knowledge.services import add_resource
+from sociallab.safeguarding.screening import REDACT, deciding
 from sociallab.workshops.models import Attendance, ChatMessage, Poll, Question
 from sociallab.workshops.poll_results import poll_counts
 
@@ -63,16 +64,25 @@ def build_minutes(workshop, include_chat=False):
 
 
 def store_minutes(workshop, include_chat=False):
-    """Keep the minutes on the workshop and publish them as a resource of its space (searchable)."""
+    """Keep the minutes on the workshop and publish them as a resource of its space (searchable).
+
+    They quote texts already checked when they were written; whatever safeguarding still finds
+    in them once put together (a name beside an age across two lines, a poll's wording) is
+    redacted without asking: nobody wrote the minutes, and ending the session cannot wait.
+    Redacting a quoted text later redacts its copy here too (safeguarding.minutes_copies)."""
     title, body = build_minutes(workshop, include_chat)
-    workshop.minutes = body
     with force_locale(workshop.lang):
         summary = _("Minutes of the live workshop “%(title)s”.", title=workshop.title)
     country = workshop.space.country
-    # A system-made resource (no author): the minutes belong to the space, not to one person.
-    resource = add_resource(workshop.space, None, "minutes", title, summary, body, workshop.lang,
-                            countries=(country.iso2,) if country is not None else ())
-    workshop.minutes_resource_id = resource.id
+    with deciding(REDACT):
+        workshop.minutes = body
+        db.session.flush()
+        # A system-made resource (no author): the minutes belong to the space, not to one person.
+        # It publishes the minutes as checked (and redacted) on the workshop.
+        resource = add_resource(workshop.space, None, "minutes", title, summary, workshop.minutes, workshop.lang,
+                                countries=(country.iso2,) if country is not None else ())
+        workshop.minutes_resource_id = resource.id
+        db.session.flush()
     return resource
 
 

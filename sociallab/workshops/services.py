@@ -87,6 +87,9 @@ def update_workshop(workshop, user, facilitators=(), **fields):
         # A new date deserves a new reminder.
         db.session.execute(db.update(Registration).where(Registration.workshop_id == workshop.id)
                            .values(reminded_at=None))
+    # Safeguarding checks the texts when they are flushed (and may redact them): the audit entry
+    # keeps what was saved, not what was typed.
+    db.session.flush()
     audit(user, "workshop.updated", workshop, before=before, after={k: str(getattr(workshop, k)) for k in FIELDS},
           space_id=workshop.space_id)
     db.session.commit()

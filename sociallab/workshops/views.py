@@ -14,7 +14,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
 from sociallab import permissions
-from sociallab.errors import checked
+from sociallab.errors import ServiceError, checked, refuse
 from sociallab.extensions import db
 from sociallab.permissions import get_space_or_404, get_workshop_or_404
 from sociallab.workshops import ics, room, room_checks, room_polls, room_questions, services
@@ -61,6 +61,13 @@ def _workshop_form(space, workshop=None):
     return form, {p.id: p for p in candidates}
 
 
+def _form_refused(error, form, space, workshop):
+    """The form again after the service refused (passages that may identify a child: they are
+    shown inside the form, status 422), everything typed kept."""
+    refuse(error, "error")
+    return render_template("workshops/form.html", space=space, form=form, workshop=workshop), error.status
+
+
 @bp.route("/spaces/<slug>/workshops/new", methods=["GET", "POST"])
 @login_required
 def schedule(slug):
@@ -69,7 +76,11 @@ def schedule(slug):
     form, people = _workshop_form(space)
     if form.validate_on_submit():
         chosen = [people[i] for i in form.facilitators.data or []]
-        workshop = services.schedule_workshop(space, current_user, chosen, **_form_fields(form, form.timezone.data))
+        try:
+            workshop = services.schedule_workshop(space, current_user, chosen,
+                                                  **_form_fields(form, form.timezone.data))
+        except ServiceError as error:
+            return _form_refused(error, form, space, None)
         flash(_("The workshop is scheduled."), "success")
         return redirect(services.detail_url(workshop))
     return render_template("workshops/form.html", space=space, form=form, workshop=None), \
@@ -84,7 +95,10 @@ def edit(slug, workshop_id):
     form, people = _workshop_form(workshop.space, workshop)
     if form.validate_on_submit():
         chosen = [people[i] for i in form.facilitators.data or []]
-        services.update_workshop(workshop, current_user, chosen, **_form_fields(form, form.timezone.data))
+        try:
+            services.update_workshop(workshop, current_user, chosen, **_form_fields(form, form.timezone.data))
+        except ServiceError as error:
+            return _form_refused(error, form, workshop.space, workshop)
         flash(_("The workshop is updated."), "success")
         return redirect(services.detail_url(workshop))
     return render_template("workshops/form.html", space=workshop.space, form=form, workshop=workshop), \
@@ -97,7 +111,8 @@ def detail(slug, workshop_id):
     workshop = get_workshop_or_404(slug, workshop_id)
     return render_template("workshops/detail.html", space=workshop.space, workshop=workshop,
                            registered=services.is_registered(workshop, current_user),
-                           count=services.registered_count(workshop))
+                           count=services.registered_count(workshop),
+                           can_redact=workshop.space_id in permissions.moderated_space_ids())
 
 
 @bp.route("/spaces/<slug>/workshops/<int:workshop_id>/register", methods=["POST"])
@@ -174,7 +189,9 @@ def room_action(slug, workshop_id, action):
     data["options"] = (request.form.get("options") or "").splitlines()
     try:
         room.perform(workshop, current_user, action, data)
-    except room_checks.RoomError as error:
+    except ServiceError as error:
+        # A room refusal, or passages that may identify a child (safeguarding): the room again,
+        # what was typed kept; the room's forms show those passages (safeguarding_warning).
         db.session.rollback()
         kept = {k: v for k, v in data.items() if isinstance(v, str) and k != "csrf_token"}
         if isinstance(error, room_checks.StaleNotes):
