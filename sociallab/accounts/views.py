@@ -28,7 +28,7 @@ from sociallab.accounts.forms import (
     ResetPasswordForm,
 )
 from sociallab.accounts.redirects import local_path
-from sociallab.errors import refuse
+from sociallab.errors import ServiceError, refuse
 from sociallab.extensions import db, limiter
 from sociallab.permissions import get_invitation_or_404, get_organisation_to_invite_into_or_404
 
@@ -154,8 +154,12 @@ def reset_password(token):
 def profile():
     form = ProfileForm(obj=current_user)
     if form.validate_on_submit():
-        services.update_profile(current_user._get_current_object(), form.name.data, form.language.data,
-                                form.timezone.data, form.notify_email.data)
+        try:
+            services.update_profile(current_user._get_current_object(), form.name.data, form.language.data,
+                                    form.timezone.data, form.notify_email.data)
+        except ServiceError as error:
+            refuse(error)
+            return render_template("accounts/profile.html", form=form), error.status
         with force_locale(current_user.language):
             flash(_("Your profile has been saved."), "success")
         return redirect(url_for("accounts.profile"))

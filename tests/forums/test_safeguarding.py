@@ -158,3 +158,17 @@ def test_nothing_to_redact_is_a_clear_400(client, auth, world, forum):
                            data={"passages": "", "csrf_token": csrf_token_from(page)})
     assert response.status_code == 400
     assert "Nothing to remove was found" in response.get_data(as_text=True)
+
+
+def test_a_profile_name_is_checked_too_and_the_form_keeps_what_was_typed(client, auth, world):
+    auth.login(world.member.email)
+    page = client.get("/account/profile").get_data(as_text=True)
+    data = {"name": "Awa Diop, 12 ans", "language": "fr", "timezone": "Africa/Dakar", "notify_email": "daily",
+            "csrf_token": csrf_token_from(page)}
+    response = client.post("/account/profile", data=data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and '<mark class="identifying">' in html
+    assert 'value="Awa Diop, 12 ans"' in html
+    assert 'value="publish"' not in html  # a profile cannot wait for a space's moderators
+    db.session.expire_all()
+    assert world.member.name != "Awa Diop, 12 ans"
