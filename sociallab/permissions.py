@@ -423,11 +423,17 @@ def is_initiative_partner(initiative, user=None):
 
 def can_read_initiative(initiative, user=None):
     """Drafts: the partners (and the space's moderators once submitted); approved: the space;
-    a featured good practice: every signed-in person."""
+    a featured good practice: every signed-in person. Held as sensitive (safeguarding): only its
+    partners (its authors) and the space's moderators, whatever its status."""
     user = _user(user)
     if initiative is None or not is_signed_in(user):
         return False
-    if user.is_admin or initiative.is_public_good_practice:
+    if user.is_admin:
+        return True
+    if initiative.is_held:
+        return is_initiative_partner(initiative, user) or (
+            can_see_held(initiative, user) and can_read_space(initiative.space, user))
+    if initiative.is_public_good_practice:
         return True
     if initiative.status in ("published", "archived"):
         return can_read_space(initiative.space, user)
@@ -458,7 +464,13 @@ def readable_initiatives_query(user=None):
     moderated = moderated_space_ids(user)
     if moderated:
         conditions.append(db.and_(Initiative.submitted_at.is_not(None), Initiative.space_id.in_(moderated)))
-    return query.where(db.or_(*conditions))
+    # Held as sensitive: its partners, its author and the space's moderators only, whatever its status.
+    conditions.append(db.and_(Initiative.sensitive.is_(True), Initiative.space_id.in_(spaces), db.or_(
+        Initiative.created_by_id == user.id, Initiative.space_id.in_(sorted(moderated)))))
+    shown = [unheld(Initiative, Initiative.space_id, user, author_column=Initiative.created_by_id)]
+    if organisation_id is not None:
+        shown.append(db.or_(Initiative.lead_organisation_id == organisation_id, Initiative.id.in_(co_led)))
+    return query.where(db.or_(*conditions), db.or_(*shown))
 
 
 def can_create_initiative(space, user=None):

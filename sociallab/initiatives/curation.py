@@ -108,10 +108,11 @@ def curate(initiative, act_name, actor, comment=""):
     initiative.last_activity_at = now
     event = ReviewEvent(initiative=initiative, action=act_name, comment=comment, actor_id=actor.id, created_at=now)
     db.session.add(event)
+    db.session.flush()  # the comment is checked (safeguarding) before the audit entry and notices keep it
     record(actor, f"initiative.{act_name}", initiative, before=before,
-           after={"status": initiative.status, "featured": initiative.featured, "comment": comment},
+           after={"status": initiative.status, "featured": initiative.featured, "comment": event.comment},
            space_id=initiative.space_id)
-    _notify(initiative, act_name, actor, comment)
+    _notify(initiative, act_name, actor, event.comment)
     db.session.commit()
     return event
 

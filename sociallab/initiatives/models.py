@@ -19,6 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sociallab.extensions import db
 from sociallab.forums import models as forum_models  # noqa: F401  (the comments live in a forums Thread)
 from sociallab.i18n import utcnow
+from sociallab.safeguarding.models import Sensitive
 
 initiative_theme = Table(
     "initiative_theme", db.metadata,
@@ -40,8 +41,11 @@ initiative_author = Table(
 )
 
 
-class Initiative(db.Model):
-    """An experimental project of one or more partners, from idea to good practice."""
+class Initiative(Sensitive, db.Model):
+    """An experimental project of one or more partners, from idea to good practice.
+
+    Held as sensitive (published although its text may identify a child), only its partners and
+    its space's moderators read it until a moderator approves or redacts it."""
 
     # Curation status (who may read it); the stage (where the experiment is) is separate.
     DRAFT, SUBMITTED, CHANGES_REQUESTED, PUBLISHED, ARCHIVED = (
@@ -99,6 +103,11 @@ class Initiative(db.Model):
         return f"/initiatives/{self.id}"
 
     @property
+    def author_id(self):
+        """Who wrote it, for safeguarding (a held initiative is found by them in search)."""
+        return self.created_by_id
+
+    @property
     def organisations(self):
         """Lead then co-lead organisations: the initiative's authoring partners."""
         return [self.lead_organisation] + [c.organisation for c in self.co_leads]
@@ -151,7 +160,7 @@ class ReviewEvent(db.Model):
     actor = relationship("User")
 
 
-class JournalEntry(db.Model):
+class JournalEntry(Sensitive, db.Model):
     """An experiment entry: what was tried, observed and adjusted."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -166,6 +175,15 @@ class JournalEntry(db.Model):
 
     initiative = relationship("Initiative", back_populates="journal")
     author = relationship("User")
+
+    @property
+    def is_held(self):
+        """Held as sensitive, itself or with its initiative (it is found with the initiative's text)."""
+        return bool(self.sensitive or self.initiative.sensitive)
+
+    @property
+    def path(self):
+        return f"{self.initiative.path}#journal-{self.id}"
 
 
 class Indicator(db.Model):

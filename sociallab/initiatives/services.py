@@ -10,7 +10,6 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
 
 from sociallab.audit.services import record
-from sociallab.content import find_identifying_details
 from sociallab.extensions import db
 from sociallab.forums.discussions import follow_owner
 from sociallab.i18n import utcnow
@@ -27,11 +26,11 @@ from sociallab.initiatives.models import (
 from sociallab.notifications.services import follow_item
 from sociallab.permissions import (
     can_create_initiative,
-    can_edit_initiative,
     can_read_initiative,
     is_admin,
     moderated_space_ids,
     readable_initiatives_query,
+    unheld,
 )
 from sociallab.spaces.models import Country, Organisation, Space, Theme
 from sociallab.spaces.services import spaces_for
@@ -228,13 +227,14 @@ def add_journal_entry(initiative, author, entry_date, tried, observed, adjusted,
     return entry
 
 
-def identifying_details(initiative, user):
-    """What in an unpublished initiative's texts may identify someone, shown to whoever can still edit them."""
-    if initiative.status == Initiative.PUBLISHED or not can_edit_initiative(initiative, user):
-        return []
-    texts = [initiative.title, initiative.summary, initiative.problem, initiative.approach,
-             initiative.target_groups] + [t for e in initiative.journal for t in (e.tried, e.observed, e.adjusted)]
-    return [finding for text in texts for finding in find_identifying_details(text)]
+def visible_journal(initiative, user):
+    """The initiative's journal as the person may read it: an entry held as sensitive is shown to
+    its author and the space's moderators only (permissions.unheld)."""
+    return db.session.scalars(db.select(JournalEntry).join(Initiative, Initiative.id == JournalEntry.initiative_id)
+                              .where(JournalEntry.initiative_id == initiative.id,
+                                     unheld(JournalEntry, Initiative.space_id, user))
+                              .options(joinedload(JournalEntry.author))
+                              .order_by(JournalEntry.entry_date.desc(), JournalEntry.id.desc())).all()
 
 
 # --- finding initiatives --------------------------------------------------------------------

@@ -80,8 +80,9 @@ def change_stage(initiative, to_stage, actor, comment):
     change = StageChange(initiative=initiative, from_stage=initiative.stage, to_stage=to_stage,
                          comment=comment, actor_id=actor.id, created_at=utcnow())
     db.session.add(change)
+    db.session.flush()  # the comment is checked (safeguarding) before the audit entry keeps it
     record(actor, "initiative.stage", initiative, before={"stage": initiative.stage},
-           after={"stage": to_stage, "comment": comment}, space_id=initiative.space_id)
+           after={"stage": to_stage, "comment": change.comment}, space_id=initiative.space_id)
     initiative.stage = to_stage
     initiative.last_activity_at = change.created_at
     db.session.commit()

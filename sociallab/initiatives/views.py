@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from sociallab.errors import checked, refuse
+from sociallab.errors import ServiceError, checked, refuse
 from sociallab.http_input import page_number
 from sociallab.initiatives import curation, export, indicators, rollups, services, stages
 from sociallab.initiatives.checks import InitiativeError, check_change_stage, check_create, check_edit
@@ -20,6 +20,7 @@ from sociallab.initiatives.forms import (
 )
 from sociallab.initiatives.models import IndicatorValue
 from sociallab.permissions import (
+    can_curate,
     can_read_space,
     can_view_review_queue,
     get_indicator_or_404,
@@ -74,7 +75,14 @@ def _data(form):
 
 def _attach_error(form, error):
     """A refused form: a refusal of access becomes its status page, else the message goes beside
-    the field at fault (or above the form) and the form comes back with what was typed."""
+    the field at fault (or above the form) and the form comes back with what was typed.
+
+    Passages that may identify a child are found when the service saves (safeguarding): the
+    change is rolled back and the form comes back with them highlighted (`safeguarding_warning()`
+    inside the form) and its status (422). Returns the status the form is shown with."""
+    if not isinstance(error, InitiativeError):
+        refuse(error, "error")
+        return error.status
     if error.forbidden:
         abort(error.status)
     target = getattr(form, error.field or "", None)
@@ -82,6 +90,16 @@ def _attach_error(form, error):
         target.errors = list(target.errors) + [str(error)]
     else:
         flash(str(error), "error")
+    return 400
+
+
+def _saved(message, item):
+    """The flash after a save: said differently when the item is held for the moderators."""
+    if getattr(item, "is_held", False):
+        flash(_("Saved, and held for review: until a moderator approves or redacts it, only its authors and "
+                "the space's moderators see it."), "warning")
+    else:
+        flash(message, "success")
 
 
 @bp.route("/spaces/<slug>/initiatives/new", methods=["GET", "POST"])
@@ -97,18 +115,19 @@ def new(slug):
         form.lang.data = current_user.language
         organisation = current_user.effective_organisation()
         form.lead_organisation.data = organisation.id if organisation else None
+    status = 200
     if form.validate_on_submit():
         target = next(s for s in spaces if s.id == form.space.data)
         try:
             initiative = services.create_initiative(target, current_user, _data(form))
-        except InitiativeError as error:
-            _attach_error(form, error)
+        except ServiceError as error:
+            status = _attach_error(form, error)
         else:
-            flash(_("Your draft is saved. Only your organisations see it until you submit it for review."),
-                  "success")
+            _saved(_("Your draft is saved. Only your organisations see it until you submit it for review."),
+                   initiative)
             return redirect(url_for("initiatives.detail", initiative_id=initiative.id))
     return render_template("initiatives/form.html", form=form, space=space, initiative=None), \
-        400 if form.errors else 200
+        400 if form.errors else status
 
 
 @bp.route("/initiatives/<int:initiative_id>/edit", methods=["GET", "POST"])
@@ -126,33 +145,44 @@ def edit(initiative_id):
         form.co_leads.data = [c.organisation_id for c in initiative.co_leads]
         form.countries.data = [c.id for c in initiative.countries]
         form.themes.data = [t.id for t in initiative.themes]
+    status = 200
     if form.validate_on_submit():
         target = next(s for s in spaces if s.id == form.space.data)
         try:
             services.update_initiative(initiative, current_user, _data(form), space=target)
-        except InitiativeError as error:
-            _attach_error(form, error)
+        except ServiceError as error:
+            status = _attach_error(form, error)
         else:
-            flash(_("The initiative is saved."), "success")
+            _saved(_("The initiative is saved."), initiative)
             return redirect(url_for("initiatives.detail", initiative_id=initiative.id))
     return render_template("initiatives/form.html", form=form, space=initiative.space, initiative=initiative), \
-        400 if form.errors else 200
+        400 if form.errors else status
 
 
 # --- reading ------------------------------------------------------------------------------
 
+def _stage_form(initiative, form=None):
+    form = form or StageForm()
+    form.to_stage.choices = [(s, stages.STAGE_LABELS[s]) for s in stages.allowed_moves(initiative.stage)]
+    return form
+
+
+def _detail(initiative, stage_form=None, curation_form=None, refused=None, status=200):
+    """The initiative's page; `refused` ("stage" or "curation") names the form whose comment was
+    refused by safeguarding: it comes back open, with the passages and the comment kept."""
+    return render_template(
+        "initiatives/detail.html", initiative=initiative, stage_form=_stage_form(initiative, stage_form),
+        curation_form=curation_form or CurationForm(), refused=refused,
+        acts=curation.available_acts(initiative, current_user), timeline=curation.timeline(initiative),
+        journal=services.visible_journal(initiative, current_user), moderates=can_curate(initiative),
+        periods={i.id: indicators.periods(i) for i in initiative.indicators},
+        show_discussion=initiative.thread is not None and can_read_space(initiative.space)), status
+
+
 @bp.route("/initiatives/<int:initiative_id>")
 @login_required
 def detail(initiative_id):
-    initiative = get_initiative_or_404(initiative_id)
-    stage_form = StageForm()
-    stage_form.to_stage.choices = [(s, stages.STAGE_LABELS[s]) for s in stages.allowed_moves(initiative.stage)]
-    return render_template(
-        "initiatives/detail.html", initiative=initiative, stage_form=stage_form, curation_form=CurationForm(),
-        acts=curation.available_acts(initiative, current_user), timeline=curation.timeline(initiative),
-        periods={i.id: indicators.periods(i) for i in initiative.indicators},
-        warnings=services.identifying_details(initiative, current_user),
-        show_discussion=initiative.thread is not None and can_read_space(initiative.space))
+    return _detail(get_initiative_or_404(initiative_id))
 
 
 @bp.route("/initiatives/<int:initiative_id>/stage", methods=["POST"])
@@ -170,6 +200,9 @@ def change_stage(initiative_id):
     except stages.StageError as error:
         refuse(error, "error")
         return redirect(url_for("initiatives.detail", initiative_id=initiative.id, _anchor="stage"))
+    except ServiceError as error:
+        refuse(error, "error")
+        return _detail(initiative, stage_form=form, refused="stage", status=error.status)
     flash(_("The initiative is now at the stage “%(stage)s”.", stage=stages.stage_label(initiative.stage)), "success")
     return redirect(url_for("initiatives.detail", initiative_id=initiative.id))
 
@@ -186,6 +219,9 @@ def curate(initiative_id):
     except curation.CurationError as error:
         refuse(error, "error")
         return redirect(url_for("initiatives.detail", initiative_id=initiative.id, _anchor="curation"))
+    except ServiceError as error:
+        refuse(error, "error")
+        return _detail(initiative, curation_form=form, refused="curation", status=error.status)
     flash(str(curation.EVENT_LABELS[form.action.data]), "success")
     if form.action.data in ("request_changes", "approve", "archive") and can_view_review_queue():
         return redirect(url_for("initiatives.review_queue"))
@@ -208,18 +244,19 @@ def add_journal(initiative_id):
     if request.method == "GET":
         form.entry_date.data = date.today()
         form.lang.data = initiative.lang
+    status = 200
     if form.validate_on_submit():
         try:
             # A field left out of the POST is None; it means nothing written there.
             entry = services.add_journal_entry(initiative, current_user, form.entry_date.data, form.tried.data or "",
                                                form.observed.data or "", form.adjusted.data or "", form.lang.data)
-        except InitiativeError as error:
-            _attach_error(form, error)
+        except ServiceError as error:
+            status = _attach_error(form, error)
         else:
-            flash(_("The journal entry is saved."), "success")
+            _saved(_("The journal entry is saved."), entry)
             return redirect(url_for("initiatives.detail", initiative_id=initiative.id, _anchor=f"journal-{entry.id}"))
     return render_template("initiatives/journal_form.html", form=form, initiative=initiative), \
-        400 if form.errors else 200
+        400 if form.errors else status
 
 
 @bp.route("/initiatives/<int:initiative_id>/indicators/new", methods=["GET", "POST"],
@@ -230,18 +267,19 @@ def indicator_form(initiative_id, indicator_id):
     initiative = _editable(initiative_id)
     indicator = get_indicator_or_404(indicator_id, initiative) if indicator_id else None
     form = IndicatorForm(obj=indicator)
+    status = 200
     if form.validate_on_submit():
         try:
-            indicator = indicators.save_indicator(initiative, current_user, form.name.data, form.unit.data or "",
-                                                  form.description.data or "", form.measures.data, indicator)
-        except InitiativeError as error:
-            _attach_error(form, error)
+            saved = indicators.save_indicator(initiative, current_user, form.name.data, form.unit.data or "",
+                                              form.description.data or "", form.measures.data, indicator)
+        except ServiceError as error:
+            status = _attach_error(form, error)
         else:
             flash(_("The indicator is saved. Now enter its values."), "success")
             return redirect(url_for("initiatives.indicator_values", initiative_id=initiative.id,
-                                    indicator_id=indicator.id))
+                                    indicator_id=saved.id))
     return render_template("initiatives/indicator_form.html", form=form, initiative=initiative,
-                           indicator=indicator), 400 if form.errors else 200
+                           indicator=indicator), 400 if form.errors else status
 
 
 @bp.route("/initiatives/<int:initiative_id>/indicators/<int:indicator_id>/values", methods=["GET", "POST"])
