@@ -22,7 +22,10 @@ def build_minutes(workshop, include_chat=False):
     """The minutes as Markdown: agenda, attendance, notes, questions, poll results (and chat)."""
     attendance = db.session.scalar(db.select(func.count(Attendance.id)).where(
         Attendance.workshop_id == workshop.id))
-    questions = db.session.scalars(db.select(Question).where(Question.workshop_id == workshop.id)
+    # A question or message still held for the moderators (safeguarding) was not seen by the
+    # room: the minutes, which every reader of the space sees, leave it out.
+    questions = db.session.scalars(db.select(Question).where(Question.workshop_id == workshop.id,
+                                                             Question.sensitive.is_(False))
                                    .order_by(Question.votes.desc(), Question.created_at, Question.id)).all()
     polls = db.session.scalars(db.select(Poll).where(Poll.workshop_id == workshop.id)
                                .options(selectinload(Poll.options)).order_by(Poll.id)).all()
@@ -54,7 +57,8 @@ def build_minutes(workshop, include_chat=False):
         if include_chat:
             lines += ["## " + _("Chat"), ""]
             messages = db.session.scalars(db.select(ChatMessage).where(
-                ChatMessage.workshop_id == workshop.id, ChatMessage.removed_at.is_(None))
+                ChatMessage.workshop_id == workshop.id, ChatMessage.removed_at.is_(None),
+                ChatMessage.sensitive.is_(False))
                 .options(selectinload(ChatMessage.author)).order_by(ChatMessage.event_seq)).all()
             if not messages:
                 lines.append(_("Nobody wrote in the chat."))

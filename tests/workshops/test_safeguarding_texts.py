@@ -180,3 +180,17 @@ def test_minutes_quoting_a_chat_message_are_cleaned_when_it_is_redacted(app, wor
     workshop, resource = db.session.get(Workshop, workshop.id), db.session.get(Resource, resource.id)
     assert "Baobab" not in workshop.minutes and "Baobab" not in resource.body
     assert "On se retrouve au [retiré] jeudi" in workshop.minutes and "[retiré]" in resource.body
+
+
+def test_minutes_leave_out_what_is_still_held(app, world):
+    workshop = make_workshop(world)
+    room.send_chat(workshop, world.facilitator, "Bienvenue à toutes et à tous")
+    with deciding("publish", "Le juge doit connaître son nom"):
+        room.send_chat(workshop, world.facilitator, "Le cas de " + IDENTIFYING)
+        room.ask_question(workshop, world.facilitator, "Que faire pour " + IDENTIFYING + " ?")
+    held = db.session.scalars(db.select(ChatMessage).where(ChatMessage.sensitive.is_(True))).all()
+    assert len(held) == 1
+    _end(app, workshop, world.facilitator, include_chat=True)
+    db.session.refresh(workshop)
+    assert "Bienvenue à toutes et à tous" in workshop.minutes
+    assert "Le cas de" not in workshop.minutes and "Que faire pour" not in workshop.minutes
