@@ -194,3 +194,20 @@ def test_minutes_leave_out_what_is_still_held(app, world):
     db.session.refresh(workshop)
     assert "Bienvenue à toutes et à tous" in workshop.minutes
     assert "Le cas de" not in workshop.minutes and "Que faire pour" not in workshop.minutes
+
+
+def test_notes_form_without_javascript_warns_and_keeps_the_text_then_redacts(client, auth, world):
+    workshop = make_workshop(world)
+    auth.login(world.facilitator.email)
+    room_url = f"/spaces/{world.sn_space.slug}/workshops/{workshop.id}/room"
+    data = {"notes": "- Suivi de " + IDENTIFYING, "version": "0"}
+    response = post_form(client, room_url + "/notes", data, page=room_url)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert '<mark class="identifying">Awa Diop, 12 ans</mark>' in html and "- Suivi de Awa Diop" in html
+    db.session.refresh(workshop)
+    assert workshop.notes == ""
+    response = post_form(client, room_url + "/notes", {**data, "safeguarding": "redact"}, page=room_url)
+    assert response.status_code == 302
+    db.session.refresh(workshop)
+    assert workshop.notes == "- Suivi de [retiré], vit au [retiré]"
