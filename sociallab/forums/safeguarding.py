@@ -13,7 +13,8 @@ def _rerender(post):
 
 def init_app(app):
     safeguarding.register(app, Thread, "thread", ("title",), label=_l("forum thread"),
-                          space_id=lambda thread: thread.space_id, url=lambda thread: thread.url)
+                          space_id=lambda thread: thread.space_id, url=lambda thread: thread.url,
+                          related=lambda thread: thread.posts)
     safeguarding.register(app, Post, "post", ("body",), label=_l("forum message"),
                           space_id=lambda post: post.thread.space_id, url=lambda post: post.url,
                           history=lambda post: [(revision, "body") for revision in post.revisions],

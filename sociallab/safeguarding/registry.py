@@ -31,6 +31,9 @@ class ContentType:
     history: Callable[[Any], Iterable[tuple[Any, str]]] | None = None
     # Called after a field was redacted, to derive again what is derived from it (a post's HTML).
     rerender: Callable[[Any], None] | None = None
+    # Searchable items whose document shows this one's text or takes its held state (a thread's
+    # posts carry its title): re-indexed when a moderator approves or redacts it.
+    related: Callable[[Any], Iterable[Any]] | None = None
     # Other texts that quote the item (minutes quoting a chat message), as (row, field) pairs.
     copies: Callable[[Any], Iterable[tuple[Any, str]]] | None = None
 

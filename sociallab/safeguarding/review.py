@@ -15,6 +15,7 @@ from sociallab.safeguarding import detector
 from sociallab.safeguarding.models import SensitiveItem
 from sociallab.safeguarding.registry import content_type_named, content_type_of
 from sociallab.safeguarding.screening import REDACT, deciding
+from sociallab.search.hooks import reindex
 
 PASSAGES_MAX = 50
 
@@ -85,6 +86,7 @@ def approve(sensitive_item, moderator):
     content_type, obj = item_of(sensitive_item)
     if obj is not None:
         obj.sensitive = False
+        _reindex_related(content_type, obj)
     _decided(sensitive_item, SensitiveItem.APPROVED, moderator)
     record(moderator, "safeguarding.approved", obj if obj is not None else sensitive_item,
            after={"item": sensitive_item.item_type}, space_id=sensitive_item.space_id)
@@ -150,6 +152,7 @@ def redact(obj, moderator, passages=()):
         for rows in (content_type.history, content_type.copies):
             for row, field in (rows(obj) if rows is not None else ()):
                 setattr(row, field, _replace_all(getattr(row, field) or "", ordered, mark))
+        _reindex_related(content_type, obj)
         _clean_notifications(space_id, ordered, mark)
         _clean_audit(obj, ordered, mark)
         held = db.session.scalar(db.select(SensitiveItem).where(
@@ -162,6 +165,11 @@ def redact(obj, moderator, passages=()):
                after={"passages": len(excerpts), "kinds": sorted(kinds)}, space_id=space_id)
         db.session.commit()
     return len(excerpts)
+
+
+def _reindex_related(content_type, obj):
+    if content_type.related is not None:
+        reindex(list(content_type.related(obj)))
 
 
 def _clean_notifications(space_id, excerpts, mark):

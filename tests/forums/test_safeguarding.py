@@ -148,6 +148,7 @@ def test_a_moderator_removes_passages_the_highlighting_missed_from_titles_and_no
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(Thread, thread.id).title == "Suivi de [retiré] à Thiès"
+    assert _found(world.moderator, "Mariama") == set()  # the thread and its posts, which show its title
     assert not any("Mariama" in str(n.data) for n in db.session.scalars(db.select(Notification)))
 
 
