@@ -533,9 +533,10 @@ def resource_audience(resource):
 
 def can_read_resource(resource, user=None):
     """Published: readers of the space. Draft: the author's organisation and moderators.
-    Hidden: moderators and the author."""
+    Hidden: moderators and the author. Held as sensitive (safeguarding), whatever its status: its
+    author and the space's moderators only, its files too (get_file_version_or_404)."""
     user = _user(user)
-    if resource is None or not can_read_space(resource.space, user):
+    if resource is None or not can_read_space(resource.space, user) or not can_see_held(resource, user):
         return False
     if resource.status == "published" or resource.author_id == user.id or can_moderate(resource.space, user):
         return True
@@ -570,7 +571,7 @@ def readable_resources_query(space, user=None):
     visible = [Resource.status == "published", Resource.author_id == user.id]
     if organisation is not None:
         visible.append(db.and_(Resource.status == "draft", Resource.organisation_id == organisation.id))
-    return query.where(db.or_(*visible))
+    return query.where(db.or_(*visible), unheld(Resource, Resource.space_id, user))
 
 
 def get_resource_or_404(resource_id):
@@ -711,7 +712,8 @@ def get_redactable_or_404(type_name, item_id):
     content_type = content_type_named(type_name)
     item = db.session.get(content_type.model, item_id) if content_type is not None else None
     space_id = content_type.space_id(item) if item is not None else None
-    if item is None or not can_read_space_id(space_id) or not can_see_held(item):
+    readable = (content_type.readable or can_see_held) if content_type is not None else None
+    if item is None or not can_read_space_id(space_id) or not readable(item, None):
         abort(404)
     if space_id not in moderated_space_ids():
         abort(403)

@@ -9,7 +9,7 @@ entries of its initiative, given as its copies.
 """
 from flask_babel import lazy_gettext as _l
 
-from sociallab import safeguarding
+from sociallab import permissions, safeguarding
 from sociallab.audit.models import AuditEntry
 from sociallab.extensions import db
 from sociallab.initiatives.models import Indicator, Initiative, JournalEntry, ReviewEvent, StageChange
@@ -36,7 +36,8 @@ def init_app(app):
     safeguarding.register(app, Initiative, "initiative", INITIATIVE_FIELDS, label=_l("initiative"),
                           space_id=lambda initiative: initiative.space_id, url=lambda initiative: initiative.path,
                           author_id=lambda initiative: initiative.created_by_id,
-                          language=lambda initiative: initiative.lang or "fr", rerender=_follow_thread)
+                          language=lambda initiative: initiative.lang or "fr", rerender=_follow_thread,
+                          readable=permissions.can_read_initiative)
     safeguarding.register(app, JournalEntry, "journal", JOURNAL_FIELDS, label=_l("initiative journal entry"),
                           space_id=lambda entry: entry.initiative.space_id, url=lambda entry: entry.path,
                           language=lambda entry: entry.lang or "fr")

@@ -29,6 +29,9 @@ class ContentType:
     # Rows keeping earlier versions of the text (edit history), as (row, field) pairs:
     # redacting the item redacts them too.
     history: Callable[[Any], Iterable[tuple[Any, str]]] | None = None
+    # The domain's read rule (obj, user) when it is wider than "not held, or its author": a held
+    # initiative is read by its partner organisations too. Decides 403 against 404.
+    readable: Callable[[Any, Any], bool] | None = None
     # Called after a field was redacted, to derive again what is derived from it (a post's HTML).
     rerender: Callable[[Any], None] | None = None
     # Searchable items whose document shows this one's text or takes its held state (a thread's

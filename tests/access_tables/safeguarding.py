@@ -21,6 +21,10 @@ def setup(world):
     w.safeguarding_plain_post = services.reply(thread, w.member2, "Réponse ordinaire", "fr").post
     with deciding("publish", "Demandé par le tribunal"):
         w.safeguarding_held_post = services.reply(thread, w.member, IDENTIFYING, "fr").post
+    from sociallab.initiatives.models import Initiative
+    from tests.factories.initiatives import make_initiative
+    with deciding("publish", "Validé avec la famille"):
+        w.safeguarding_held_initiative = make_initiative(w, status=Initiative.PUBLISHED, summary=IDENTIFYING)
     db.session.commit()
     w.safeguarding_held = db.session.scalar(db.select(SensitiveItem).where(
         SensitiveItem.item_id == w.safeguarding_held_post.id))
@@ -38,6 +42,12 @@ ROWS = [
         # The roles run in turn on one world: after the moderator, nothing is left for the admin (400).
         moderators_of_senegal(302, reader=403) | {"admin": (302, 400)}, method="POST",
         data=lambda w: {"passages": "ordinaire"}),
+    # A held initiative: its partners (the author's organisation) and the space's moderators.
+    Row("initiatives.detail", lambda w: f"/initiatives/{w.safeguarding_held_initiative.id}",
+        moderators_of_senegal(200) | {"member": 200, "volunteer_in": 200}, id="GET a held initiative"),
+    Row("safeguarding.redact", lambda w: f"/moderation/redact/initiative/{w.safeguarding_held_initiative.id}",
+        moderators_of_senegal(200, reader=404) | {"member": 403, "volunteer_in": 403},
+        id="GET redact a held initiative"),
     # A held post: its author (world.member) and the space's moderators, nobody else.
     Row("forums.post_fragment", lambda w: f"/forums/posts/{w.safeguarding_held_post.id}",
         moderators_of_senegal(200) | {"member": 200}, id="GET a held post"),
