@@ -19,7 +19,7 @@ from sociallab.knowledge.models import Resource
 from sociallab.safeguarding import detector
 from sociallab.safeguarding.registry import content_type_of
 from sociallab.safeguarding.screening import PUBLISH, REDACT, IdentifyingDetails, Screened, current_decision
-from sociallab.workshops.models import RoomEvent, Workshop
+from sociallab.workshops.models import ChatMessage, Question, RoomEvent, Workshop
 
 # Room events that carry a workshop's own text (replayed to a reconnecting client).
 WORKSHOP_TEXT_EVENTS = ("notes.updated",)
@@ -71,7 +71,37 @@ def checked_text(obj, field, text):
     raise error
 
 
+def _room_workshop(row):
+    return db.session.get(Workshop, row.workshop_id)
+
+
+def _room_url(row):
+    """A chat message or question, in its room (the moderators' queue links there)."""
+    workshop = _room_workshop(row)
+    anchor = "message" if isinstance(row, ChatMessage) else "question"
+    return url_for("workshops.room_page", slug=workshop.space.slug, workshop_id=workshop.id) + f"#{anchor}-{row.id}"
+
+
+def _room_copies(row):
+    """The stored room event announcing a chat message or question (replayed to a reconnecting
+    client), and the minutes quoting it."""
+    event = db.session.scalar(db.select(RoomEvent).where(
+        RoomEvent.workshop_id == row.workshop_id, RoomEvent.seq == row.event_seq)) if row.event_seq else None
+    return ([(event, "data")] if event is not None else []) + minutes_copies(row)
+
+
+def _register_room(app):
+    """Chat messages and questions of the live room (sociallab.workshops.room): held ones reach
+    only their author, the workshop's facilitators and the space's moderators."""
+    for model, name, label in ((ChatMessage, "chat_message", _l("live-room chat message")),
+                               (Question, "question", _l("live-room question"))):
+        safeguarding.register(app, model, name, ("body",), label=label,
+                              space_id=lambda row: _room_workshop(row).space_id, url=_room_url,
+                              language=lambda row: _room_workshop(row).lang or "fr", copies=_room_copies)
+
+
 def init_app(app):
+    _register_room(app)
     safeguarding.register(app, Workshop, "workshop", ("title", "description", "agenda", "notes", "minutes"),
                           label=_l("workshop"), space_id=lambda workshop: workshop.space_id, url=_workshop_url,
                           author_id=lambda workshop: workshop.created_by_id,

@@ -11,6 +11,7 @@
   var workshopId = Number(root.dataset.workshopId);
   var me = Number(root.dataset.userId);
   var facilitator = root.dataset.facilitator === "true";
+  var canRedact = root.dataset.canRedact === "true";
   var lastSeq = Number(root.dataset.lastSeq);
   var pending = {};          // events that arrived ahead of a gap, by sequence number
   var gapTimer = null;
@@ -57,6 +58,59 @@
     note.hidden = !message;
   }
 
+  /* --- safeguarding ---------------------------------------------------------------------- */
+
+  // The text with each passage that may identify a child marked, and its reason said.
+  function highlighted(text, passages) {
+    var node = el("p", {"class": "identifying-text"});
+    var position = 0;
+    passages.slice().sort(function (a, b) { return a.start - b.start; }).forEach(function (p) {
+      if (p.start < position || p.end > text.length) { return; }
+      node.appendChild(document.createTextNode(text.slice(position, p.start)));
+      node.appendChild(el("mark", {"class": "identifying"}, text.slice(p.start, p.end)));
+      node.appendChild(el("span", {"class": "identifying-reason"}, " (" + p.reason + ")"));
+      position = p.end;
+    });
+    node.appendChild(document.createTextNode(text.slice(position)));
+    return node;
+  }
+
+  function clearSafeguarding(form) {
+    var box = form.querySelector(".safeguarding");
+    if (box) { box.remove(); }
+  }
+
+  /* Refused because it may identify a child (ack code 422 with `safeguarding`): nothing was sent.
+     The same choices as the forms without JavaScript, as buttons of the same form: the submit
+     handler sends the text again with `safeguarding` = redact or publish (and the justification). */
+  function showSafeguarding(form, ack) {
+    clearSafeguarding(form);
+    showError(form, "");
+    var box = el("section", {"class": "warnings safeguarding", role: "alert"});
+    box.appendChild(el("h3", {}, T.sg_title));
+    box.appendChild(el("p", {}, ack.error));
+    (ack.safeguarding || []).forEach(function (field) { box.appendChild(highlighted(field.text, field.passages)); });
+    box.appendChild(el("p", {}, T.sg_nothing_sent));
+    var choices = el("ol", {"class": "safeguarding-choices"});
+    var redact = el("li");
+    redact.appendChild(el("button", {type: "submit", name: "safeguarding", value: "redact", "class": "primary"}, T.sg_redact));
+    choices.appendChild(redact);
+    choices.appendChild(el("li", {}, T.sg_edit));
+    if (ack.can_hold) {
+      var hold = el("li");
+      var details = el("details");
+      details.appendChild(el("summary", {}, T.sg_hold));
+      var id = "sg-why-" + (form.dataset.action || "text");
+      details.appendChild(el("label", {"for": id}, T.sg_why));
+      details.appendChild(el("textarea", {id: id, name: "safeguarding_justification", rows: 3, maxlength: 2000}));
+      details.appendChild(el("button", {type: "submit", name: "safeguarding", value: "publish"}, T.sg_send_held));
+      hold.appendChild(details);
+      choices.appendChild(hold);
+    }
+    box.appendChild(choices);
+    form.insertBefore(box, form.firstChild);
+  }
+
   /* --- applying events in order ------------------------------------------------------- */
 
   function receive(event) {
@@ -90,6 +144,15 @@
       var item = document.querySelector("#chat-list li[data-id='" + d.id + "']");
       if (item) { markRemoved(item); }
     },
+    // A facilitator removed identifying details: the text is replaced (or shown, if it was held).
+    "chat.redacted": function (d) {
+      var item = document.querySelector("#chat-list li[data-id='" + d.id + "']");
+      if (!item) { addChat(d); return; }
+      if (!item.classList.contains("removed")) { item.querySelector(".body").textContent = d.body; }
+      setHeld(item, false);
+    },
+    // Someone else's held message or question: its number only, nothing to show.
+    "held": function () {},
     "chat.locked": function (d) {
       byId("chat-locked").hidden = !d.locked;
       var form = document.querySelector("form[data-action='lock_chat']");
@@ -99,6 +162,12 @@
       }
     },
     "question.asked": addQuestion,
+    "question.redacted": function (d) {
+      var item = questionItem(d.id);
+      if (!item) { addQuestion(d); return; }
+      item.querySelector(".body").textContent = d.body;
+      setHeld(item, false);
+    },
     "question.voted": function (d) {
       var item = questionItem(d.id);
       if (item) { item.dataset.votes = d.votes; item.querySelector(".count").textContent = d.votes; sortQuestions(); }
@@ -177,8 +246,18 @@
   function markRemoved(item) {
     item.classList.add("removed");
     item.querySelector(".body").textContent = T.removed;
-    var form = item.querySelector("form");
-    if (form) { form.remove(); }
+    item.querySelectorAll("form").forEach(function (form) { form.remove(); });
+  }
+
+  // "Held for review": shown to its author, the facilitators and the moderators only.
+  function setHeld(item, held) {
+    item.classList.toggle("held", !!held);
+    var tag = item.querySelector(".held-tag");
+    if (held && !tag) {
+      item.querySelector(".body").after(document.createTextNode(" "), el("span", {"class": "tag warn held-tag"}, T.held));
+    } else if (!held && tag) {
+      tag.remove();
+    }
   }
 
   function addChat(d) {
@@ -196,13 +275,22 @@
       item.appendChild(document.createTextNode(" "));
       item.appendChild(actionForm("remove_message", {message_id: d.id}, T.remove, "link"));
     }
+    if (canRedact) {
+      item.appendChild(document.createTextNode(" "));
+      item.appendChild(actionForm("redact_message", {message_id: d.id}, T.redact_details, "link"));
+    }
+    setHeld(item, d.held);
     if (d.removed) { markRemoved(item); }
     list.appendChild(item);
     list.scrollTop = list.scrollHeight;
   }
 
-  function queueChat(form, body) {
+  function queueChat(form, body, decision) {
     var message = {body: body, client_id: clientId()};
+    if (decision && decision.safeguarding) {
+      message.safeguarding = decision.safeguarding;
+      message.justification = decision.justification || "";
+    }
     outbox.push(message);
     var item = el("li", {"class": "pending", "data-client-id": message.client_id});
     item.appendChild(el("span", {"class": "body"}, body));
@@ -216,10 +304,17 @@
     outbox.forEach(function (message) {
       if (message.inflight) { return; }
       message.inflight = true;
-      socket.emit("chat", {body: message.body, client_id: message.client_id}, function (ack) {
+      var payload = {body: message.body, client_id: message.client_id};
+      if (message.safeguarding) {
+        payload.safeguarding = message.safeguarding;
+        payload.justification = message.justification;
+      }
+      socket.emit("chat", payload, function (ack) {
         message.inflight = false;
         if (ack && ack.ok) {
           outbox = outbox.filter(function (m) { return m !== message; });
+          var sentFrom = form || document.querySelector("form[data-action='chat']");
+          if (sentFrom) { clearSafeguarding(sentFrom); }
           return;
         }
         if (ack && ack.code) {
@@ -229,7 +324,7 @@
           if (item) { item.remove(); }
           var chatForm = form || document.querySelector("form[data-action='chat']");
           if (chatForm) {
-            showError(chatForm, ack.error);
+            if (ack.safeguarding) { showSafeguarding(chatForm, ack); } else { showError(chatForm, ack.error); }
             var input = chatForm.querySelector("[name=body]");
             if (input && !input.value) { input.value = message.body; }
           }
@@ -269,6 +364,8 @@
       item.appendChild(actionForm("mark_question", {question_id: d.id, answered: "1"}, T.mark_answered, "link"));
       item.appendChild(actionForm("mark_question", {question_id: d.id, highlighted: "1"}, T.highlight, "link"));
     }
+    if (canRedact) { item.appendChild(actionForm("redact_question", {question_id: d.id}, T.redact_details, "link")); }
+    setHeld(item, d.held);
     byId("question-list").appendChild(item);
     sortQuestions();
   }
@@ -413,17 +510,22 @@
     if (removed) { return; }
     var action = form.dataset.action;
     var data = collect(form);
+    // A safeguarding warning's button: the sender's choice travels with the text.
+    var submitter = event.submitter;
+    if (submitter && submitter.name === "safeguarding") { data.safeguarding = submitter.value; }
     showError(form, "");
     if (action === "chat") {
       var input = form.querySelector("[name=body]");
       var body = input.value.trim();
       if (!body) { return; }
       input.value = "";
-      queueChat(form, body);
+      queueChat(form, body, {safeguarding: data.safeguarding, justification: data.safeguarding_justification});
       return;
     }
     if (!joined) { showError(form, T.reconnecting); return; }
     socket.emit(action, data, function (ack) {
+      if (ack && ack.safeguarding) { showSafeguarding(form, ack); return; }
+      clearSafeguarding(form);
       if (!ack || ack.ok) {
         if (action === "vote_question") {
           var button = form.querySelector("button");
