@@ -12,8 +12,8 @@ __all__ = ["Finding", "check", "init_app", "placeholder", "redact", "register"]
 def init_app(app):
     # Imported here, not at the top: importing this package's models runs this file, and must
     # not load its views (they import the access rules, which import the models).
-    from sociallab.notifications.messages import register_kinds
     from sociallab import permissions
+    from sociallab.notifications.messages import register_kinds
     from sociallab.safeguarding import notifications, presenting, review, screening, views
 
     app.register_blueprint(views.bp)
