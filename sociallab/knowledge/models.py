@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sociallab.extensions import db
 from sociallab.i18n import utcnow
+from sociallab.safeguarding.models import Sensitive
 
 resource_theme = Table(
     "resource_theme", db.metadata,
@@ -34,11 +35,12 @@ def new_translation_group():
     return uuid.uuid4().hex
 
 
-class Resource(db.Model):
+class Resource(Sensitive, db.Model):
     """A toolkit, guide, report, article or workshop minutes shared in a space.
 
     Resources with the same `translation_group` are the language versions of one resource
-    (at most one per language).
+    (at most one per language). Held as `sensitive` (safeguarding), whatever its status, only its
+    author and the space's moderators see it.
     """
     TOOLKIT, GUIDE, REPORT, ARTICLE, MINUTES, OTHER = "toolkit", "guide", "report", "article", "minutes", "other"
     TYPES = (TOOLKIT, GUIDE, REPORT, ARTICLE, MINUTES, OTHER)

@@ -21,6 +21,7 @@ from sociallab.knowledge.checks import (
     check_read,
 )
 from sociallab.knowledge.models import Resource, new_translation_group
+from sociallab.knowledge.safeguarding import file_text_refused
 from sociallab.spaces.models import Country, Theme
 
 
@@ -57,7 +58,10 @@ def create_resource(space, author, type, title, summary, body, lang, themes=(), 
     shows_people, consent: for an image file, the uploader's answer and confirmation
       (uploads.check_people); ignored for other files.
     Raises KnowledgeError on a bad type, empty title, unknown language, or a language the
-    translation group already has; UploadError on a refused file. Nothing is kept when it raises.
+    translation group already has; UploadError on a refused file; IdentifyingDetails when the
+    title, summary or text may identify a child and the author has not decided (safeguarding),
+    IdentifyingFile when the file's text may (whatever the author decided: knowledge.safeguarding).
+    Nothing is kept when it raises.
     """
     check_add(space, author)
     if translation_of is not None:
@@ -65,9 +69,18 @@ def create_resource(space, author, type, title, summary, body, lang, themes=(), 
     resource = add_resource(space, author, type, title, summary, body, lang, themes=themes,
                             countries=countries, status=status, translation_of=translation_of)
     if file is not None:
-        uploads.store_file(resource, *file, author, shows_people=shows_people, consent=consent)
+        with file_text_refused():
+            uploads.store_file(resource, *file, author, shows_people=shows_people, consent=consent)
     db.session.commit()
     return resource
+
+
+def add_file(resource, filename, data, uploader, attachment=None, *, shows_people=None, consent=False):
+    """uploads.add_file (a new attachment, or a new version of `attachment`; committed), refused
+    with IdentifyingFile when the file's text may identify a child (knowledge.safeguarding)."""
+    with file_text_refused():
+        return uploads.add_file(resource, filename, data, uploader, attachment=attachment,
+                                shows_people=shows_people, consent=consent)
 
 
 def add_resource(space, author, type, title, summary, body, lang, themes=(), countries=(),

@@ -26,6 +26,7 @@ from sociallab.knowledge.forms import (
 )
 from sociallab.knowledge.library import library_page
 from sociallab.knowledge.models import Resource
+from sociallab.knowledge.safeguarding import IdentifyingFile, file_excerpts
 from sociallab.permissions import get_attachment_or_404, get_resource_or_404, get_space_or_404
 
 bp = Blueprint("knowledge", __name__)
@@ -50,10 +51,18 @@ def _read_upload(field):
 
 def _refused(error):
     """A change the service refused: its status page for a refusal of access, else the reason
-    flashed; returns the status the page shown again answers with."""
+    flashed (passages that may identify a child are shown in the form instead); returns the
+    status the page shown again answers with."""
     db.session.rollback()
     refuse(error, "error")
     return error.status
+
+
+def _file_refusal(error):
+    """What the page shows of a file refused for the passages in its text, else nothing."""
+    if not isinstance(error, IdentifyingFile):
+        return {}
+    return {"file_refusal": error, "file_excerpts": file_excerpts(error)}
 
 
 @bp.route("/spaces/<slug>/library/new", methods=["GET", "POST"])
@@ -73,7 +82,7 @@ def new_resource(slug):
         form.countries.data = [c.iso2 for c in original.countries]
         taken = {r.lang for r in services.versions_of(original)}
         form.lang.data = next((code for code in services.LANGUAGES if code not in taken), None)
-    status = 200
+    status, refusal = 200, {}
     if form.validate_on_submit():
         try:
             resource = services.create_resource(
@@ -82,20 +91,24 @@ def new_resource(slug):
                 status=form.status.data, translation_of=original, file=_read_upload(form.file),
                 **form.people_answer())
         except ServiceError as error:
-            status = _refused(error)
+            status, refusal = _refused(error), _file_refusal(error)
         else:
             flash(_("The resource has been added to the library."), "success")
             return redirect(url_for("knowledge.resource", resource_id=resource.id))
     elif request.method == "POST":
         status = 400
     return render_template("knowledge/edit.html", space=space, form=form, resource=None,
-                           original=original), status
+                           original=original, **refusal), status
 
 
 @bp.route("/resources/<int:resource_id>")
 @login_required
 def resource(resource_id):
-    item = get_resource_or_404(resource_id)
+    return _resource_page(get_resource_or_404(resource_id))
+
+
+def _resource_page(item, status=200, **refusal):
+    """The resource page; after a refused upload, under its status with the refusal shown."""
     translations = [r for r in services.versions_of(item) if permissions.can_read_resource(r)]
     link_form = None
     if permissions.can_edit_resource(item):
@@ -103,7 +116,7 @@ def resource(resource_id):
         link_form.other.choices = [(r.id, f"{r.title} ({r.lang})") for r in services.translation_candidates(item)]
     return render_template("knowledge/resource.html", resource=item, space=item.space,
                            translations=translations, upload_form=UploadForm(), link_form=link_form,
-                           moderation_form=ModerationForm())
+                           moderation_form=ModerationForm(), **refusal), status
 
 
 @bp.route("/resources/<int:resource_id>/edit", methods=["GET", "POST"])
@@ -123,7 +136,7 @@ def edit_resource(resource_id):
             services.update_resource(item, form.type.data, form.title.data, form.summary.data, form.body.data,
                                      form.lang.data, themes=form.themes.data, countries=form.countries.data,
                                      status=form.status.data, editor=current_user)
-        except KnowledgeError as error:
+        except ServiceError as error:
             status = _refused(error)
         else:
             flash(_("The resource has been saved."), "success")
@@ -148,17 +161,12 @@ def upload(resource_id, attachment_id=None):
         return redirect(url_for("knowledge.resource", resource_id=item.id))
     filename, data = _read_upload(form.file)
     try:
-        uploads.add_file(item, filename, data, current_user, attachment=attachment, **form.people_answer())
+        services.add_file(item, filename, data, current_user, attachment=attachment, **form.people_answer())
     except ServiceError as error:
-        return _resource_page(item, _refused(error))
+        return _resource_page(item, _refused(error), **_file_refusal(error))
     flash(_("The file has been added.") if attachment is None else _("The new version has been added; "
           "earlier versions stay listed."), "success")
     return redirect(url_for("knowledge.resource", resource_id=item.id))
-
-
-def _resource_page(item, status):
-    """The resource page again, with the refusal flashed above it, under an error status."""
-    return resource(item.id), status
 
 
 @bp.route("/resources/<int:resource_id>/translations", methods=["POST"])
