@@ -699,11 +699,13 @@ def can_review_sensitive(user=None):
 
 
 def get_sensitive_item_or_404(item_id):
-    """A held item of a space the person moderates, else 404."""
-    item = db.session.get(SensitiveItem, item_id) if str(item_id).isdigit() else None
-    if item is None or item.space_id not in moderated_space_ids():
+    """A held item whose content is now in a space the person moderates, else 404."""
+    entry = db.session.get(SensitiveItem, item_id) if str(item_id).isdigit() else None
+    content_type = content_type_named(entry.item_type) if entry is not None else None
+    item = db.session.get(content_type.model, entry.item_id) if content_type is not None else None
+    if item is None or content_type.space_id(item) not in moderated_space_ids():
         abort(404)
-    return item
+    return entry
 
 
 def get_redactable_or_404(type_name, item_id):

@@ -16,6 +16,7 @@ from sociallab.safeguarding.models import SensitiveItem
 from sociallab.safeguarding.registry import content_type_named, content_type_of
 from sociallab.safeguarding.screening import REDACT, deciding
 from sociallab.search.hooks import reindex
+from sociallab.spaces.models import Space
 
 PASSAGES_MAX = 50
 
@@ -30,15 +31,16 @@ def check_review(space_id, user):
 
 
 def queue(user):
-    """[(SensitiveItem, content type, item)] held in the spaces the person moderates, oldest first;
-    one query per content type, whatever the number of items."""
-    spaces = sorted(permissions.moderated_space_ids(user))
+    """[(SensitiveItem, content type, item, space)] held in the spaces the person moderates, oldest first.
+
+    The space is the item's own, read live (an initiative edited into another space takes its
+    place in that space's queue); one query for the held items and one per content type."""
+    spaces = permissions.moderated_space_ids(user)
     if not spaces:
         return []
-    items = db.session.scalars(db.select(SensitiveItem).where(
-        SensitiveItem.status == SensitiveItem.HELD, SensitiveItem.space_id.in_(spaces))
-        .options(db.joinedload(SensitiveItem.author), db.joinedload(SensitiveItem.space))
-        .order_by(SensitiveItem.created_at, SensitiveItem.id)).all()
+    items = db.session.scalars(db.select(SensitiveItem).where(SensitiveItem.status == SensitiveItem.HELD)
+                               .options(db.joinedload(SensitiveItem.author))
+                               .order_by(SensitiveItem.created_at, SensitiveItem.id)).all()
     by_type = {}
     for item in items:
         by_type.setdefault(item.item_type, []).append(item.item_id)
@@ -49,16 +51,25 @@ def queue(user):
             continue
         for obj in db.session.scalars(db.select(content_type.model).where(content_type.model.id.in_(ids))):
             loaded[(name, obj.id)] = (content_type, obj)
-    return [(item, *loaded[(item.item_type, item.item_id)]) for item in items
-            if (item.item_type, item.item_id) in loaded]
+    found = []
+    for item in items:
+        if (item.item_type, item.item_id) in loaded:
+            content_type, obj = loaded[(item.item_type, item.item_id)]
+            if content_type.space_id(obj) in spaces:
+                found.append((item, content_type, obj))
+    names = {space.id: space for space in db.session.scalars(
+        db.select(Space).where(Space.id.in_({c.space_id(o) for _, c, o in found})))} if found else {}
+    return [(item, content_type, obj, names.get(content_type.space_id(obj))) for item, content_type, obj in found]
 
 
 def held_count(user):
-    spaces = sorted(permissions.moderated_space_ids(user))
-    if not spaces:
-        return 0
-    return db.session.scalar(db.select(db.func.count(SensitiveItem.id)).where(
-        SensitiveItem.status == SensitiveItem.HELD, SensitiveItem.space_id.in_(spaces)))
+    return len(queue(user))
+
+
+def space_of(sensitive_item):
+    """The live space of a held item (None when the item is gone)."""
+    content_type, obj = item_of(sensitive_item)
+    return content_type.space_id(obj) if obj is not None else None
 
 
 def item_of(sensitive_item):
@@ -81,7 +92,7 @@ def check_still_held(sensitive_item):
 
 def approve(sensitive_item, moderator):
     """The item may stay as it is: it is shown to the space, and its notifications go out."""
-    check_review(sensitive_item.space_id, moderator)
+    check_review(space_of(sensitive_item), moderator)
     check_still_held(sensitive_item)
     content_type, obj = item_of(sensitive_item)
     if obj is not None:
@@ -89,7 +100,7 @@ def approve(sensitive_item, moderator):
         _reindex_related(content_type, obj)
     _decided(sensitive_item, SensitiveItem.APPROVED, moderator)
     record(moderator, "safeguarding.approved", obj if obj is not None else sensitive_item,
-           after={"item": sensitive_item.item_type}, space_id=sensitive_item.space_id)
+           after={"item": sensitive_item.item_type}, space_id=space_of(sensitive_item))
     db.session.commit()
 
 
