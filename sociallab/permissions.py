@@ -712,6 +712,8 @@ def get_redactable_or_404(type_name, item_id):
     """An item a moderator may redact after the fact: a registered content type of a space the
     person reads (else 404); 403 for a reader who does not moderate it."""
     content_type = content_type_named(type_name)
+    if content_type is not None and not content_type.redactable:
+        content_type = None
     item = db.session.get(content_type.model, item_id) if content_type is not None else None
     space_id = content_type.space_id(item) if item is not None else None
     readable = (content_type.readable or can_see_held) if content_type is not None else None

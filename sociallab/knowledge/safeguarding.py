@@ -82,4 +82,5 @@ def init_app(app):
     safeguarding.register(app, FileVersion, "file", ("text",), label=_l("text of an attached file"),
                           space_id=lambda version: _resource_of(version).space_id,
                           url=lambda version: _resource_url(_resource_of(version)),
-                          author_id=_uploader_id, language=lambda version: _resource_of(version).lang)
+                          author_id=_uploader_id, language=lambda version: _resource_of(version).lang,
+                          redactable=False)

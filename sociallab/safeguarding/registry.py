@@ -32,6 +32,9 @@ class ContentType:
     # The domain's read rule (obj, user) when it is wider than "not held, or its author": a held
     # initiative is read by its partner organisations too. Decides 403 against 404.
     readable: Callable[[Any, Any], bool] | None = None
+    # False where replacing the text cannot remove the passages (a file's extracted text: the
+    # file itself keeps them): a moderator cannot "redact" it after the fact.
+    redactable: bool = True
     # Called after a field was redacted, to derive again what is derived from it (a post's HTML).
     rerender: Callable[[Any], None] | None = None
     # Searchable items whose document shows this one's text or takes its held state (a thread's

@@ -208,3 +208,9 @@ def test_a_service_refuses_an_identifying_file_whatever_was_decided(app, world):
     assert screened.field == "text" and not refused.value.can_hold
     db.session.rollback()
     assert _nothing_stored(app)
+
+
+def test_a_files_text_cannot_be_redacted_after_the_fact(client, auth, world):
+    """Replacing a file's extracted text would leave the passages in the file people download."""
+    auth.login(world.moderator.email)
+    assert client.get("/moderation/redact/file/1").status_code == 404
