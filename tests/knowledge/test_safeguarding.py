@@ -212,5 +212,9 @@ def test_a_service_refuses_an_identifying_file_whatever_was_decided(app, world):
 
 def test_a_files_text_cannot_be_redacted_after_the_fact(client, auth, world):
     """Replacing a file's extracted text would leave the passages in the file people download."""
+    item = resource(world.sn_space, world.member, "Fiche")
+    services.add_file(item, "rapport.pdf", files.pdf("Rapport annuel du programme"), world.member)
+    version = db.session.scalar(db.select(FileVersion))
     auth.login(world.moderator.email)
-    assert client.get("/moderation/redact/file/1").status_code == 404
+    assert client.get(f"/moderation/redact/resource/{item.id}").status_code == 200
+    assert client.get(f"/moderation/redact/file/{version.id}").status_code == 404
