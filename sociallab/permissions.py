@@ -724,6 +724,29 @@ def get_redactable_or_404(type_name, item_id):
     return content_type, item
 
 
+# A live room's held chat message or question is seen by its facilitators too, and they (with the
+# space's moderators) remove identifying details from what was said in the room.
+
+def can_redact_in_room(workshop, user):
+    """Who removes identifying details from what was said in the room: its facilitators and the
+    space's moderators."""
+    return can_run_workshop(workshop, user) or workshop.space_id in moderated_space_ids(user)
+
+
+def can_see_held_in_room(workshop, item, user):
+    """A held chat message or question: its author, the space's moderators (can_see_held)
+    and the workshop's facilitators, who must see what is said in their room."""
+    return can_see_held(item, user) or (
+        bool(getattr(item, "is_held", False)) and can_run_workshop(workshop, user))
+
+
+def unheld_in_room(model, workshop, user):
+    """SQL condition on ChatMessage or Question rows: the rule of can_see_held_in_room."""
+    if can_run_workshop(workshop, user):
+        return db.true()
+    return unheld(model, db.literal(workshop.space_id), user)
+
+
 # --- view decorators --------------------------------------------------------------------
 
 def admin_required(view):

@@ -6,7 +6,7 @@ def init_app(app):
     # must not load its views (they import the access rules, which import the models).
     from sociallab import permissions, spaces
     from sociallab.commands import add_commands
-    from sociallab.forums import commands, events, notifications, safeguarding, search, templating, views
+    from sociallab.forums import commands, events, notifications, privacy, safeguarding, search, templating, views
     from sociallab.notifications.messages import register_kinds
 
     rules = (permissions.post_actions, permissions.can_see_post, permissions.can_start_thread,
@@ -22,5 +22,4 @@ def init_app(app):
     events.init_app(app)
     search.init_app(app)
     safeguarding.init_app(app)
-    from sociallab.forums import privacy
     privacy.init_app(app)

@@ -5,7 +5,7 @@ def init_app(app):
     # Imported here, not at the top: importing any of this package's models runs this file, and
     # must not load its views (they import the access rules, which import the models).
     from sociallab import permissions, spaces
-    from sociallab.initiatives import notifications, safeguarding, search, templating, views
+    from sociallab.initiatives import notifications, privacy, safeguarding, search, templating, views
     from sociallab.notifications.messages import register_kinds
 
     rules = (permissions.can_read_initiative, permissions.can_create_initiative, permissions.can_edit_initiative,
@@ -18,5 +18,4 @@ def init_app(app):
     register_kinds(app, notifications.KINDS)
     search.init_app(app)
     safeguarding.init_app(app)
-    from sociallab.initiatives import privacy
     privacy.init_app(app)

@@ -5,7 +5,7 @@ def init_app(app):
     # Imported here, not at the top: importing any of this package's models runs this file, and
     # must not load its views (they import the access rules, which import the models).
     from sociallab import permissions, spaces
-    from sociallab.knowledge import safeguarding, search, views
+    from sociallab.knowledge import privacy, safeguarding, search, views
     from sociallab.knowledge.forms import STATUS_LABELS, TYPE_LABELS
 
     rules = (permissions.can_read_resource, permissions.can_add_resource, permissions.can_edit_resource)
@@ -17,5 +17,4 @@ def init_app(app):
     spaces.add_section(app, "knowledge/_space_section.html", order=30)
     search.init_app(app)
     safeguarding.init_app(app)
-    from sociallab.knowledge import privacy
     privacy.init_app(app)

@@ -5,9 +5,8 @@ def init_app(app):
     # Imported here, not at the top: importing any of this package's models runs this file, and
     # must not load its views (they import the access rules, which import the models).
     from sociallab.commands import add_commands
-    from sociallab.notifications import commands, views
+    from sociallab.notifications import commands, privacy, views
 
     app.register_blueprint(views.bp)
     add_commands(app, commands.send_digests_command)
-    from sociallab.notifications import privacy
     privacy.init_app(app)

@@ -18,6 +18,7 @@ organisation's own address, switchboard or role mailbox, law numbers and amounts
 import re
 import tomllib
 import unicodedata
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -73,6 +74,7 @@ class Finding:
 # A run of digits, a word (hyphenated words stay whole: "Marie-Claire", "year-old"), or one sign.
 _TOKEN = re.compile(r"\d+|[^\W\d]+(?:-[^\W\d]+)*|\S")
 _NOT_DIGITS = re.compile(r"\D+")
+_ORDINAL_SUFFIXES = frozenset({"er", "re", "st", "nd", "rd", "th", "o", "e"})
 _ABBREVIATIONS = frozenset({"dr", "mr", "mrs", "ms", "st", "no", "sr", "sra", "srta", "dra", "mme", "mlle", "av",
                             "prof", "lic", "jr", "nr", "art", "ref", "tel", "cel", "vol", "etc", "ing", "ave", "rd"})
 
@@ -231,18 +233,7 @@ class _Rules:
         self.staff_between = {fold(w) for w in common["staff"]["between"]}
         self.saints = {fold(w) for w in common["names"]["saints"]}
         self.units_after = {fold(w) for w in common["numbers"]["units_after"]}
-        self.patterns = {}
-        fill = {"streets": _alternation(lists["address.streets"]), "months": _alternation(lists["dates.months"])}
-        for name, source in common["patterns"].items():
-            for key, value in fill.items():
-                source = source.replace("{" + key + "}", value)
-            self.patterns[name] = re.compile(source)
-
-
-def _alternation(words):
-    """A regular expression alternative of the words, with and without accents, longest first."""
-    forms = {form for word in words for form in (word, fold(word))}
-    return "|".join(re.escape(form) for form in sorted(forms, key=lambda w: (-len(w), w)))
+        self.patterns = {name: re.compile(source) for name, source in common["patterns"].items()}
 
 
 _loaded = {}
@@ -275,7 +266,7 @@ class _Reader:
         self.rules = rules()
         self.t = _Text(text)
         self.w = self.t.words
-        self.found = []
+        self.found, self.counts, self.id_spans = [], {}, []
 
     def phrase(self, name):
         return self.rules.phrases[name]
@@ -297,7 +288,12 @@ class _Reader:
         return _Span(first, min(last, self.t.count - 1), start, end)
 
     def add(self, kind, start, end):
-        self.found.append(Finding(start, end, kind))
+        if not self.full(kind):
+            self.counts[kind] = self.counts.get(kind, 0) + 1
+            self.found.append(Finding(start, end, kind))
+
+    def full(self, kind):
+        return self.counts.get(kind, 0) >= MAX_FINDINGS_PER_KIND
 
     # -- ages --
 
@@ -523,8 +519,42 @@ class _Reader:
                 found.append(("name_school", self.span(i - ordinals.ending_at(self.w, i - 1), i + length - 1)))
         return found
 
+    def day(self, i):
+        """The last word of a day of the month at i ("12", "1er", "3rd", "5 de"), else None."""
+        if not (self.t.is_number(i) and len(self.w[i]) <= 2 and 0 < int(self.w[i]) <= 31):
+            return None
+        if i + 1 < self.t.count and self.t.starts[i + 1] == self.t.ends[i] and self.w[i + 1] in _ORDINAL_SUFFIXES:
+            i += 1
+        return i
+
+    def year_after(self, k):
+        """The last word of a year at k, maybe after "de" or ",", else k - 1."""
+        for skip in (0, 1):
+            j = k + skip
+            if self.t.is_number(j) and len(self.w[j]) == 4 and self.t.same_sentence(k - 1, j):
+                return j
+            if not (j < self.t.count and self.w[j] in ("de", "del", ",")):
+                break
+        return k - 1
+
     def dates(self):
-        spans = [self.char_span(s, e) for name in ("date_numeric", "date_words") for s, e in self.pattern_spans(name)]
+        """Dates: "12/03/2011", "3 mars 2012", "12 de junio de 2013", "March 12, 2011"."""
+        spans = [self.char_span(s, e) for s, e in self.pattern_spans("date_numeric")]
+        months = self.phrase("dates.months")
+        for i in range(self.t.count):
+            day = self.day(i)
+            if day is not None:
+                k = day + 1 + (day + 1 < self.t.count and self.w[day + 1] == "de")
+                length = months.at(self.w, k)
+                if length:
+                    k += length - 1
+                    k += k + 1 < self.t.count and self.w[k + 1] == "."
+                    spans.append(self.span(i, self.year_after(k + 1)))
+                continue
+            length = months.at(self.w, i)
+            day = self.day(i + length) if length else None
+            if day is not None:
+                spans.append(self.span(i, self.year_after(day + 1)))
         return sorted(spans, key=lambda s: s.start)
 
     def births(self, dates):
@@ -588,18 +618,23 @@ class _Reader:
         places = self.places("places.places", "name_place") + self.places("places.lives_in", "name_place")
         places += self.places("places.schools", "name_school")
         # A name inside a place's name is not a person: "escuela Juan Pablo II", "rue Moussa Diop".
+        in_place_names = {k for _kind, p in places for k in range(p.first + 1, p.last + 1)}
         names = [n for n in self.names(ages) if not self.staff(n)
-                 and not any(p.first < n.first and n.last <= p.last for _kind, p in places)]
+                 and not (n.first in in_place_names and n.last in in_place_names)]
         cues = [("name_age", a, WINDOW) for a in ages] + [("birth_date", s, WINDOW) for s, _full in births]
         cues += [(kind, p, WINDOW) for kind, p in places + self.grades()]
         cues += [("name_place", self.char_span(s, e), WINDOW) for s, e in self.address_spans(organisation_ok=True)]
         cues += [("name_child", span, reach) for span, reach in self.child_words(names)]
+        cues.sort(key=lambda cue: cue[1].first)
+        firsts = [cue.first for _kind, cue, _reach in cues]
+        longest = max((cue.last - cue.first for _kind, cue, _reach in cues), default=0)
         for name in names:
             best = None
             bare = self.bare_age(name)
             if bare:
                 best = ((False, 0), "name_age", bare)
-            for kind, cue, reach in cues:
+            nearby = cues[bisect_left(firsts, name.first - WINDOW - longest):bisect_right(firsts, name.last + WINDOW)]
+            for kind, cue, reach in nearby:
                 if not self.t.same_sentence(name.first, cue.first):
                     continue
                 distance = cue.first - name.last if cue.first > name.last else name.first - cue.last
@@ -643,8 +678,10 @@ class _Reader:
                     continue  # years, a law number: 2019-2023, 2005-015
                 if len(groups) > 1 and len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:]):
                     continue  # an amount: 12 500 000
-            if any(f.kind == "id_number" and f.start < end and start < f.end for f in self.found):
-                continue
+            if self.full("phone"):
+                break
+            if any(id_start < end and start < id_end for id_start, id_end in self.id_spans):
+                continue  # already found as an identity number
             after = self.t.token_at(end)
             if after < self.t.count and self.w[after] in self.rules.units_after:
                 continue
@@ -656,28 +693,49 @@ class _Reader:
 
     def emails(self):
         for start, end in self.pattern_spans("email"):
+            if self.full("email"):
+                break
             local = fold(self.t.text[start:end].split("@")[0]).strip(".+-")
             if local in self.rules.mailboxes or local.rstrip("0123456789") in self.rules.mailboxes:
                 continue
             self.add("email", start, end)
 
+    def numbered_streets(self):
+        """Addresses written number first, from the street words: "14 rue Carnot", "12 bis, avenue X"."""
+        streets = self.phrase("address.streets")
+        for i in range(self.t.count):
+            if not (self.t.is_number(i) and len(self.w[i]) <= 4) or (i and self.w[i - 1] in ("/", "-")):
+                continue
+            k = i + 1
+            if k < self.t.count and (self.w[k] in ("bis", "ter") or (len(self.w[k]) == 1 and self.w[k].isalpha()
+                                                                     and self.t.starts[k] == self.t.ends[i])):
+                k += 1
+            k += k < self.t.count and self.w[k] == ","
+            length = streets.at(self.w, k)
+            if length and self.t.same_sentence(i, k):
+                yield self.t.starts[i], self.t.ends[k + length - 1]
+
     def address_spans(self, organisation_ok=False):
-        for name in ("address", "address_named", "address_street_first", "address_grid", "address_lot"):
-            for start, end in self.pattern_spans(name):
-                last = self.t.token_at(end) - 1
-                k = last + 1
-                # The street's name after its word: "rue Carnot", "avenue de la Paix".
-                while k < self.t.count and k - last <= 5 and self.t.same_sentence(last, k):
-                    if self.t.is_word(k) and self.t.capitalised(k):
-                        end = self.t.ends[k]
-                    elif self.w[k] not in self.rules.staff_between and self.w[k] not in ("'", "-"):
-                        break
-                    k += 1
-                if organisation_ok or not self.context_before(start, "organisation.words"):
-                    yield start, end
+        regex_spans = (span for name in ("address_named", "address_street_first", "address_grid", "address_lot")
+                       for span in self.pattern_spans(name))
+        for spans in (self.numbered_streets(), regex_spans):
+            for start, end in spans:
+                    last = self.t.token_at(end) - 1
+                    k = last + 1
+                    # The street's name after its word: "rue Carnot", "avenue de la Paix".
+                    while k < self.t.count and k - last <= 5 and self.t.same_sentence(last, k):
+                        if self.t.is_word(k) and self.t.capitalised(k):
+                            end = self.t.ends[k]
+                        elif self.w[k] not in self.rules.staff_between and self.w[k] not in ("'", "-"):
+                            break
+                        k += 1
+                    if organisation_ok or not self.context_before(start, "organisation.words"):
+                        yield start, end
 
     def addresses(self):
         for start, end in self.address_spans():
+            if self.full("address"):
+                break
             self.add("address", start, end)
 
     def identity_numbers(self):
@@ -686,6 +744,8 @@ class _Reader:
             length = words.at(self.w, i)
             if not length:
                 continue
+            if self.full("id_number"):
+                break
             # "n° PV 0456/2022", "de la adolescente: 1.023.456.789": the code is a few words on.
             for k in range(i + length, min(i + length + 6, self.t.count)):
                 if not self.t.same_sentence(i, k):
@@ -695,6 +755,7 @@ class _Reader:
                 digits = sum(c.isdigit() for c in value)
                 if digits >= 3 and not (value.isdigit() and len(value) == 4 and value[:2] in ("19", "20")):
                     self.add("id_number", match.start(), match.end())
+                    self.id_spans.append(match.span())
                     break
                 if digits:
                     break
@@ -708,12 +769,7 @@ def check(text, language=None):
     reader.phones()
     reader.emails()
     reader.addresses()
-    kept, counts = [], {}
-    for finding in sorted(reader.found, key=lambda f: (f.start, -f.end)):
-        counts[finding.kind] = counts.get(finding.kind, 0) + 1
-        if counts[finding.kind] <= MAX_FINDINGS_PER_KIND:
-            kept.append(finding)
-    return _without_overlaps(kept)
+    return _without_overlaps(reader.found)
 
 
 def _without_overlaps(findings):

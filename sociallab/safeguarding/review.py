@@ -135,12 +135,22 @@ def parse_passages(text):
 
 
 def redact(obj, moderator, passages=()):
-    """Remove from `obj` what the detector finds and the `passages` the moderator names, and from
-    its edit history, its copies (minutes), the notifications and the audit entries quoting it.
-    Returns how many passages were removed; the audit entry counts them and keeps no text."""
+    """A moderator of its space removes from `obj` what the detector finds and the `passages` they
+    name (remove_passages), committed. Returns how many passages were removed."""
+    check_review(content_type_of(obj).space_id(obj), moderator)
+    count = remove_passages(obj, moderator, passages)
+    db.session.commit()
+    return count
+
+
+def remove_passages(obj, actor, passages=(), audited_with=()):
+    """Remove from `obj` what the detector finds and the `passages` named, and from its edit
+    history, its copies (minutes, room events), the notifications of its space and the audit
+    entries quoting it (and those of `audited_with`); a held item is no longer held. Audited with
+    the number of passages and their kinds, never their text. The caller checks who may, and
+    commits. Returns how many passages were removed."""
     content_type = content_type_of(obj)
     space_id = content_type.space_id(obj)
-    check_review(space_id, moderator)
     language = content_type.language(obj)
     mark = detector.placeholder(language)
     excerpts, kinds = set(), set()
@@ -165,16 +175,17 @@ def redact(obj, moderator, passages=()):
                 setattr(row, field, _replace_all(getattr(row, field) or "", ordered, mark))
         _reindex_related(content_type, obj)
         _clean_notifications(space_id, ordered, mark)
-        _clean_audit(obj, ordered, mark)
+        for target in (obj, *audited_with):
+            _clean_audit(target, ordered, mark)
         held = db.session.scalar(db.select(SensitiveItem).where(
             SensitiveItem.item_type == content_type.name, SensitiveItem.item_id == obj.id))
         if getattr(obj, "sensitive", False):
             obj.sensitive = False
         if held is not None and held.status == SensitiveItem.HELD:
-            _decided(held, SensitiveItem.REDACTED, moderator)
-        record(moderator, "safeguarding.redacted", obj,
+            _decided(held, SensitiveItem.REDACTED, actor)
+        record(actor, "safeguarding.redacted", obj,
                after={"passages": len(excerpts), "kinds": sorted(kinds)}, space_id=space_id)
-        db.session.commit()
+        db.session.flush()
     return len(excerpts)
 
 

@@ -7,9 +7,10 @@ def init_app(app):
     from sociallab import permissions, spaces
     from sociallab.commands import add_commands
     from sociallab.notifications.messages import register_kinds
-    from sociallab.workshops import commands, events, notifications, safeguarding, views
+    from sociallab.workshops import commands, events, notifications, privacy, safeguarding, views
 
-    rules = (permissions.can_view_workshop, permissions.can_run_workshop, permissions.can_enter_room)
+    rules = (permissions.can_view_workshop, permissions.can_run_workshop, permissions.can_enter_room,
+             permissions.can_see_held_in_room, permissions.can_redact_in_room)
     app.register_blueprint(views.bp)
     for rule in rules:
         app.add_template_global(rule)
@@ -19,5 +20,4 @@ def init_app(app):
     add_commands(app, commands.send_workshop_reminders_command)
     events.init_app(app)
     safeguarding.init_app(app)
-    from sociallab.workshops import privacy
     privacy.init_app(app)

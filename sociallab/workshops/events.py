@@ -16,7 +16,7 @@ from flask_socketio import ConnectionRefusedError, join_room
 from sociallab import payloads, permissions
 from sociallab.errors import ServiceError
 from sociallab.extensions import db, socketio
-from sociallab.workshops import hosts, room, room_checks
+from sociallab.workshops import hosts, room
 from sociallab.workshops.models import Presence, Workshop
 
 NS = room.NAMESPACE
@@ -132,10 +132,6 @@ def _action_handler(action):
 
 def init_app(app):
     """Listen to the room's namespace on the Socket.IO server of `app` (each app has its own)."""
-    # The room page shows a held chat message or question only to those who may see it, and the
-    # "remove identifying details" action to those who may redact.
-    app.add_template_global(room_checks.can_see_held_in_room)
-    app.add_template_global(room_checks.can_redact_in_room)
     socketio.on_error(NS)(on_unexpected_error)
     for name, handler in (("connect", on_connect), ("disconnect", on_disconnect), ("join", on_join),
                           ("resume", on_resume)):

@@ -23,9 +23,8 @@ from sociallab.audit.services import record as audit
 from sociallab.content import render_markdown
 from sociallab.extensions import db, socketio
 from sociallab.i18n import utcnow
-from sociallab.safeguarding import detector, review
-from sociallab.safeguarding.models import SensitiveItem
-from sociallab.safeguarding.registry import content_type_of
+from sociallab.permissions import can_see_held_in_room
+from sociallab.safeguarding import review
 from sociallab.safeguarding.screening import PUBLISH, REDACT, IdentifyingDetails, deciding
 from sociallab.workshops import hosts, minutes
 from sociallab.workshops import safeguarding as workshop_safeguarding
@@ -46,7 +45,6 @@ from sociallab.workshops.room_checks import (
     Identifying,
     RoomError,
     StaleNotes,
-    can_see_held_in_room,
     check_chat_rate,
     check_client_id,
     check_facilitator,
@@ -91,7 +89,7 @@ SAID = {"chat.message": ChatMessage, "question.asked": Question}
 def replay(workshop, last_seq, user):
     """The payloads of every event after `last_seq` as `user` may receive them: an event about a
     chat message or question still held is replaced by its number alone for anyone but its
-    author, the facilitators and the moderators (room_checks.can_see_held_in_room)."""
+    author, the facilitators and the moderators (permissions.can_see_held_in_room)."""
     replayed = []
     for event in events_since(workshop, last_seq):
         payload = event.payload()
@@ -228,31 +226,11 @@ def redact_question(workshop, user, question_id, passages=()):
 def redact_said(workshop, user, item, passages=()):
     """Redact a chat message or question in place, with what quotes it (its registered copies:
     the room event that announced it and the minutes), the notifications and audit entries of the
-    room; a held item is no longer held (its review is decided as redacted). Audited with the
-    number of passages and their kinds, never their text. Flushed, not committed."""
-    content_type = content_type_of(item)
-    language = content_type.language(item)
-    text = item.body or ""
-    spans = review._passages(text, detector.check(text), passages)
-    if not spans:
-        raise RoomError(_("Nothing to remove was found: name the passages to remove, one per line."))
-    excerpts = sorted({text[s.start:s.end] for s in spans}, key=len, reverse=True)
-    mark = detector.placeholder(language)
-    with deciding(REDACT):
-        item.body = detector.redact(text, spans, language)
-        for row, field in content_type.copies(item):
-            setattr(row, field, review._replace_all(getattr(row, field) or "", excerpts, mark))
-        review._clean_notifications(workshop.space_id, excerpts, mark)
-        for target in (item, workshop):  # a removed message's audit entry is the workshop's
-            review._clean_audit(target, excerpts, mark)
-        held = db.session.scalar(db.select(SensitiveItem).where(
-            SensitiveItem.item_type == content_type.name, SensitiveItem.item_id == item.id))
-        item.sensitive = False
-        if held is not None and held.status == SensitiveItem.HELD:
-            review._decided(held, SensitiveItem.REDACTED, user)
-        audit(user, "safeguarding.redacted", item, space_id=workshop.space_id,
-              after={"passages": len(excerpts), "kinds": sorted({s.kind for s in spans})})
-        db.session.flush()
+    room (safeguarding.review.remove_passages). Flushed, not committed."""
+    try:
+        review.remove_passages(item, user, passages, audited_with=(workshop,))
+    except review.ReviewError as error:
+        raise RoomError(error.message) from None
 
 
 def set_chat_locked(workshop, user, locked):

@@ -71,36 +71,16 @@ def check_facilitator(workshop, user):
         raise Forbidden(_("Only the workshop's facilitators may do this."))
 
 
-def can_redact_in_room(workshop, user):
-    """Who removes identifying details from what was said in the room: its facilitators and the
-    space's moderators (composed of the rules in permissions.py)."""
-    return permissions.can_run_workshop(workshop, user) or workshop.space_id in permissions.moderated_space_ids(user)
-
-
 def check_redactor(workshop, user):
-    if not can_redact_in_room(workshop, user):
+    if not permissions.can_redact_in_room(workshop, user):
         raise Forbidden(_("Only the workshop's facilitators may do this."))
-
-
-def can_see_held_in_room(workshop, item, user):
-    """A held chat message or question: its author, the space's moderators (permissions.can_see_held)
-    and the workshop's facilitators, who must see what is said in their room."""
-    return permissions.can_see_held(item, user) or (
-        bool(getattr(item, "is_held", False)) and permissions.can_run_workshop(workshop, user))
-
-
-def unheld_in_room(model, workshop, user):
-    """SQL condition on ChatMessage or Question rows: the rule of can_see_held_in_room."""
-    if permissions.can_run_workshop(workshop, user):
-        return db.true()
-    return permissions.unheld(model, db.literal(workshop.space_id), user)
 
 
 def held_audience(workshop, item):
     """The socket ids in the room that may receive a held item (room_log.broadcast_held)."""
     present = db.session.scalars(db.select(Presence).where(Presence.workshop_id == workshop.id)
                                  .options(selectinload(Presence.user))).all()
-    return [presence.sid for presence in present if can_see_held_in_room(workshop, item, presence.user)]
+    return [presence.sid for presence in present if permissions.can_see_held_in_room(workshop, item, presence.user)]
 
 
 def check_live(workshop):

@@ -7,11 +7,11 @@ from sqlalchemy.orm import selectinload
 
 from sociallab.extensions import db
 from sociallab.i18n import utcnow
+from sociallab.permissions import can_see_held_in_room, unheld_in_room
 from sociallab.workshops.models import Question, QuestionVote
 from sociallab.workshops.room_checks import (
     MAX_QUESTION,
     RoomError,
-    can_see_held_in_room,
     check_client_id,
     check_facilitator,
     check_live,
@@ -19,7 +19,6 @@ from sociallab.workshops.room_checks import (
     check_text,
     held_audience,
     parse_id,
-    unheld_in_room,
 )
 from sociallab.workshops.room_log import append_event, commit_and_broadcast, next_seq, person_payload
 
