@@ -1,7 +1,7 @@
 """Safeguarding: initiatives and their journal entries can be held as sensitive
 
 Revision ID: 1606ea427347
-Revises: b7e3c1a90d42
+Revises: b7e3c1d9a420
 Create Date: 2026-12-06 16:40:00
 
 """
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "1606ea427347"
-down_revision = "b7e3c1a90d42"
+down_revision = "b7e3c1d9a420"
 branch_labels = None
 depends_on = None
 

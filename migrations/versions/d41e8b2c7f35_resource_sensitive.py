@@ -1,7 +1,7 @@
 """Safeguarding: a resource published although it may identify a child is held as sensitive
 
 Revision ID: d41e8b2c7f35
-Revises: b7e3c1a90d42
+Revises: 1606ea427347
 Create Date: 2026-12-06 17:30:00
 
 """
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "d41e8b2c7f35"
-down_revision = "b7e3c1a90d42"
+down_revision = "1606ea427347"
 branch_labels = None
 depends_on = None
 

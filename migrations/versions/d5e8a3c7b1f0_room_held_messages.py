@@ -2,7 +2,7 @@
 child); a question remembers the room event that announced it
 
 Revision ID: d5e8a3c7b1f0
-Revises: b7e3c1a90d42
+Revises: d41e8b2c7f35
 Create Date: 2026-12-06 16:30:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "d5e8a3c7b1f0"
-down_revision = "b7e3c1a90d42"
+down_revision = "d41e8b2c7f35"
 branch_labels = None
 depends_on = None
 
