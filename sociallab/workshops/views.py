@@ -157,7 +157,8 @@ def _room_or_403(slug, workshop_id):
 
 def _render_room(workshop, status=200, kept=None, error=None):
     chat = db.session.scalars(db.select(ChatMessage).where(
-        ChatMessage.workshop_id == workshop.id, ChatMessage.removed_at.is_(None))
+        ChatMessage.workshop_id == workshop.id, ChatMessage.removed_at.is_(None),
+        permissions.unheld_in_room(ChatMessage, workshop, current_user))
         .options(selectinload(ChatMessage.author))
         .order_by(ChatMessage.event_seq.desc()).limit(ROOM_CHAT_LINES)).all()[::-1]
     polls = room_polls.polls(workshop)
