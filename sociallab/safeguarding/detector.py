@@ -362,7 +362,7 @@ class _Reader:
         found, i = [], 0
         while i < self.t.count:
             word = self.w[i]
-            if not self.t.is_word(i):
+            if not self.t.is_word(i) or self.in_address_or_link(i):
                 i += 1
                 continue
             initials = self.initials(i)
@@ -399,6 +399,14 @@ class _Reader:
             found.append(self.span(i, last))
             i = last + 1
         return found
+
+    def in_address_or_link(self, i):
+        """Word i is part of an e-mail address, a web address or a file name: "fatou@gmail.com"."""
+        text, start, end = self.t.text, self.t.starts[i], self.t.ends[i]
+        glue = "@./_" if end - start > 1 else "@/_"  # "A.K." are initials
+        glued_after = end + 2 < len(text) and text[end] in glue and text[end + 1:end + 3].isalnum()
+        glued_before = start >= 3 and text[start - 1] in glue and text[start - 3:start - 1].isalnum()
+        return glued_after or glued_before
 
     def comma_or_name_next(self, i):
         return i + 1 < self.t.count and (self.w[i + 1] in (",", "(") or (self.t.is_word(i + 1)
