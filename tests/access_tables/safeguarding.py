@@ -23,8 +23,10 @@ def setup(world):
         w.safeguarding_held_post = services.reply(thread, w.member, IDENTIFYING, "fr").post
     from sociallab.initiatives.models import Initiative
     from tests.factories.initiatives import make_initiative
+    from tests.factories.knowledge import resource
     with deciding("publish", "Validé avec la famille"):
         w.safeguarding_held_initiative = make_initiative(w, status=Initiative.PUBLISHED, summary=IDENTIFYING)
+        w.safeguarding_held_resource = resource(w.sn_space, w.member, "Suivi", body=IDENTIFYING, status="published")
     db.session.commit()
     w.safeguarding_held = db.session.scalar(db.select(SensitiveItem).where(
         SensitiveItem.item_id == w.safeguarding_held_post.id))
@@ -48,6 +50,9 @@ ROWS = [
     Row("safeguarding.redact", lambda w: f"/moderation/redact/initiative/{w.safeguarding_held_initiative.id}",
         moderators_of_senegal(200, reader=404) | {"member": 403, "volunteer_in": 403},
         id="GET redact a held initiative"),
+    # A held resource: its author and the space's moderators.
+    Row("knowledge.resource", lambda w: f"/resources/{w.safeguarding_held_resource.id}",
+        moderators_of_senegal(200) | {"member": 200}, id="GET a held resource"),
     # A held post: its author (world.member) and the space's moderators, nobody else.
     Row("forums.post_fragment", lambda w: f"/forums/posts/{w.safeguarding_held_post.id}",
         moderators_of_senegal(200) | {"member": 200}, id="GET a held post"),
