@@ -36,6 +36,7 @@ REASONS = {
     "email": _l("an e-mail address"),
     "id_number": _l("an identity, birth-certificate or case-file number"),
     "name_child": _l("a name given as a child's, or a child's relative's"),
+    "age_place": _l("a child's age next to the place where they live or study"),
 }
 
 # Enough to show the author what to look at again; a text full of numbers need not list them all.
@@ -616,6 +617,18 @@ class _Reader:
                 found.append((self.span(i, i + length - 1), 3))
         return found
 
+    def ages_with_places(self, ages, places):
+        """One child's age and the named place where they live or study, without a name:
+        "une fille de 12 ans du quartier Médina", "a 9-year-old from Kasenga village"."""
+        for age in ages:
+            if self.collective(age.first) or self.collective(age.first + 1):
+                continue
+            near = [p for _kind, p in places if self.t.same_sentence(age.first, p.first)
+                    and (0 <= p.first - age.last <= WINDOW or 0 <= age.first - p.last <= WINDOW)]
+            if near:
+                place = min(near, key=lambda p: abs(p.first - age.first))
+                self.add("age_place", min(age.start, place.start), max(age.end, place.end))
+
     def people(self):
         ages = self.ages()
         dates = self.dates()
@@ -633,6 +646,7 @@ class _Reader:
         cues += [(kind, p, WINDOW) for kind, p in places + self.grades()]
         cues += [("name_place", self.char_span(s, e), WINDOW) for s, e in self.address_spans(organisation_ok=True)]
         cues += [("name_child", span, reach) for span, reach in self.child_words(names)]
+        self.ages_with_places(ages, places)
         cues.sort(key=lambda cue: cue[1].first)
         firsts = [cue.first for _kind, cue, _reach in cues]
         longest = max((cue.last - cue.first for _kind, cue, _reach in cues), default=0)

@@ -25,7 +25,7 @@ IDENTIFYING = [
     ("es", "Brayan tiene 13 años y ya no va al colegio.", "name_age", "Brayan tiene 13 años"),
     ("es", "la mama de nayeli (8 años) vino a la oficina", "name_age", "nayeli (8 años"),
     # initials
-    ("fr", "A.K., 12 ans, du quartier Bel-Air.", "name_age", "A.K., 12 ans"),
+    ("fr", "A.K., 12 ans, du quartier Bel-Air.", "name_age", "A.K., 12 ans, du quartier Bel-Air"),
     ("en", "M.T. lives in Kibera Estate with her aunt.", "name_place", "M.T. lives in Kibera Estate"),
     # a name with a place, a school or a class
     ("fr", "Moussa vit à Yopougon avec sa tante.", "name_place", "Moussa vit à Yopougon"),
@@ -34,6 +34,10 @@ IDENTIFYING = [
     ("en", "Esther attends Kibera Primary School.", "name_school", "Esther attends Kibera Primary School"),
     ("es", "Camila vive en la vereda El Salitre.", "name_place", "Camila vive en la vereda El Salitre"),
     ("es", "Mateo está en quinto grado.", "name_school", "Mateo está en quinto grado"),
+    # one child's age and the place where they live or study, without a name
+    ("fr", "Une fille de 12 ans du quartier Médina a été reçue.", "age_place", "12 ans du quartier Médina"),
+    ("en", "a 9-year-old from Kasenga village called the team.", "age_place", "9-year-old from Kasenga village"),
+    ("es", "Un niño de 11 años del barrio El Paraíso fue atendido.", "age_place", "11 años del barrio El Paraíso"),
     # a child named through a relative
     ("fr", "La fille du pêcheur Moussa ne va plus à l'école.", "name_child", "fille du pêcheur Moussa"),
     ("es", "La hija del pescador Mateo dejó de estudiar.", "name_child", "hija del pescador Mateo"),
@@ -82,6 +86,10 @@ ORDINARY = [
     "Grâce à l'école de Kossou, 200 enfants ont été scolarisés depuis 10 ans.",
     "Visitamos la escuela Juan Pablo II de San Pedro Sula para presentar la campaña.",
     "The Child Protection Act 2012 requires every school to appoint a focal point.",
+    "Les filles de 12 ans du quartier Médina ont participé aux séances.",
+    "Children aged 12 at the Kossou school took part.",
+    "El programa atendió a niñas de 12 años en la vereda El Salitre.",
+    "En 2023, 12 ans après la loi, le village de Kossou a ouvert une école.",
 ]
 
 
@@ -113,8 +121,8 @@ def test_findings_are_sorted_do_not_overlap_and_have_a_reason():
     assert [f.kind for f in findings] == ["name_age", "phone", "email", "name_age"]
     assert all(a.end <= b.start for a, b in zip(findings, findings[1:], strict=False))
     assert all(str(f.reason) == str(REASONS[f.kind]) for f in findings)
-    assert all(kind in REASONS for kind in ("name_age", "name_place", "name_school", "name_child", "birth_date",
-                                            "phone", "email", "address", "id_number"))
+    assert all(kind in REASONS for kind in ("name_age", "name_place", "name_school", "name_child", "age_place",
+                                            "birth_date", "phone", "email", "address", "id_number"))
 
 
 def test_a_finding_travels_as_a_dict():
