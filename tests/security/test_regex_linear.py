@@ -30,10 +30,6 @@ from sociallab.search import schema
 from sociallab.search import text as search_text
 
 ROOT = Path(__file__).resolve().parents[2]
-# The old safeguarding heuristics, until sociallab/safeguarding/ replaces them everywhere.
-old_safeguarding = (importlib.import_module("sociallab.content.safeguarding")
-                    if (ROOT / "sociallab/content/safeguarding.py").exists() else None)
-OLD_SAFEGUARDING = [pattern for _kind, pattern, _label in getattr(old_safeguarding, "PATTERNS", [])]
 SIZE = 100_000
 LIMIT_S = 0.100
 HANG_S = 5.0
@@ -54,7 +50,6 @@ REGISTRY = [
     ("sociallab/content/mentions.py", mentions._BACKTICKS),
     ("sociallab/content/mentions.py", mentions._QUOTE),
     ("sociallab/content/mentions.py", mentions._TAG),
-    *(("sociallab/content/safeguarding.py", pattern) for pattern in OLD_SAFEGUARDING),
     # The detector's own patterns and those it reads from sociallab/safeguarding/rules/*.toml.
     *(("sociallab/safeguarding/detector.py", pattern) for pattern in detector.compiled_patterns()),
     ("sociallab/accounts/services.py", r"[^a-z0-9.]+"),
@@ -325,8 +320,6 @@ FUNCTIONS = [
      (mentions._MENTION, mentions._FENCED, mentions._BACKTICKS)),
     ("highlight_mentions", lambda text: mentions.highlight_mentions(text, {"a", "ana"}),
      (mentions._TAG, mentions._MENTION)),
-    *([("find_identifying_details", old_safeguarding.find_identifying_details, tuple(OLD_SAFEGUARDING))]
-      if old_safeguarding else []),
     ("search analyzer", lambda text: [token.text for token in TOKENIZE(text)], (schema.TOKENS,)),
     ("unique handle base", lambda text: re.sub(r"[^a-z0-9.]+", ".", text.lower()), (r"[^a-z0-9.]+",)),
 ]
