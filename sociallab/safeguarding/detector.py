@@ -95,6 +95,10 @@ class _FoldTable(dict):
 _FOLD = _FoldTable({ord("’"): "'", ord("ʼ"): "'", ord("º"): "o", ord("ª"): "a"})
 
 
+# Words between a name and what identifies it with it, beyond which each is marked on its own.
+APART = 2
+
+
 def fold(text):
     """`text` in lowercase without accents, as long as `text`."""
     return text.translate(_FOLD)
@@ -292,6 +296,19 @@ class _Reader:
         if not self.full(kind):
             self.counts[kind] = self.counts.get(kind, 0) + 1
             self.found.append(Finding(start, end, kind))
+
+    def covered(self, span):
+        return any(f.start <= span.start and span.end <= f.end for f in self.found)
+
+    def add_pair(self, kind, one, other, distance):
+        """Two passages that identify together: one finding when they are side by side ("Awa
+        Diop, 12 ans"); two when words stand between them, so that redacting keeps those words
+        ("[retiré], vit au [retiré]") and the author sees what to remove."""
+        if distance > APART:
+            self.add(kind, one.start, one.end)
+            self.add(kind, other.start, other.end)
+        else:
+            self.add(kind, min(one.start, other.start), max(one.end, other.end))
 
     def full(self, kind):
         return self.counts.get(kind, 0) >= MAX_FINDINGS_PER_KIND
@@ -627,7 +644,8 @@ class _Reader:
                     and (0 <= p.first - age.last <= WINDOW or 0 <= age.first - p.last <= WINDOW)]
             if near:
                 place = min(near, key=lambda p: abs(p.first - age.first))
-                self.add("age_place", min(age.start, place.start), max(age.end, place.end))
+                distance = place.first - age.last if place.first > age.last else age.first - place.last
+                self.add_pair("age_place", age, place, max(distance, 0))
 
     def people(self):
         ages = self.ages()
@@ -646,7 +664,6 @@ class _Reader:
         cues += [(kind, p, WINDOW) for kind, p in places + self.grades()]
         cues += [("name_place", self.char_span(s, e), WINDOW) for s, e in self.address_spans(organisation_ok=True)]
         cues += [("name_child", span, reach) for span, reach in self.child_words(names)]
-        self.ages_with_places(ages, places)
         cues.sort(key=lambda cue: cue[1].first)
         firsts = [cue.first for _kind, cue, _reach in cues]
         longest = max((cue.last - cue.first for _kind, cue, _reach in cues), default=0)
@@ -667,8 +684,10 @@ class _Reader:
                 if distance <= reach and (best is None or rank < best[0]):
                     best = (rank, kind, cue)
             if best:
-                _distance, kind, cue = best
-                self.add(kind, min(name.start, cue.start), max(name.end, cue.end))
+                (_child, distance), kind, cue = best
+                self.add_pair(kind, name, cue, distance)
+        # An age already said with a name is found; one said without a name, with a place, is too.
+        self.ages_with_places([a for a in ages if not self.covered(a)], places)
 
     # -- numbers and addresses --
 
