@@ -624,7 +624,11 @@ class _Reader:
         relatives ("la fille du pêcheur Moussa")."""
         found = []
         child, kinship = self.phrase("names.child_words"), self.phrase("names.kinship")
+        # A word inside a name is the name's ("Nina Volunteer" is not "niña").
+        in_names = {k for name in names for k in range(name.first, name.last + 1)}
         for i in range(self.t.count):
+            if i in in_names:
+                continue
             length = kinship.at(self.w, i)
             if length:
                 found.append((self.span(i, i + length - 1), WINDOW))

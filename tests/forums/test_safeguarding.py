@@ -30,7 +30,7 @@ def test_publish_anyway_needs_a_reason_and_keeps_the_text(client, auth, world, f
                                   safeguarding_justification="  ")
     html = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "Say why it must be published as it is" in html and IDENTIFYING in html
+    assert "Expliquez pourquoi il doit être publié tel quel" in html and IDENTIFYING in html
     assert db.session.scalar(db.select(db.func.count(Post.id))) == 1
 
 
@@ -55,7 +55,7 @@ def test_publish_for_review_holds_the_post_for_its_author_and_the_moderators(cli
 
     # The author sees it, tagged; another member of the space does not, anywhere.
     page = client.get(f"/forums/threads/{forum.thread.id}").get_data(as_text=True)
-    assert "Awa Diop" in page and "Held for review" in page
+    assert "Awa Diop" in page and "Retenu" in page
     assert _found(world.member2, "Carnot") == {f"post:{post.id}"}
     auth.logout()
     auth.login(world.member.email)

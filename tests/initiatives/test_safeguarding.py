@@ -72,7 +72,7 @@ def test_publish_anyway_needs_a_reason_and_keeps_the_text(client, auth, world):
                                                        safeguarding_justification=" "))
     html = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "Say why it must be published as it is" in html and IDENTIFYING in html
+    assert "Expliquez pourquoi il doit être publié tel quel" in html and IDENTIFYING in html
     assert db.session.scalar(db.select(db.func.count(Initiative.id))) == 0
 
 
@@ -95,7 +95,7 @@ def test_an_edit_published_for_review_is_held_until_a_moderator_approves_it(clie
     assert (held.item_type, held.item_id, held.status, held.justification) == (
         "initiative", initiative.id, "held", REASON)
     page = client.get(page_url).get_data(as_text=True)
-    assert "Awa Diop" in page and "Held for review" in page  # its authors see it, tagged
+    assert "Awa Diop" in page and "Retenu" in page  # its authors see it, tagged
     assert initiative.id in _listed(world.member)
     auth.logout()
 
@@ -214,7 +214,7 @@ def test_indicator_notes_cannot_be_held_the_form_says_why(client, auth, world, i
     response = post_form(client, url, {**data, "safeguarding": "publish", "safeguarding_justification": REASON})
     html = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "This cannot wait for a moderator" in html and 'value="publish"' not in html
+    assert "ne peut pas attendre" in html and 'value="publish"' not in html
     assert db.session.scalar(db.select(db.func.count(Indicator.id))) == 0
     response = post_form(client, url, {**data, "safeguarding": "redact"})
     assert response.status_code == 302

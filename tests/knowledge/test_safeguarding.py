@@ -102,7 +102,7 @@ def test_publish_for_review_needs_a_reason_and_keeps_the_text(client, auth, worl
     response = _new(client, world.sn_space, safeguarding="publish", safeguarding_justification=" ")
     assert response.status_code == 422
     html = response.get_data(as_text=True)
-    assert "Say why it must be published as it is" in html and IDENTIFYING in html
+    assert "Expliquez pourquoi il doit être publié tel quel" in html and IDENTIFYING in html
     assert _resources() == []
 
 
@@ -120,7 +120,7 @@ def test_a_resource_held_for_review_is_hidden_from_others_until_a_moderator_appr
 
     # Its author sees it, tagged, with its file.
     page = client.get(f"/resources/{item.id}").get_data(as_text=True)
-    assert "Awa Diop" in page and "Held for review" in page
+    assert "Awa Diop" in page and "Retenu" in page
     assert "Suivi des cas" in client.get(library).get_data(as_text=True)
     assert client.get(download).status_code == 200
     assert _found(world.member, "Carnot") == {f"resource:{item.id}"}
@@ -180,7 +180,7 @@ def test_identifying_text_inside_an_uploaded_file_is_refused_with_its_passages(a
         response = _upload(client, item, filename, build(IDENTIFYING), **choice)
         html = response.get_data(as_text=True)
         assert response.status_code == 422, choice
-        assert MARKED in html and "remove these passages from the document" in html
+        assert MARKED in html and "retirez ces passages du document" in html
         assert 'value="redact"' not in html  # a file cannot be redacted here: nothing offers it
         assert _nothing_stored(app)
     db.session.expire_all()
@@ -195,7 +195,7 @@ def test_a_new_resource_with_an_identifying_file_comes_back_as_typed(app, client
                     file=("rapport.pdf", files.pdf(IDENTIFYING)))
     html = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert MARKED in html and "choose it again" in html
+    assert MARKED in html and "choisissez-le de nouveau" in html
     assert "Mon texte précieux" in html and "Suivi des cas" in html
     assert _resources() == [] and _nothing_stored(app)
 
