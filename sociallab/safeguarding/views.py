@@ -1,6 +1,7 @@
 """The moderators' pages: held items to review, and redacting any item after the fact."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from sociallab import permissions
@@ -74,5 +75,6 @@ def _redact(content_type, obj, next_url):
     except review.ReviewError as error:
         refuse(error)
         return _redact_page(content_type, obj, form, error.status)
-    flash(_("%(num)d passage(s) removed, from its history and notifications too.", num=count), "success")
+    flash(ngettext("%(num)d passage removed, from its history and notifications too.",
+                   "%(num)d passages removed, from its history and notifications too.", count), "success")
     return redirect(next_url)

@@ -82,7 +82,7 @@ def test_an_image_showing_people_is_refused_without_consent_then_kept_with_who_c
     auth.logout()
     auth.login(world.member2.email)  # another reader of the space sees who confirmed it
     page = client.get(f"/resources/{item.id}").get_data(as_text=True)
-    assert "Shows people" in page and author.name in page
+    assert "Montre des personnes" in page and author.name in page
 
 
 def test_an_image_without_people_needs_no_consent_and_says_so(client, auth, world, author):
