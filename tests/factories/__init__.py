@@ -1,6 +1,14 @@
 """Test data made through the real services, one module per domain; every builder is named here too."""
 from tests.factories.forums import forum, reply_through_form
-from tests.factories.initiatives import add_indicator, add_values, grid, make_initiative, theme
+from tests.factories.initiatives import (
+    add_indicator,
+    add_values,
+    grid,
+    initiative_form,
+    make_initiative,
+    same_data,
+    theme,
+)
 from tests.factories.knowledge import resource
 from tests.factories.workshops import make_workshop
 from tests.factories.world import (
@@ -15,6 +23,7 @@ from tests.factories.world import (
     user,
 )
 
-__all__ = ["PASSWORD", "add_indicator", "add_values", "build_world", "country", "forum", "grid", "make_initiative",
+__all__ = ["PASSWORD", "add_indicator", "add_values", "build_world", "country", "forum", "grid", "initiative_form",
+           "make_initiative", "same_data",
            "make_workshop", "mandate", "organisation", "region_member", "reply_through_form", "resource", "role",
            "space", "theme", "user"]

@@ -1,4 +1,5 @@
 """Factories for initiatives: made through the services, then put in a status as curation would."""
+from dataclasses import replace
 from datetime import date
 
 from sociallab.extensions import db
@@ -62,3 +63,25 @@ def add_indicator(initiative, actor, name="Children heard", measures="reached"):
     indicator = indicator_service.save_indicator(initiative, actor, name, "people", "", measures)
     db.session.commit()
     return indicator
+
+
+def same_data(initiative, **changes):
+    """The initiative's fields as the edit form would send them back, with `changes`."""
+    data = services.InitiativeData(
+        title=initiative.title, summary=initiative.summary, problem=initiative.problem,
+        approach=initiative.approach, target_groups=initiative.target_groups, lang=initiative.lang,
+        lead_organisation=initiative.lead_organisation, co_leads=[c.organisation for c in initiative.co_leads],
+        themes=list(initiative.themes), countries=list(initiative.countries),
+        start_date=initiative.start_date, end_date=initiative.end_date)
+    return replace(data, **changes)
+
+
+def initiative_form(world, **changes):
+    """The fields of the new-initiative form, filled in for the Senegal space, with `changes`."""
+    data = {"space": str(world.sn_space.id), "title": "Salle d'audition adaptée",
+            "summary": "Une salle où les enfants sont entendus.", "problem": "", "approach": "",
+            "lead_organisation": str(world.sn_org.id), "themes": [str(theme("child-friendly-justice").id)],
+            "target_groups": "Enfants victimes", "stage": "pilot", "start_date": "2025-03-01", "end_date": "",
+            "lang": "fr"}
+    data.update(changes)
+    return data

@@ -9,24 +9,14 @@ from sociallab.initiatives.models import (
     JournalEntry,
 )
 from tests.conftest import post_form
-from tests.factories import add_indicator, theme
+from tests.factories import add_indicator, initiative_form
 from tests.querycount import count_queries
-
-
-def _form(world, **changes):
-    data = {"space": str(world.sn_space.id), "title": "Salle d'audition adaptée",
-            "summary": "Une salle où les enfants sont entendus.", "problem": "", "approach": "",
-            "lead_organisation": str(world.sn_org.id), "themes": [str(theme("child-friendly-justice").id)],
-            "target_groups": "Enfants victimes", "stage": "pilot", "start_date": "2025-03-01", "end_date": "",
-            "lang": "fr"}
-    data.update(changes)
-    return data
 
 
 def test_a_member_creates_a_draft_in_their_space(client, auth, world):
     auth.login(world.member.email)
     url = f"/spaces/{world.sn_space.slug}/initiatives/new"
-    response = post_form(client, url, _form(world))
+    response = post_form(client, url, initiative_form(world))
     assert response.status_code == 302
     initiative = db.session.scalar(db.select(Initiative))
     assert (initiative.status, initiative.stage, initiative.space_id) == ("draft", "pilot", world.sn_space.id)
@@ -39,13 +29,13 @@ def test_a_member_creates_a_draft_in_their_space(client, auth, world):
 def test_a_foreign_co_lead_needs_the_space_that_covers_both_countries_and_the_form_says_so(client, auth, world):
     auth.login(world.member.email)
     url = f"/spaces/{world.sn_space.slug}/initiatives/new"
-    response = post_form(client, url, _form(world, co_leads=[str(world.pe_org.id)]))
+    response = post_form(client, url, initiative_form(world, co_leads=[str(world.pe_org.id)]))
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert "Elle doit se trouver dans l&#39;espace qui les couvre tous : International" in page
     assert "Salle d&#39;audition adaptée" in page  # what was typed is kept
     assert db.session.scalar(db.select(db.func.count(Initiative.id))) == 0
-    response = post_form(client, url, _form(world, co_leads=[str(world.pe_org.id)],
+    response = post_form(client, url, initiative_form(world, co_leads=[str(world.pe_org.id)],
                                             space=str(world.international.id)))
     assert response.status_code == 302
     initiative = db.session.scalar(db.select(Initiative))
@@ -57,14 +47,14 @@ def test_two_countries_of_one_region_belong_in_the_regional_space(client, auth, 
     auth.login(world.member.email)
     togo = world.organisations["tg"][0]
     response = post_form(client, f"/spaces/{world.sn_space.slug}/initiatives/new",
-                         _form(world, co_leads=[str(togo.id)]))
+                         initiative_form(world, co_leads=[str(togo.id)]))
     assert "Afrique subsaharienne" in response.get_data(as_text=True)  # the member reads French
 
 
 def test_a_member_cannot_create_for_an_organisation_that_is_not_theirs(client, auth, world):
     auth.login(world.member.email)
     response = post_form(client, f"/spaces/{world.sn_space.slug}/initiatives/new",
-                         _form(world, lead_organisation=str(world.organisations["sn"][1].id)))
+                         initiative_form(world, lead_organisation=str(world.organisations["sn"][1].id)))
     assert response.status_code == 400
     assert "doit être responsable ou co-responsable" in response.get_data(as_text=True)
 
@@ -73,7 +63,7 @@ def test_editing_keeps_the_stage_and_records_the_editor_as_author(client, auth, 
     initiative = initiative_factory(stage="pilot")
     auth.login(world.volunteer_in.email)
     url = f"/initiatives/{initiative.id}/edit"
-    form = _form(world, title="Renamed pilot")
+    form = initiative_form(world, title="Renamed pilot")
     form.pop("stage")
     assert post_form(client, url, form).status_code == 302
     db.session.expire_all()

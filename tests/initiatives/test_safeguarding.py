@@ -11,20 +11,10 @@ from sociallab.permissions import can_read_initiative, readable_initiatives_quer
 from sociallab.safeguarding.models import SensitiveItem
 from sociallab.safeguarding.screening import deciding
 from tests.conftest import csrf_token_from, post_form
-from tests.factories import add_indicator, theme
+from tests.factories import add_indicator, initiative_form
 
 IDENTIFYING = "Awa Diop, 12 ans, vit au 14 rue Carnot"
 REASON = "Le tribunal a besoin du nom exact."
-
-
-def _form(world, **changes):
-    data = {"space": str(world.sn_space.id), "title": "Salle d'audition adaptée",
-            "summary": "Une salle où les enfants sont entendus.", "problem": "", "approach": "",
-            "lead_organisation": str(world.sn_org.id), "themes": [str(theme("child-friendly-justice").id)],
-            "target_groups": "Enfants victimes", "stage": "pilot", "start_date": "2025-03-01", "end_date": "",
-            "lang": "fr"}
-    data.update(changes)
-    return data
 
 
 def _journal(**changes):
@@ -50,7 +40,8 @@ def _new_url(world):
 def test_the_form_warns_with_the_passages_highlighted_and_keeps_the_text_then_redacts_in_one_click(
         client, auth, world):
     auth.login(world.member.email)
-    response = post_form(client, _new_url(world), _form(world, summary=IDENTIFYING, approach="Écoute active."))
+    response = post_form(client, _new_url(world),
+                         initiative_form(world, summary=IDENTIFYING, approach="Écoute active."))
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert '<mark class="identifying">Awa Diop, 12 ans</mark>' in html
@@ -58,7 +49,7 @@ def test_the_form_warns_with_the_passages_highlighted_and_keeps_the_text_then_re
     assert IDENTIFYING in html and "Écoute active." in html  # everything typed is kept
     assert db.session.scalar(db.select(db.func.count(Initiative.id))) == 0
 
-    response = post_form(client, _new_url(world), _form(world, summary=IDENTIFYING, safeguarding="redact"))
+    response = post_form(client, _new_url(world), initiative_form(world, summary=IDENTIFYING, safeguarding="redact"))
     assert response.status_code == 302
     initiative = db.session.scalar(db.select(Initiative))
     assert initiative.summary == "[retiré], vit au [retiré]" and not initiative.sensitive
@@ -68,7 +59,7 @@ def test_the_form_warns_with_the_passages_highlighted_and_keeps_the_text_then_re
 
 def test_publish_anyway_needs_a_reason_and_keeps_the_text(client, auth, world):
     auth.login(world.member.email)
-    response = post_form(client, _new_url(world), _form(world, summary=IDENTIFYING, safeguarding="publish",
+    response = post_form(client, _new_url(world), initiative_form(world, summary=IDENTIFYING, safeguarding="publish",
                                                        safeguarding_justification=" "))
     html = response.get_data(as_text=True)
     assert response.status_code == 422
@@ -86,7 +77,7 @@ def test_an_edit_published_for_review_is_held_until_a_moderator_approves_it(clie
     auth.logout()
 
     auth.login(world.member.email)
-    response = post_form(client, f"{page_url}/edit", _form(world, summary=IDENTIFYING, safeguarding="publish",
+    response = post_form(client, f"{page_url}/edit", initiative_form(world, summary=IDENTIFYING, safeguarding="publish",
                                                           safeguarding_justification=REASON))
     assert response.status_code == 302
     db.session.expire_all()
@@ -182,7 +173,8 @@ def test_a_moderator_redacts_an_initiative_after_the_fact_and_its_audit_entries(
     initiative = initiative_factory(status=Initiative.PUBLISHED)
     auth.login(world.member.email)
     response = post_form(client, f"/initiatives/{initiative.id}/edit",
-                         _form(world, approach=IDENTIFYING, safeguarding="publish", safeguarding_justification=REASON))
+                         initiative_form(world, approach=IDENTIFYING, safeguarding="publish",
+                                         safeguarding_justification=REASON))
     assert response.status_code == 302
     auth.logout()
     edit = db.session.scalar(db.select(AuditEntry).where(AuditEntry.action == "initiative.edit"))

@@ -1,5 +1,4 @@
 """Initiative services decide who may act and commit their change, whoever calls them (not only the pages)."""
-from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -15,7 +14,7 @@ from sociallab.initiatives.models import (
     ReviewEvent,
     StageChange,
 )
-from tests.factories import add_indicator, grid
+from tests.factories import add_indicator, grid, same_data
 
 
 def _refusal(call, *args, **kwargs):
@@ -23,15 +22,6 @@ def _refusal(call, *args, **kwargs):
         call(*args, **kwargs)
     db.session.rollback()
     return caught.value
-
-
-def _data(initiative, **changes):
-    data = services.InitiativeData(
-        title=initiative.title, summary=initiative.summary, problem=initiative.problem,
-        approach=initiative.approach, target_groups=initiative.target_groups, lang=initiative.lang,
-        lead_organisation=initiative.lead_organisation, co_leads=[c.organisation for c in initiative.co_leads],
-        themes=list(initiative.themes), countries=list(initiative.countries))
-    return replace(data, **changes)
 
 
 def _counts():
@@ -46,7 +36,7 @@ def test_a_service_refuses_a_reader_without_the_right_403_and_a_non_reader_404(w
     before = _counts()
     # member2 reads the Senegal space but belongs to no partner of these initiatives.
     reader = world.member2
-    assert _refusal(services.update_initiative, published, reader, _data(published, title="Autre")).status == 403
+    assert _refusal(services.update_initiative, published, reader, same_data(published, title="Autre")).status == 403
     assert _refusal(services.add_journal_entry, published, reader, date(2025, 3, 1), "Essai", "", "", "fr").status \
         == 403
     assert _refusal(indicators.save_indicator, published, reader, "Autre", "", "", "reached").status == 403
@@ -55,18 +45,18 @@ def test_a_service_refuses_a_reader_without_the_right_403_and_a_non_reader_404(w
     assert _refusal(stages.change_stage, published, stages.DESIGN, reader, "Pourquoi pas").status == 403
     assert _refusal(curation.curate, published, "feature", reader).status == 403
     # A moderator of the space reads it, but starts no initiative there without a partner organisation.
-    assert _refusal(services.create_initiative, world.sn_space, world.moderator, _data(draft)).status == 403
+    assert _refusal(services.create_initiative, world.sn_space, world.moderator, same_data(draft)).status == 403
     # The Peruvian member may not read the Senegal draft, nor the Senegal space: for them neither exists.
     outsider = world.other_member
-    assert _refusal(services.update_initiative, draft, outsider, _data(draft, title="Otra")).status == 404
+    assert _refusal(services.update_initiative, draft, outsider, same_data(draft, title="Otra")).status == 404
     assert _refusal(services.add_journal_entry, draft, outsider, date(2025, 3, 1), "Prueba", "", "", "es").status \
         == 404
     assert _refusal(stages.change_stage, draft, stages.DESIGN, outsider, "Por qué no").status == 404
     assert _refusal(curation.curate, draft, "submit", outsider).status == 404
-    assert _refusal(services.create_initiative, world.sn_space, outsider, _data(draft)).status == 404
+    assert _refusal(services.create_initiative, world.sn_space, outsider, same_data(draft)).status == 404
     assert _refusal(services.review_queue, world.member).status == 404
     # A partner moves it only to a space where they could start it.
-    moved = _refusal(services.update_initiative, draft, world.member, _data(draft), space=world.pe_space)
+    moved = _refusal(services.update_initiative, draft, world.member, same_data(draft), space=world.pe_space)
     assert (moved.status, moved.field) == (403, "space")
 
     assert _counts() == before
@@ -88,8 +78,8 @@ def test_every_refusal_is_a_service_error_the_pages_map_the_same_way(world, init
 
 def test_a_change_is_committed_by_its_service(world, initiative_factory):
     draft = initiative_factory(title="Brouillon")
-    created = services.create_initiative(world.sn_space, world.member, _data(draft, title="Nouvelle"))
-    services.update_initiative(draft, world.member, _data(draft, title="Renommée"))
+    created = services.create_initiative(world.sn_space, world.member, same_data(draft, title="Nouvelle"))
+    services.update_initiative(draft, world.member, same_data(draft, title="Renommée"))
     entry = services.add_journal_entry(draft, world.member, date(2025, 3, 1), "Essai", "", "", "fr")
     stages.change_stage(draft, stages.DESIGN, world.member, "Atelier tenu")
     indicator = indicators.save_indicator(draft, world.member, "Enfants entendus", "", "", "reached")

@@ -36,7 +36,7 @@ from sociallab.workshops import services as workshops
 from sociallab.workshops.models import Workshop
 from tests import factories
 from tests.conftest import Auth
-from tests.factories import add_indicator, add_values, make_initiative
+from tests.factories import add_indicator, add_values, make_initiative, same_data
 from tests.knowledge import files
 
 
@@ -194,7 +194,7 @@ def build_draft_initiative(w, space):
     title, journal = "Trevaluna", "Gormistel"
     initiative = make_initiative(w, space=space, author=w.member, title=f"Projet {title}", co_leads=[w.pe_org])
     initiatives.add_journal_entry(initiative, w.other_member, date(2025, 3, 1), f"Essai {journal}", "", "", "fr")
-    initiatives.update_initiative(initiative, w.other_member, _same_fields(initiative))
+    initiatives.update_initiative(initiative, w.other_member, same_data(initiative))
     curation.curate(initiative, "submit", w.member)
     curation.curate(initiative, "request_changes", w.admin, "Précisez l'approche.")
     db.session.commit()
@@ -277,25 +277,16 @@ def build_workshop(w, space):
 
 # --- changes: every way an item changes space or visibility ----------------------------------
 
-def _same_fields(initiative):
-    return initiatives.InitiativeData(
-        title=initiative.title, summary=initiative.summary, problem=initiative.problem,
-        approach=initiative.approach, target_groups=initiative.target_groups, lang=initiative.lang,
-        lead_organisation=initiative.lead_organisation, co_leads=[c.organisation for c in initiative.co_leads],
-        themes=list(initiative.themes), countries=list(initiative.countries),
-        start_date=initiative.start_date, end_date=initiative.end_date)
-
-
 def edit_initiative_into(space_attr):
     def change(item, w):
         initiative = item.obj
-        initiatives.update_initiative(initiative, w.member, _same_fields(initiative), space=getattr(w, space_attr))
+        initiatives.update_initiative(initiative, w.member, same_data(initiative), space=getattr(w, space_attr))
         db.session.commit()
     return change
 
 
 def take_off_co_leads(item, w):
-    initiatives.update_initiative(item.obj, w.member, replace(_same_fields(item.obj), co_leads=[]))
+    initiatives.update_initiative(item.obj, w.member, replace(same_data(item.obj), co_leads=[]))
     db.session.commit()
 
 

@@ -1,6 +1,5 @@
 """A held item's place in the moderators' queue follows its content: an initiative edited into
 another space leaves the first space's queue and joins the new one's."""
-from dataclasses import replace
 
 from sociallab.accounts.models import SpaceRole
 from sociallab.extensions import db
@@ -10,17 +9,8 @@ from sociallab.safeguarding import review
 from sociallab.safeguarding.models import SensitiveItem
 from sociallab.safeguarding.screening import deciding
 from tests.conftest import csrf_token_from
-from tests.factories.initiatives import make_initiative
+from tests.factories.initiatives import make_initiative, same_data
 from tests.factories.world import role, user
-
-
-def _data(initiative):
-    return initiatives.InitiativeData(
-        title=initiative.title, summary=initiative.summary, problem=initiative.problem,
-        approach=initiative.approach, target_groups=initiative.target_groups, lang=initiative.lang,
-        lead_organisation=initiative.lead_organisation, co_leads=[c.organisation for c in initiative.co_leads],
-        themes=list(initiative.themes), countries=list(initiative.countries),
-        start_date=initiative.start_date, end_date=initiative.end_date)
 
 
 def test_a_held_initiative_moved_to_another_space_changes_queue(client, auth, world):
@@ -35,7 +25,7 @@ def test_a_held_initiative_moved_to_another_space_changes_queue(client, auth, wo
     assert review.queue(ssa_moderator) == []
 
     with deciding("publish", "Nécessaire au suivi"):
-        initiatives.update_initiative(initiative, world.member, replace(_data(initiative)), space=world.ssa_space)
+        initiatives.update_initiative(initiative, world.member, same_data(initiative), space=world.ssa_space)
     db.session.commit()
     assert review.queue(world.moderator) == []
     assert [i.id for i, *_ in review.queue(ssa_moderator)] == [entry.id]
