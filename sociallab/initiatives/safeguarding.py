@@ -32,12 +32,18 @@ def _audited_with_initiative(row):
             if getattr(entry, field)]
 
 
+def _held_audience(initiative):
+    """A held initiative is found by those who read it: its partners, its creator, the moderators."""
+    return permissions.audience_tokens_for_item(initiative.space_id, "organisations", initiative.organisation_ids,
+                                                author_id=initiative.created_by_id)
+
+
 def init_app(app):
     safeguarding.register(app, Initiative, "initiative", INITIATIVE_FIELDS, label=_l("initiative"),
                           space_id=lambda initiative: initiative.space_id, url=lambda initiative: initiative.path,
                           author_id=lambda initiative: initiative.created_by_id,
                           language=lambda initiative: initiative.lang or "fr", rerender=_follow_thread,
-                          readable=permissions.can_read_initiative)
+                          readable=permissions.can_read_initiative, held_audience=_held_audience)
     safeguarding.register(app, JournalEntry, "journal", JOURNAL_FIELDS, label=_l("initiative journal entry"),
                           space_id=lambda entry: entry.initiative.space_id, url=lambda entry: entry.path,
                           language=lambda entry: entry.lang or "fr")

@@ -32,6 +32,9 @@ class ContentType:
     # The domain's read rule (obj, user) when it is wider than "not held, or its author": a held
     # initiative is read by its partner organisations too. Decides 403 against 404.
     readable: Callable[[Any, Any], bool] | None = None
+    # Search tokens of a held item when more than its author and the moderators read it (a held
+    # initiative's partner organisations): permissions.audience_tokens_for_item(...).
+    held_audience: Callable[[Any], list] | None = None
     # False where replacing the text cannot remove the passages (a file's extracted text: the
     # file itself keeps them): a moderator cannot "redact" it after the fact.
     redactable: bool = True

@@ -33,6 +33,7 @@ from typing import Any
 from flask import current_app, has_app_context
 
 from sociallab import permissions
+from sociallab.safeguarding.registry import content_type_of
 
 _DOCUMENTS_KEY = "sociallab_search_documents"
 _DEPENDENTS_KEY = "sociallab_search_dependents"
@@ -90,5 +91,7 @@ def document(obj):
     as sensitive is found only by its author and the moderators of its space, whoever built it."""
     built = type_of(obj).build(obj)
     if built is not None and getattr(obj, "is_held", False):
-        built["audience"] = permissions.held_audience(built["space_id"], getattr(obj, "author_id", None))
+        held = content_type_of(obj)
+        built["audience"] = held.held_audience(obj) if held is not None and held.held_audience is not None \
+            else permissions.held_audience(built["space_id"], getattr(obj, "author_id", None))
     return built

@@ -88,6 +88,8 @@ def test_an_edit_published_for_review_is_held_until_a_moderator_approves_it(clie
     page = client.get(page_url).get_data(as_text=True)
     assert "Awa Diop" in page and "Retenu" in page  # its authors see it, tagged
     assert initiative.id in _listed(world.member)
+    # A volunteer of the lead organisation reads it, and finds it: search follows the same rule.
+    assert f"initiative:{initiative.id}" in _found(world.volunteer_in, "Carnot")
     auth.logout()
 
     # Another member of the space: not on the page, the list, search, the dashboard or the CSV export.
