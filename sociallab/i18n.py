@@ -109,3 +109,71 @@ def init_app(app):
 def utcnow():
     """Naive UTC now, the form every timestamp is stored in."""
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+# --- French typography ------------------------------------------------------------------------
+# French puts a narrow no-break space (U+202F) before ; : ! ? and inside « guillemets ». Translators
+# type ordinary spaces, or none: `french_typography` is the one place that sets them, applied to every
+# French message when the catalogues are updated (scripts/i18n.py), so whatever compiles the .po
+# files (make translations, an image build) gets the right text and nothing is converted per request.
+NARROW_NBSP = "\u202f"
+_SPACES = " \u00a0\u202f"
+_HIGH_PUNCTUATION = ";:!?"
+# After such a mark comes a space, the end, or closing punctuation: otherwise the mark is not prose
+# (a URL "https://", a time "20:18", a query "?page=2", an entity "&amp;").
+_AFTER_PROSE_MARK = " \u00a0\u202f\n\t)]»\"'.,…<*"
+
+
+def _is_entity_end(text, i):
+    """text[i] is ';' closing an HTML entity such as &amp; or &#8239;."""
+    j = i - 1
+    while j >= 0 and (text[j].isalnum() or text[j] == "#"):
+        j -= 1
+    return j >= 0 and text[j] == "&" and j < i - 1
+
+
+def french_typography(text):
+    """French text with a narrow no-break space before ; : ! ? and inside « », HTML tags left as they are.
+
+    "Langue:" and "Langue :" both become "Langue\u202f:"; "https://…", "20:18" and "&amp;" stay.
+    Applying it twice changes nothing.
+    """
+    if not text:
+        return text
+    out = []
+    n = len(text)
+    i = 0
+    while i < n:
+        c = text[i]
+        if c == "<" and text.find(">", i) != -1:
+            close = text.find(">", i)
+            out.append(text[i:close + 1])
+            i = close + 1
+            continue
+        if c in _HIGH_PUNCTUATION and out and not (c == ";" and _is_entity_end(text, i)):
+            end = i
+            while end < n and text[end] in _HIGH_PUNCTUATION:
+                end += 1
+            if end == n or text[end] in _AFTER_PROSE_MARK:
+                while out and out[-1] in _SPACES:
+                    out.pop()
+                if out and out[-1] not in "\n(«":
+                    out.append(NARROW_NBSP)
+                out.append(text[i:end])
+                i = end
+                continue
+        if c == "«":
+            out.append("«" + NARROW_NBSP)
+            i += 1
+            while i < n and text[i] in _SPACES:
+                i += 1
+            continue
+        if c == "»":
+            while out and out[-1] in _SPACES:
+                out.pop()
+            out.append(NARROW_NBSP + "»")
+            i += 1
+            continue
+        out.append(c)
+        i += 1
+    return "".join(out)
