@@ -4,6 +4,7 @@ Each change is one unit of work: check_admin, the Lab's rules (an AdminError say
 the change and its audit entry, then the commit. The *_FIELDS tuples name what each form edits
 and what the audit log records of it; the views read the forms' values through them.
 """
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -11,6 +12,7 @@ from sociallab.accounts.models import User
 from sociallab.admin.checks import AdminError, check_admin, exists
 from sociallab.audit.services import add_and_record, apply_and_record, record, snapshot
 from sociallab.extensions import db
+from sociallab.forums.services import give_default_category
 from sociallab.spaces.models import Country, Organisation, Region, Space, Theme
 from sociallab.spaces.services import StructureError, check_partner_capacity
 
@@ -133,6 +135,8 @@ def _add_space(actor, **values):
     db.session.add(space)
     db.session.flush()  # a space's entry is filed under the space itself, whose id the flush gives
     record(actor, "space.create", space, after=snapshot(space, SPACE_FIELDS), space_id=space.id)
+    # Its members can start a thread from the first day, before a moderator plans the categories.
+    give_default_category(space, actor, current_app.config["BABEL_DEFAULT_LOCALE"])
     return space
 
 

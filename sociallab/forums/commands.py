@@ -1,7 +1,8 @@
-"""`flask sociallab rerender-posts`: rebuild stored post HTML after the sanitiser rules change."""
+"""`flask sociallab rerender-posts` and `default-categories`: forum maintenance run by hand."""
 import click
+from flask import current_app
 
-from sociallab.forums.services import rerender_posts
+from sociallab.forums.services import give_default_categories, rerender_posts
 
 
 @click.command("rerender-posts")
@@ -10,3 +11,12 @@ def rerender_posts_command(batch):
     """Render every post's Markdown again and store the HTML where it differs (safe to run twice)."""
     checked, changed = rerender_posts(batch=batch)
     click.echo(f"{checked} post(s) checked, {changed} re-rendered.")
+
+
+@click.command("default-categories")
+def default_categories_command():
+    """Give every open space without a forum category its general one (safe to run twice)."""
+    given = give_default_categories(current_app.config["BABEL_DEFAULT_LOCALE"])
+    for category in given:
+        click.echo(f"  {category.space.slug}: {category.title} ({category.lang})")
+    click.echo(f"{len(given)} space(s) given a general discussion category.")

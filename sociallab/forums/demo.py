@@ -1,4 +1,5 @@
-"""Demo discussions in French, Spanish and English in several spaces (running it again adds nothing)."""
+"""Demo discussions in French, Spanish and English in several spaces, and a general category in every
+other one (running it again adds nothing)."""
 from sociallab.accounts.models import User
 from sociallab.extensions import db
 from sociallab.forums import services
@@ -89,4 +90,4 @@ def seed():
                     if author in people:
                         lang_of_reply = "es" if people[author].language == "es" else thread_lang
                         services.reply(thread, people[author], body, lang_of_reply)
-    db.session.commit()
+    services.give_default_categories()  # Togo, Sub-Saharan Africa…: no space left without a place to talk

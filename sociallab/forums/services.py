@@ -29,6 +29,7 @@ from sociallab.forums.moderation import refresh_counters, touch_if_first
 from sociallab.forums.reading import mark_read, notify_category_watchers, notify_reply_watchers, start_watching
 from sociallab.i18n import utcnow
 from sociallab.notifications.services import notify
+from sociallab.spaces.models import Country, Organisation, Space
 
 THREADS_PER_PAGE = 25
 QUOTE_MAX = 1200
@@ -65,6 +66,63 @@ def create_category(space, title, description, lang, actor, position=None):
     add_and_record(actor, category, "forums.category.create", CATEGORY_FIELDS, space_id=space.id)
     db.session.commit()
     return category
+
+
+# A space's first category, so its members can talk from the day it opens. Its title is content of
+# the space, stored once in the space's language like any category a moderator writes, not a
+# label translated for each reader.
+DEFAULT_CATEGORY = {
+    "fr": ("Discussion générale", "Pour tout ce qui n'a pas encore sa propre catégorie."),
+    "en": ("General discussion", "For everything that has no category of its own yet."),
+    "es": ("Conversación general", "Para todo lo que aún no tiene su propia categoría."),
+}
+
+
+def space_language(space, default="fr"):
+    """The language most of the space's partner members chose; for a national space nobody has
+    joined yet, its region's; else `default`."""
+    if space.kind == Space.INTERNATIONAL:
+        scopes = [None]
+    elif space.kind == Space.REGIONAL:
+        scopes = [Country.region_id == space.region_id]
+    else:
+        region_id = space.country.region_id if space.country is not None else None
+        scopes = [Country.id == space.country_id, Country.region_id == region_id]
+    for scope in scopes:
+        query = (db.select(User.language).join(Organisation, User.organisation_id == Organisation.id)
+                 .join(Country, Organisation.country_id == Country.id)
+                 .where(User.active.is_(True), User.language.in_(tuple(DEFAULT_CATEGORY))))
+        if scope is not None:
+            query = query.where(scope)
+        language = db.session.scalar(query.group_by(User.language)
+                                     .order_by(db.func.count(User.id).desc(), User.language).limit(1))
+        if language:
+            return language
+    return default if default in DEFAULT_CATEGORY else "fr"
+
+
+def give_default_category(space, actor=None, default_language="fr"):
+    """Give a space that has no category (archived ones count: a moderator chose) its general one.
+
+    A step of the caller's change, like a discussion: the caller (creating a space, the demo, the
+    `default-categories` command) has checked who acts and commits. Returns the category or None.
+    """
+    if db.session.scalar(db.select(Category.id).where(Category.space_id == space.id).limit(1)) is not None:
+        return None
+    lang = space_language(space, default_language)
+    title, description = DEFAULT_CATEGORY[lang]
+    category = Category(space_id=space.id, title=title, description=description, lang=lang, position=10)
+    add_and_record(actor, category, "forums.category.create", CATEGORY_FIELDS, space_id=space.id)
+    return category
+
+
+def give_default_categories(default_language="fr"):
+    """Every open space without a category gets its general one (safe to run again). Returns them."""
+    spaces = db.session.scalars(db.select(Space).where(Space.archived.is_(False)).order_by(Space.id)).all()
+    given = [category for category in (give_default_category(space, None, default_language) for space in spaces)
+             if category is not None]
+    db.session.commit()
+    return given
 
 
 def update_category(category, actor, **changes):
