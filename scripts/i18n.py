@@ -50,7 +50,8 @@ def update(domain):
     target.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(suffix=".pot") as pot:
         subprocess.run([PYBABEL, "-q", "extract", "-F", "babel.cfg",
-                        "-k", "_l", "--no-location", "--sort-output", "-o", pot.name, *files],
+                        "-k", "_l", "-k", "lazy_ngettext:1,2", "--no-location", "--sort-output",
+                        "-o", pot.name, *files],
                        cwd=ROOT, check=True)
         for lang in LANGUAGES:
             po = target / lang / "LC_MESSAGES" / "messages.po"

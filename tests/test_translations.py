@@ -24,10 +24,10 @@ DOMAINS = ["core", *I18N.DOMAINS]
 
 
 def extracted_msgids(domain):
-    """The msgids `pybabel extract -F babel.cfg -k _l` (as scripts/i18n.py runs it) finds in the domain."""
+    """The msgids `pybabel extract -F babel.cfg -k _l -k lazy_ngettext:1,2` (as scripts/i18n.py runs it) finds."""
     with (ROOT / "babel.cfg").open() as f:
         method_map, options_map = parse_mapping_cfg(f)
-    keywords = {**DEFAULT_KEYWORDS, "_l": None}
+    keywords = {**DEFAULT_KEYWORDS, "_l": None, "lazy_ngettext": (1, 2)}
     msgids = set()
     for path in I18N.sources(domain):
         relative = str(path.relative_to(ROOT))

@@ -6,6 +6,7 @@ answer 404 too), 400 for what the person can correct, 410 for an invitation link
 longer create an account.
 """
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from sociallab import permissions
 from sociallab.errors import ServiceError
@@ -25,7 +26,8 @@ class InvitationUnusable(AccountError):
 
 def check_password_strength(password):
     if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise AccountError(_("The password must have at least %(n)d characters.", n=MIN_PASSWORD_LENGTH))
+        raise AccountError(ngettext("The password must have at least %(num)d character.",
+                                    "The password must have at least %(num)d characters.", MIN_PASSWORD_LENGTH))
 
 
 def _not_yours():

@@ -6,6 +6,7 @@ status follows the policy of every domain: 404 for what the person may not read,
 read but may not do, 400 for bad input, 409 for a change already made.
 """
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 
 from sociallab import permissions
 from sociallab.errors import ServiceError
@@ -27,9 +28,11 @@ def _moderators_only():
 def check_text(title=None, body=None):
     """Bounds that hold whoever writes (forms check them too, with field-level messages)."""
     if title is not None and not (0 < len(title.strip()) <= TITLE_MAX):
-        raise ForumError(_l("A title needs 1 to %(n)d characters.", n=TITLE_MAX))
+        raise ForumError(lazy_ngettext("A title needs 1 to %(num)d character.",
+                                       "A title needs 1 to %(num)d characters.", TITLE_MAX))
     if body is not None and not (0 < len(body.strip()) <= BODY_MAX):
-        raise ForumError(_l("A message needs 1 to %(n)d characters.", n=BODY_MAX))
+        raise ForumError(lazy_ngettext("A message needs 1 to %(num)d character.",
+                                       "A message needs 1 to %(num)d characters.", BODY_MAX))
 
 
 def check_read(space, user):

@@ -1,5 +1,6 @@
 """Forms for categories, threads, posts, flags and moderation."""
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -30,7 +31,9 @@ def _body_field():
         _l("Message"),
         description=_l("Markdown: **bold**, *italic*, > quote, - list, [link](https://…), `code`, tables."),
         validators=[DataRequired(message=_l("Write a message before sending.")),
-                    Length(max=BODY_MAX, message=_l("The message is too long: at most %(max)d characters."))],
+                    Length(max=BODY_MAX, message=lazy_ngettext(
+                        "The message is too long: at most %(num)d character.",
+                        "The message is too long: at most %(num)d characters.", BODY_MAX))],
         render_kw={"rows": 8, "maxlength": BODY_MAX})
 
 
@@ -44,7 +47,8 @@ class PostForm(FlaskForm):
 class ThreadForm(PostForm):
     title = StringField(_l("Title"), validators=[
         DataRequired(message=_l("Give the thread a title.")),
-        Length(max=TITLE_MAX, message=_l("The title is too long: at most %(max)d characters."))],
+        Length(max=TITLE_MAX, message=lazy_ngettext("The title is too long: at most %(num)d character.",
+                                                    "The title is too long: at most %(num)d characters.", TITLE_MAX))],
         render_kw={"maxlength": TITLE_MAX})
 
 

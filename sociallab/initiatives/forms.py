@@ -74,6 +74,12 @@ class CurationForm(FlaskForm):
     action = HiddenField()
     comment = TextAreaField(_l("Comment for the authors"), validators=[Length(max=4000)])
 
+    def for_writer(self, moderates):
+        """Labelled for its reader: a moderator's comment goes to the authors, an author's note to the moderators."""
+        if not moderates:
+            self.comment.label.text = _l("Note for the moderators")
+        return self
+
 
 class JournalForm(FlaskForm):
     entry_date = DateField(_l("Date"), validators=[DataRequired()])

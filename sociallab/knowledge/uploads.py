@@ -8,6 +8,7 @@ import unicodedata
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from werkzeug.utils import secure_filename
 
 from sociallab.errors import ServiceError
@@ -118,9 +119,11 @@ def open_file(kind, data):
         if status == fileworker.OK and answer:
             return answer, ""
         if status == fileworker.TOO_MANY_PIXELS:
-            raise UploadError(_("This image is too large: at most %(limit)s megapixels (for example "
-                                "6000 × 4000 pixels). Reduce its size and retry.",
-                                limit=MAX_IMAGE_PIXELS // 1_000_000))
+            raise UploadError(ngettext("This image is too large: at most %(num)d megapixel (for example "
+                                       "1000 × 1000 pixels). Reduce its size and retry.",
+                                       "This image is too large: at most %(num)d megapixels (for example "
+                                       "6000 × 4000 pixels). Reduce its size and retry.",
+                                       MAX_IMAGE_PIXELS // 1_000_000))
         if status == fileworker.UNREADABLE:
             raise UploadError(_("This image could not be read. Save it again as PNG or JPEG and retry."))
         raise _stopped()

@@ -1,5 +1,5 @@
 """Questions about the Lab's structure: which spaces a person has, who belongs to a space."""
-from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy.orm import selectinload
 
 from sociallab.errors import ServiceError
@@ -45,9 +45,10 @@ def check_partner_capacity(country, adding=1, exclude=None):
         Organisation.country_id == country.id, Organisation.active.is_(True),
         Organisation.id != (exclude.id if exclude is not None else -1)))
     if count + adding > Space.MAX_NATIONAL_PARTNERS:
-        raise StructureError(_(
-            "The national space of %(country)s already has %(n)d partner organisations, the most it may hold.",
-            country=country.name, n=Space.MAX_NATIONAL_PARTNERS))
+        raise StructureError(ngettext(
+            "The national space of %(country)s already has %(num)d partner organisation, the most it may hold.",
+            "The national space of %(country)s already has %(num)d partner organisations, the most it may hold.",
+            Space.MAX_NATIONAL_PARTNERS, country=country.name))
 
 
 def national_space(country):

@@ -78,7 +78,8 @@ def check_redactor(workshop, user):
 
 def held_audience(workshop, item):
     """The socket ids in the room that may receive a held item (room_log.broadcast_held)."""
-    present = db.session.scalars(db.select(Presence).where(Presence.workshop_id == workshop.id)
+    present = db.session.scalars(db.select(Presence).where(Presence.workshop_id == workshop.id,
+                                                           Presence.host_id.is_not(None))
                                  .options(selectinload(Presence.user))).all()
     return [presence.sid for presence in present if permissions.can_see_held_in_room(workshop, item, presence.user)]
 
@@ -96,8 +97,9 @@ def check_text(value, limit, what):
     if not text:
         raise RoomError(_("%(what)s is empty.", what=what))
     if len(text) > limit:
-        raise RoomError(_("%(what)s is too long (%(length)d characters; at most %(limit)d).",
-                          what=what, length=len(text), limit=limit))
+        raise RoomError(ngettext("%(what)s is too long (%(num)d character; at most %(limit)d).",
+                                 "%(what)s is too long (%(num)d characters; at most %(limit)d).",
+                                 len(text), what=what, limit=limit))
     return text
 
 

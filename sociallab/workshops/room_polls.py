@@ -1,6 +1,7 @@
 """The live room's polls: opening one, voting (again, until it closes), closing it, and their counts."""
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import func
 from sqlalchemy.orm import selectinload
 
@@ -30,7 +31,8 @@ def open_poll(workshop, user, question, options, multiple=False):
     if len(labels) < 2:
         raise RoomError(_("A poll needs at least two options."))
     if len(labels) > MAX_POLL_OPTIONS:
-        raise RoomError(_("A poll has at most %(limit)d options.", limit=MAX_POLL_OPTIONS))
+        raise RoomError(ngettext("A poll has at most %(num)d option.", "A poll has at most %(num)d options.",
+                                 MAX_POLL_OPTIONS))
     labels = [check_text(label, MAX_POLL_OPTION, _l("An option")) for label in labels]
     poll = Poll(workshop_id=workshop.id, question=question, multiple=bool(multiple), created_by_id=user.id,
                 options=[PollOption(label=label, position=i) for i, label in enumerate(labels)])
