@@ -786,3 +786,22 @@ def get_deletion_request_or_404(user_id):
     if person is None or person.deletion_requested_at is None or person.deleted_at is not None:
         abort(404)
     return person
+
+
+# --- across spaces (issue 13: the header's library) ------------------------------------------
+
+def readable_resources_everywhere_query(user=None):
+    """A select of the resources of every space the person reads that they may read: the rule
+    of readable_resources_query, in one query for all spaces at once."""
+    user = _user(user)
+    query = db.select(Resource)
+    spaces = readable_space_ids(user)
+    if not spaces:
+        return query.where(db.false())
+    moderated = sorted(moderated_space_ids(user))
+    visible = [Resource.status == "published", Resource.author_id == user.id]
+    organisation = user.effective_organisation()
+    if organisation is not None:
+        visible.append(db.and_(Resource.status == "draft", Resource.organisation_id == organisation.id))
+    return query.where(Resource.space_id.in_(sorted(spaces)), db.or_(
+        Resource.space_id.in_(moderated), db.and_(db.or_(*visible), unheld(Resource, Resource.space_id, user))))

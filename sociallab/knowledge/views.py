@@ -11,6 +11,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy.orm import selectinload
 
 from sociallab import permissions
 from sociallab.errors import ServiceError, checked, refuse
@@ -24,6 +25,7 @@ from sociallab.knowledge.forms import (
     ResourceForm,
     UploadForm,
 )
+from sociallab.knowledge.library import PAGE_SIZE as LIBRARY_PAGE_SIZE
 from sociallab.knowledge.library import library_page
 from sociallab.knowledge.models import Resource
 from sociallab.knowledge.safeguarding import IdentifyingFile, file_excerpts
@@ -213,3 +215,18 @@ def download(version_id):
                          max_age=0, conditional=True)
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+@bp.route("/library")
+@login_required
+def all_libraries():
+    """The header's library: one list of what the person may read in every space, newest first."""
+    query = permissions.readable_resources_everywhere_query()
+    total = db.session.scalar(db.select(db.func.count()).select_from(query.subquery()))
+    pages = max(1, -(-total // LIBRARY_PAGE_SIZE))
+    page = min(page_number(), pages)
+    resources = db.session.scalars(
+        query.options(selectinload(Resource.space), selectinload(Resource.author))
+        .order_by(Resource.created_at.desc(), Resource.id.desc())
+        .offset((page - 1) * LIBRARY_PAGE_SIZE).limit(LIBRARY_PAGE_SIZE)).all()
+    return render_template("knowledge/libraries.html", resources=resources, total=total, page=page, pages=pages)

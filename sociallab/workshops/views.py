@@ -16,10 +16,11 @@ from sqlalchemy.orm import selectinload
 from sociallab import permissions
 from sociallab.errors import ServiceError, checked, refuse
 from sociallab.extensions import db
+from sociallab.i18n import utcnow
 from sociallab.permissions import get_space_or_404, get_workshop_or_404
 from sociallab.workshops import ics, room, room_checks, room_polls, room_questions, services
 from sociallab.workshops.forms import WorkshopForm
-from sociallab.workshops.models import ChatMessage
+from sociallab.workshops.models import ChatMessage, Workshop
 
 bp = Blueprint("workshops", __name__)
 
@@ -175,7 +176,10 @@ def _render_room(workshop, status=200, kept=None, error=None):
 @bp.route("/spaces/<slug>/workshops/<int:workshop_id>/room")
 @login_required
 def room_page(slug, workshop_id):
-    return _render_room(_room_or_403(slug, workshop_id))
+    workshop = _room_or_403(slug, workshop_id)
+    # Reading the room is being in it, with or without JavaScript (the presence list counts it).
+    checked(room.visit_room, workshop)
+    return _render_room(workshop)
 
 
 @bp.route("/spaces/<slug>/workshops/<int:workshop_id>/room/<action>", methods=["POST"])
@@ -211,3 +215,20 @@ def room_action(slug, workshop_id, action):
 def workshops_upcoming(space, limit=3):
     """The next workshops of a space, for its space-home section (registered by workshops.init_app)."""
     return services.workshops_of(space, upcoming=True, limit=limit)
+
+
+UPCOMING_LIMIT = 100
+
+
+@bp.route("/workshops")
+@login_required
+def upcoming():
+    """The header's workshops: what is coming in every space the person reads, soonest first."""
+    # The same "not over" rule as services.workshops_of, for every readable space in one query.
+    over = db.or_(Workshop.status == Workshop.ENDED,
+                  db.and_(Workshop.status == Workshop.SCHEDULED, Workshop.ends_at < utcnow()))
+    workshops = db.session.scalars(
+        db.select(Workshop).where(Workshop.space_id.in_(sorted(permissions.readable_space_ids())), db.not_(over))
+        .options(selectinload(Workshop.space)).order_by(Workshop.starts_at).limit(UPCOMING_LIMIT)).all()
+    return render_template("workshops/upcoming.html", workshops=workshops,
+                           counts=services.registration_counts(workshops))
