@@ -29,9 +29,10 @@ def flag_post(post, flagger, reason, note=""):
 
 
 def notify_space_moderators(thread):
-    """Tell the moderators named for this space (not the global ones) that the queue has work."""
+    """Tell whoever can act that the space's review queue has work: the moderators named for the
+    space, else (a space without its own) the moderators of every space."""
     url = f"/spaces/{thread.space.slug}/forums/review"
-    for moderator in permissions.people_with_role(thread.space, "moderator", include_global=False):
+    for moderator in permissions.moderators_to_tell(thread.space):
         notify(moderator, "forums.flagged", url=url, space=thread.space, title=thread.title)
 
 
@@ -59,8 +60,9 @@ def open_flag_count(space):
 def resolve_flag(flag, moderator, outcome, message=""):
     """Act on a flag: hide the post, dismiss, lock the thread or warn the author.
 
-    Every open flag on the same post is resolved with it; each flagger is told the outcome and
-    the action is audited.
+    Every open flag on the same post is resolved with it; each flagger is told the outcome, the
+    author of a hidden post is told why (the reasons given and the moderator's message), and the
+    action is audited.
     """
     check_resolve_flag(flag, moderator, outcome)
     post = flag.post
@@ -75,6 +77,10 @@ def resolve_flag(flag, moderator, outcome, message=""):
     now = utcnow()
     flags = db.session.scalars(db.select(Flag).where(Flag.post_id == post.id,
                                                      Flag.resolved_at.is_(None))).all()
+    if outcome == "hidden" and post.author is not None:
+        reasons = sorted({each.reason for each in flags}, key=Flag.REASONS.index)
+        notify(post.author, "forums.post_hidden", url=post.url, space=thread.space, title=thread.title,
+               reasons=reasons, text=(message or "").strip()[:500])
     for each in flags:
         each.resolved_at, each.resolved_by_id, each.outcome = now, moderator.id, outcome
         if each.flagger is not None:

@@ -2,7 +2,8 @@
 
 Each domain declares its kinds as a dict in `<domain>/notifications.py` ({kind: lazy_gettext
 message}) and its init_app registers them with `register_kinds(app, KINDS)`; a message is
-formatted with the notification's data.
+formatted with the notification's data. A kind whose message has parts that are themselves
+translated (a flag's reason) gives a function of the data instead, called in the reader's language.
 """
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -31,6 +32,8 @@ def render_kind(kind, data):
     template = kinds().get(kind, GENERIC)
     data = dict(data or {})
     data.setdefault("text", "")
+    if callable(template):
+        return template(data)
     try:
         return str(template) % data
     except (KeyError, TypeError, ValueError):
