@@ -34,6 +34,22 @@ COUNTRIES = [
     ("pe", "la", "Pérou", "Peru", "Perú", "America/Lima"),
 ]
 
+# "In <country>", as each language writes it in a sentence (French: "en" before a feminine or vowel-initial
+# name, "au" before a masculine one, "à" before an island without article, "aux" before a plural).
+PLACES_IN = {
+    "bf": ("au Burkina Faso", "in Burkina Faso", "en Burkina Faso"),
+    "ci": ("en Côte d'Ivoire", "in Côte d'Ivoire", "en Costa de Marfil"),
+    "mg": ("à Madagascar", "in Madagascar", "en Madagascar"),
+    "sn": ("au Sénégal", "in Senegal", "en Senegal"),
+    "tg": ("au Togo", "in Togo", "en Togo"),
+    "ma": ("au Maroc", "in Morocco", "en Marruecos"),
+    "tn": ("en Tunisie", "in Tunisia", "en Túnez"),
+    "co": ("en Colombie", "in Colombia", "en Colombia"),
+    "cr": ("au Costa Rica", "in Costa Rica", "en Costa Rica"),
+    "hn": ("au Honduras", "in Honduras", "en Honduras"),
+    "pe": ("au Pérou", "in Peru", "en el Perú"),
+}
+
 # Clearly fictional partner organisations: (country, name, kind).
 PARTNERS = [
     ("bf", "Association Fictive Enfance Sahel", "civil_society"),
@@ -119,8 +135,10 @@ def seed_structure():
         regions[code] = _get_or_create(Region, code=code, defaults={"name_fr": fr, "name_en": en, "name_es": es})
     countries = {}
     for iso2, region, fr, en, es, tz in COUNTRIES:
+        in_fr, in_en, in_es = PLACES_IN[iso2]
         countries[iso2] = _get_or_create(Country, iso2=iso2, defaults={
-            "region_id": regions[region].id, "name_fr": fr, "name_en": en, "name_es": es, "timezone": tz})
+            "region_id": regions[region].id, "name_fr": fr, "name_en": en, "name_es": es, "timezone": tz,
+            "name_in_fr": in_fr, "name_in_en": in_en, "name_in_es": in_es})
     _get_or_create(Space, slug="international", defaults={
         "kind": Space.INTERNATIONAL, "name_fr": "International", "name_en": "International", "name_es": "Internacional",
         "description_fr": "L'espace commun à tous les partenaires du Laboratoire social.",
@@ -137,9 +155,9 @@ def seed_structure():
         _get_or_create(Space, slug=f"country-{iso2}", defaults={
             "kind": Space.NATIONAL, "country_id": country.id,
             "name_fr": country.name_fr, "name_en": country.name_en, "name_es": country.name_es,
-            "description_fr": f"Les partenaires nationaux au {country.name_fr}.",
-            "description_en": f"The national partners in {country.name_en}.",
-            "description_es": f"Los socios nacionales en {country.name_es}."})
+            "description_fr": f"Les partenaires nationaux {country.place_in('fr')}.",
+            "description_en": f"The national partners {country.place_in('en')}.",
+            "description_es": f"Los socios nacionales {country.place_in('es')}."})
     organisations = {}
     for iso2, name, kind in PARTNERS:
         organisations.setdefault(iso2, []).append(

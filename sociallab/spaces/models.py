@@ -3,7 +3,7 @@ from sqlalchemy import Boolean, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sociallab.extensions import db
-from sociallab.i18n import localized
+from sociallab.i18n import current_language, localized
 
 
 class LocalizedNameMixin:
@@ -22,15 +22,38 @@ class Region(LocalizedNameMixin, db.Model):
     countries = relationship("Country", back_populates="region", order_by="Country.iso2")
 
 
+def guessed_place_in(lang, name):
+    """"In <country>" for a country whose form was not given: right for most names, not all (French says
+    "au Mexique", "à Cuba", "aux Comores"), which is why each country stores its own."""
+    if lang == "fr":
+        return f"en {name}" if name[:1].lower() in "aeiouyàâéèêîïôöûü" or name.endswith("e") else f"au {name}"
+    return f"{'en' if lang == 'es' else 'in'} {name}"
+
+
 class Country(LocalizedNameMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     iso2: Mapped[str] = mapped_column(String(2), unique=True)
     region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), index=True)
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    # "In <country>" as each language says it: French chooses preposition and article by the name
+    # ("en Colombie", "au Sénégal", "à Madagascar", "aux Comores"), Peru says "en el Perú". Data, not a rule.
+    name_in_fr: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    name_in_en: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    name_in_es: Mapped[str] = mapped_column(String(200), default="", server_default="")
     region = relationship("Region", back_populates="countries")
     organisations = relationship("Organisation", back_populates="country", order_by="Organisation.name")
 
     MIN_PARTNERS = 2
+
+    def place_in(self, lang):
+        """"In <country>" in the language `lang` ("en Colombie"), to write "… en Colombie" in a sentence."""
+        return getattr(self, f"name_in_{lang}", "") or guessed_place_in(lang, getattr(self, f"name_{lang}", "")
+                                                                        or self.name_fr)
+
+    @property
+    def name_in(self):
+        """"In <country>" in the reader's language."""
+        return self.place_in(current_language())
 
     @property
     def is_incomplete(self):
