@@ -7,10 +7,14 @@ from flask_babel import format_date, format_datetime, format_number, format_perc
 from flask_login import current_user
 
 LANGUAGE_NAMES = {"fr": "Français", "en": "English", "es": "Español"}
+# The language a person chose, kept in the browser after they sign out (the session is cleared then),
+# so the sign-in page and the "you are signed out" message stay in it. A preference, not an identity.
+LANGUAGE_COOKIE = "lang"
+LANGUAGE_COOKIE_SECONDS = 365 * 24 * 3600
 
 
 def select_locale():
-    """The person's chosen language, else the browser's, else French."""
+    """The person's chosen language, else the one chosen in this browser, else the browser's, else French."""
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():
         return current_app.config["BABEL_DEFAULT_LOCALE"]
@@ -18,7 +22,22 @@ def select_locale():
         return current_user.language
     if session.get("lang") in languages:
         return session["lang"]
+    if request.cookies.get(LANGUAGE_COOKIE) in languages:
+        return request.cookies[LANGUAGE_COOKIE]
     return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def remember_language(response):
+    """Keep the chosen language (at sign-in, on the profile, with the footer switch) in a cookie."""
+    if request.endpoint in (None, "static"):
+        return response
+    languages = current_app.config["LANGUAGES"]
+    signed_in = current_user and current_user.is_authenticated
+    chosen = current_user.language if signed_in else session.get("lang")
+    if chosen in languages and request.cookies.get(LANGUAGE_COOKIE) != chosen:
+        response.set_cookie(LANGUAGE_COOKIE, chosen, max_age=LANGUAGE_COOKIE_SECONDS, httponly=True,
+                            samesite="Lax", secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
+    return response
 
 
 def select_timezone():
@@ -104,6 +123,7 @@ def init_app(app):
     app.add_template_filter(format_day_filter, "format_day")
     app.add_template_global(current_language)
     app.add_template_global(LANGUAGE_NAMES, "LANGUAGE_NAMES")
+    app.after_request(remember_language)
 
 
 def utcnow():

@@ -80,3 +80,19 @@ def test_an_anonymous_visitor_sees_times_in_utc(app, world):
     from sociallab.i18n import format_when
     with app.test_request_context("/"), force_locale("en"):
         assert format_when(datetime(2026, 3, 2, 12, 0)).endswith("(UTC)")
+
+
+def test_after_signing_out_the_sign_in_page_stays_in_the_language_the_person_chose(client, auth, world):
+    auth.login(world.other_member.email)  # chose Spanish; the browser asks for French
+    response = client.post("/logout", data={"csrf_token": auth.csrf()}, headers={"Accept-Language": "fr"})
+    assert response.status_code == 302
+    html = client.get("/login", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    assert _lang(html) == "es" and "Ha cerrado la sesión" in html and "Iniciar sesión" in html
+
+
+def test_a_language_changed_on_the_profile_is_kept_after_signing_out(client, auth, world):
+    auth.login(world.member.email)  # French
+    client.post("/language/en", data={"csrf_token": auth.csrf(), "next": "/spaces"})
+    assert client.post("/logout", data={"csrf_token": auth.csrf()}).status_code == 302
+    html = client.get("/login", headers={"Accept-Language": "es-PE,es;q=0.9"}).get_data(as_text=True)
+    assert _lang(html) == "en" and "Sign in" in html

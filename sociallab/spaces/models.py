@@ -100,6 +100,16 @@ class Organisation(db.Model):
     focal_point = relationship("User", foreign_keys=[focal_point_id])
     __table_args__ = (UniqueConstraint("country_id", "name"),)
 
+    @property
+    def name_shows_country(self):
+        """The name already ends with the country's code ("… Brigade des Mineurs (SN)"): lists add it once."""
+        return self.name.rstrip().endswith(f"({self.country.iso2.upper()})")
+
+    @property
+    def label(self):
+        """The name with its country's code, once: "Réseau Fictif Enfance Teranga (SN)", never "… (SN) (SN)"."""
+        return self.name if self.name_shows_country else f"{self.name} ({self.country.iso2.upper()})"
+
 
 class Theme(db.Model):
     """The configurable taxonomy of rights and priorities, labelled in three languages."""
