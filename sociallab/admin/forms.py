@@ -1,6 +1,7 @@
 """Administration forms; select choices are loaded from the database when a form is built."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from sqlalchemy.orm import contains_eager
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import (
     DataRequired,
@@ -41,10 +42,10 @@ def country_choices():
 
 
 def organisation_choices():
-    rows = db.session.execute(
-        db.select(Organisation.id, Organisation.name, Country.iso2).join(Country)
+    organisations = db.session.scalars(
+        db.select(Organisation).join(Country).options(contains_eager(Organisation.country))
         .order_by(Country.iso2, Organisation.name)).all()
-    return [(oid, f"{name} ({iso2.upper()})") for oid, name, iso2 in rows]
+    return [(o.id, o.label) for o in organisations]
 
 
 def person_choices():
