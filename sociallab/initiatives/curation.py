@@ -50,6 +50,14 @@ STATUS_LABELS = {
     D: _l("Draft"), S: _l("In review"), C: _l("Changes requested"), P: _l("Published"), A: _l("Archived"),
 }
 
+# The moderators' feature has its own name: "good practice" alone was also read in the stage
+# "Capitalised (good practice)", and a card could say "Idea · Good practice".
+FEATURED_LABEL = _l("Featured good practice")
+FEATURED_HINT = _l("Featured good practice: chosen by the moderators as an example for the whole Lab and open to "
+                   "every member, whatever its stage. Not the same as the stage “Capitalised”, which the team sets.")
+FEATURE_HELP = _l("Featuring shows the initiative to every member of the Lab among the featured good practices. "
+                  "It does not change its stage: “Capitalised” is set by the team.")
+
 EVENT_LABELS = {
     "submit": _l("Submitted for review"), "request_changes": _l("Changes requested"),
     "approve": _l("Approved and published"), "feature": _l("Featured as good practice"),

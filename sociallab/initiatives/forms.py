@@ -50,7 +50,8 @@ class InitiativeForm(FlaskForm):
                                                "added automatically."))
     target_groups = StringField(_l("Target groups"), validators=[Length(max=500)],
                                 description=_l("For example: police officers, children in contact with the law."))
-    stage = SelectField(_l("Stage reached"), choices=[(s, stages.STAGE_LABELS[s]) for s in stages.STAGES])
+    stage = SelectField(_l("Stage reached"), choices=[(s, stages.STAGE_LABELS[s]) for s in stages.STAGES],
+                        description=stages.STAGES_HELP)
     start_date = DateField(_l("Start"), validators=[Optional()])
     end_date = DateField(_l("End"), validators=[Optional()])
     lang = SelectField(_l("Language of the text"), choices=list(LANGUAGE_NAMES.items()))
@@ -66,7 +67,7 @@ class InitiativeForm(FlaskForm):
 
 
 class StageForm(FlaskForm):
-    to_stage = SelectField(_l("New stage"), choices=[])
+    to_stage = SelectField(_l("New stage"), choices=[], description=stages.STAGES_HELP)
     comment = TextAreaField(_l("Why? (shown in the timeline)"), validators=[DataRequired(), Length(max=2000)])
 
 

@@ -9,7 +9,9 @@ Back-moves reflect how experiments really go:
   capitalised → adjustment  a good practice is revised when new evidence arrives;
   capitalised → scaled  a documented good practice is taken to scale;
   stopped → idea        a stopped initiative is revived from scratch.
-Evaluation may conclude directly (capitalised, scaled). Any stage but the terminal "scaled"
+Evaluation may conclude directly (capitalised, scaled). "Capitalised" is the team's own stage (its
+lessons are documented); a "featured good practice" is the moderators' choice (curation.py) and is
+not a stage: the names differ so that a card never reads "Idea · Good practice". Any stage but the terminal "scaled"
 and "stopped" itself may be stopped. "scaled" is final.
 """
 from flask_babel import gettext as _
@@ -32,10 +34,19 @@ STAGE_LABELS = {
     PILOT: _l("Pilot"),
     EVALUATION: _l("Evaluation"),
     ADJUSTMENT: _l("Adjustment"),
-    CAPITALISED: _l("Capitalised (good practice)"),
+    CAPITALISED: _l("Capitalised"),
     SCALED: _l("Scaled"),
     STOPPED: _l("Stopped"),
 }
+
+# What a stage means, where a reader could take it for something else.
+STAGE_HINTS = {
+    CAPITALISED: _l("Capitalised: the team has documented what it learned so that others can reuse it. "
+                    "The team sets this stage; it is not the moderators' choice of a featured good practice."),
+}
+
+STAGES_HELP = _l("“Capitalised” means the team has documented its lessons. Being a featured good practice is "
+                 "not a stage: the moderators choose it once the initiative is published.")
 
 TRANSITIONS = {
     IDEA: (DESIGN, STOPPED),
@@ -55,6 +66,11 @@ class StageError(InitiativeError):
 
 def stage_label(stage):
     return str(STAGE_LABELS.get(stage, stage))
+
+
+def stage_hint(stage):
+    hint = STAGE_HINTS.get(stage)
+    return str(hint) if hint is not None else ""
 
 
 def allowed_moves(stage):

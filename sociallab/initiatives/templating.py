@@ -19,6 +19,19 @@ def review_event_label(action):
     return str(curation.EVENT_LABELS.get(action, action))
 
 
+def featured_label():
+    """The moderators' feature, named apart from the stage “Capitalised”."""
+    return str(curation.FEATURED_LABEL)
+
+
+def featured_hint():
+    return str(curation.FEATURED_HINT)
+
+
+def feature_help():
+    return str(curation.FEATURE_HELP)
+
+
 def indicator_measure_label(measures):
     return str(indicators.MEASURE_LABELS.get(measures, measures))
 
@@ -37,8 +50,10 @@ def recent_initiatives(space):
 
 
 def init_app(app):
-    for helper in (initiative_filter_url, initiative_status_label, review_event_label, indicator_measure_label,
-                   indicator_cell_label, indicator_kind_label, recent_initiatives):
+    for helper in (initiative_filter_url, initiative_status_label, review_event_label, featured_label, featured_hint,
+                   feature_help, indicator_measure_label, indicator_cell_label, indicator_kind_label,
+                   recent_initiatives):
         app.add_template_global(helper)
     app.add_template_global(stages.stage_label)
+    app.add_template_global(stages.stage_hint)
     app.add_template_global(stages.STAGES, "initiative_stages")
