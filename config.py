@@ -41,10 +41,14 @@ def complete(settings, development):
             raise RuntimeError("SITE_URL is not set. Set it to the site's address, e.g. "
                                "https://sociallab.example.org: links in e-mails are built from it.")
         settings["SITE_URL"] = settings["DEVELOPMENT_SITE_URL"]
+        # Not chosen by anyone: `flask sociallab serve` replaces it with the address it listens on.
+        settings["SITE_URL_FROM_SERVER"] = True
     site = urlsplit(settings["SITE_URL"])
     if site.scheme not in ("http", "https") or not site.hostname or site.query or site.fragment:
         raise RuntimeError(f"SITE_URL must be a web address such as https://sociallab.example.org, "
                            f"not {settings['SITE_URL']!r}.")
+    if not 0 <= settings["DIGEST_HOUR_UTC"] <= 23:
+        raise RuntimeError("DIGEST_HOUR_UTC is an hour of the day in UTC, from 0 to 23.")
     if settings["REMEMBER_COOKIE_DURATION"] > timedelta(days=31):
         raise RuntimeError("REMEMBER_COOKIE_DAYS may be at most 31: a stolen device stays signed in that long.")
 
@@ -135,9 +139,23 @@ class Config:
     MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "1") == "1"
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "Sociallab <no-reply@sociallab.example.org>")
     # The site's address (e.g. https://sociallab.example.org): every link in e-mails and calendar
-    # files starts with it, never with the Host a request claims.
+    # files starts with it, never with the Host a request claims. Required outside development;
+    # in development `flask sociallab serve --host H --port P` (and `make run HOST=… PORT=…`)
+    # makes it http://H:P, and other commands use DEVELOPMENT_SITE_URL.
     SITE_URL = os.environ.get("SITE_URL")
     DEVELOPMENT_SITE_URL = "http://127.0.0.1:5000"
+
+    # Scheduled jobs (sociallab/notifications/scheduler.py): the daily digest at DIGEST_HOUR_UTC
+    # and the workshop reminders every REMINDER_EVERY_MINUTES. `flask sociallab serve` runs them
+    # in its own process unless SCHEDULER=off; in production run `flask sociallab run-scheduled`
+    # beside the web processes (or its --once from cron). However many run, a job runs in one
+    # process at a time (a lock) and once per due time (table scheduled_run).
+    SCHEDULER_IN_SERVE = os.environ.get("SCHEDULER", "on") != "off"
+    DIGEST_HOUR_UTC = int(os.environ.get("DIGEST_HOUR_UTC", "7"))
+    REMINDER_EVERY_MINUTES = int(os.environ.get("REMINDER_EVERY_MINUTES", "10"))
+    SCHEDULER_TICK_SECONDS = 60
+    # Where the file locks are when neither PostgreSQL nor Redis holds them (one machine).
+    SCHEDULER_LOCK_DIR = os.environ.get("SCHEDULER_LOCK_DIR", str(INSTANCE_DIR))
 
     INVITATION_TTL = timedelta(days=7)
     PASSWORD_RESET_TTL = timedelta(hours=2)
@@ -163,6 +181,8 @@ class TestConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     # A test app is thrown away after each test: its heartbeat runs only where a test starts it.
     WORKSHOP_HEARTBEAT_TASK = False
+    # Likewise the scheduler: a test runs its jobs itself (tests/notifications/test_scheduler.py).
+    SCHEDULER_IN_SERVE = False
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 64
     MAIL_SERVER = None

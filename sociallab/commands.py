@@ -1,4 +1,5 @@
 """The `flask sociallab …` command group of each app, with the core's commands; domains add theirs."""
+import logging
 import os
 import socket
 
@@ -8,7 +9,8 @@ from flask.cli import AppGroup
 from werkzeug.serving import WSGIRequestHandler
 
 from sociallab.demo import seed_demo
-from sociallab.extensions import socketio
+from sociallab.extensions import db, socketio
+from sociallab.notifications import scheduler
 
 GROUP = "sociallab"
 
@@ -55,8 +57,75 @@ def serve_command(host, port):
     """Serve the platform with its Socket.IO server (development; production: gunicorn.conf.py)."""
     # Flask refuses app.run() inside its own CLI; this command is meant to serve.
     os.environ.pop("FLASK_RUN_FROM_CLI", None)
-    click.echo(f"Sociallab is on http://{host}:{port}")
+    app = current_app._get_current_object()
+    address = f"http://{_browser_host(host)}:{port}"
+    if app.config.get("SITE_URL_FROM_SERVER"):
+        # Development without SITE_URL: links in e-mails point to where this server listens.
+        app.config["SITE_URL"] = address
+    scheduled = app.config["SCHEDULER_IN_SERVE"]
+    if scheduled:
+        scheduler.start(app, echo=lambda line: click.echo(line))
+    for line in startup_lines(app, address, host, scheduled):
+        click.echo(line)
+    quiet_werkzeug_banner()
     options = {}
     if socketio.async_mode == "threading":
         options["request_handler"] = NoDelayRequestHandler
-    socketio.run(current_app, host=host, port=port, allow_unsafe_werkzeug=True, use_reloader=False, **options)
+    socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True, use_reloader=False, **options)
+
+
+def _browser_host(host):
+    """The host a browser on this machine uses to reach a server listening on `host`."""
+    if host in ("", "0.0.0.0"):  # noqa: S104 — naming it, not binding to it
+        return "127.0.0.1"
+    if host == "::":
+        return "[::1]"
+    return f"[{host}]" if ":" in host else host
+
+
+def startup_lines(app, address, host, scheduled):
+    """What the serve command says it runs, and where, before serving."""
+    config = app.config
+    database = db.engine.url.render_as_string(hide_password=True)
+    if config.get("MAIL_SERVER"):
+        mail = f"sent through SMTP {config['MAIL_SERVER']}:{config['MAIL_PORT']} from {config['MAIL_SENDER']}"
+    else:
+        mail = "not sent: printed below and kept in memory (set MAIL_SERVER to send)"
+    if scheduled:
+        jobs = f"on in this process ({scheduler.describe()})"
+    else:
+        jobs = "off (SCHEDULER=off): run `flask sociallab run-scheduled` for digests and reminders"
+    lines = [
+        f"Sociallab is running at {address}",
+        f"  Database:         {database}",
+        f"  E-mail:           {mail}",
+        f"  Links in e-mails: {config['SITE_URL']}",
+        f"  Scheduler:        {jobs}",
+        f"  Live rooms:       Socket.IO in this process ({socketio.async_mode})",
+    ]
+    if host in ("", "0.0.0.0", "::"):  # noqa: S104
+        lines.append("  Listening on every network interface: other machines reach it by this machine's address"
+                     " (set SITE_URL to that address for links in e-mails).")
+    if socketio.async_mode == "threading":
+        lines.append("  Server: Werkzeug's development server, for one machine. "
+                     "Production runs gunicorn -c gunicorn.conf.py wsgi:app (README).")
+    lines.append("Stop with Ctrl+C.")
+    return lines
+
+
+class _WerkzeugBannerFilter(logging.Filter):
+    """Werkzeug prints its own address and two warnings about production (the second from
+    Flask-SocketIO when the console is not a terminal); startup_lines says the same, once."""
+
+    SAID = ("This is a development server", "appears to be used in a production deployment", " * Running on",
+            "Press CTRL+C to quit")
+
+    def filter(self, record):
+        message = record.getMessage()
+        return not any(said in message for said in self.SAID)
+
+
+def quiet_werkzeug_banner():
+    logger = logging.getLogger("werkzeug")
+    if not any(isinstance(each, _WerkzeugBannerFilter) for each in logger.filters):
+        logger.addFilter(_WerkzeugBannerFilter())

@@ -8,5 +8,5 @@ def init_app(app):
     from sociallab.notifications import commands, privacy, views
 
     app.register_blueprint(views.bp)
-    add_commands(app, commands.send_digests_command)
+    add_commands(app, commands.send_digests_command, commands.run_scheduled_command)
     privacy.init_app(app)

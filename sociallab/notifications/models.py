@@ -25,3 +25,17 @@ class Notification(db.Model):
     user = relationship("User")
     held_item = relationship("SensitiveItem")
     __table_args__ = (Index("ix_notification_user_unread", "user_id", "read_at"),)
+
+
+class ScheduledRun(db.Model):
+    """When a scheduled job (sociallab/notifications/scheduler.py) last started and finished.
+
+    A scheduler claims a run by moving `started_at` past the job's latest due time in one UPDATE:
+    of two schedulers, only one changes the row, and a restarted one does not run a job again
+    for a time it was already run for.
+    """
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    started_at: Mapped[DateTime | None] = mapped_column(DateTime)
+    finished_at: Mapped[DateTime | None] = mapped_column(DateTime)
+    # What the last run did ("12"), or that it failed: shown by `flask sociallab run-scheduled --status`.
+    result: Mapped[str] = mapped_column(String(200), default="")
