@@ -1,5 +1,5 @@
 """Access rows for the library, resources, their files and translations."""
-from tests.access_tables import LOGIN, Row, expect, space_members
+from tests.access_tables import LOGIN, Row, expect, signed_in_only, space_members
 
 SN = "/spaces/country-sn"
 # A form posted empty by someone allowed: back to the page (302) or refused as incomplete (400).
@@ -49,4 +49,6 @@ ROWS = [
     Row("knowledge.set_visibility", lambda w: f"/resources/{w.resource_en.id}/visibility",
         space_members(403, moderator=302) | {"admin": 302}, method="POST"),
     Row("knowledge.download", lambda w: f"/files/{w.resource_file.id}/download", space_members()),
+    # The header's library across spaces: everyone signed in; each sees only what they may read.
+    Row("knowledge.all_libraries", lambda w: "/library", signed_in_only()),
 ]

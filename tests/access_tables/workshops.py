@@ -5,7 +5,7 @@ from sociallab.extensions import db
 from sociallab.i18n import utcnow
 from sociallab.workshops import services
 from sociallab.workshops.models import Workshop
-from tests.access_tables import LOGIN, Row, expect, space_members
+from tests.access_tables import LOGIN, Row, expect, signed_in_only, space_members
 
 # The Senegal facilitator runs workshops there; the admin may too. The space's other readers get
 # 403 (they see the workshop, not its form); people outside the space get 404.
@@ -43,4 +43,6 @@ ROWS = [
     Row("workshops.room_action", lambda w: _base(w) + "/room/start",
         expect(403, anonymous=LOGIN, other_member=404, volunteer_out=404, facilitator=400, admin=400),
         method="POST", id="POST workshops.room_action start"),
+    # The header's upcoming workshops across spaces: everyone signed in, each their own spaces'.
+    Row("workshops.upcoming", lambda w: "/workshops", signed_in_only()),
 ]
