@@ -1,12 +1,11 @@
 """The minutes of an ended session, written in the workshop's language and kept in the knowledge base."""
 from flask import url_for
-from flask_babel import force_locale, format_datetime, ngettext
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import func
 from sqlalchemy.orm import selectinload
 
 from sociallab.extensions import db
-from sociallab.i18n import as_utc
 from sociallab.knowledge.services import add_resource
 from sociallab.safeguarding.screening import REDACT, deciding
 from sociallab.workshops.models import Attendance, ChatMessage, Poll, Question
@@ -31,10 +30,9 @@ def build_minutes(workshop, include_chat=False):
                                .options(selectinload(Poll.options)).order_by(Poll.id)).all()
     with force_locale(workshop.lang):
         lines = [_("Minutes of the workshop “%(title)s”", title=workshop.title), ""]
-        lines.append(_("Held on %(start)s (UTC); %(count)d participants attended.",
-                       start=format_datetime(as_utc(workshop.started_at or workshop.starts_at), "medium",
-                                             rebase=False),
-                       count=attendance))
+        # No time here: stored text cannot show it in each reader's zone. The workshop page says
+        # when the session was held, and the resource when it was published, in the reader's zone.
+        lines.append(ngettext("%(num)d participant attended.", "%(num)d participants attended.", attendance))
         lines += ["", "## " + _("Agenda"), "", workshop.agenda.strip() or _("No agenda was given."), ""]
         lines += ["## " + _("Notes"), "", workshop.notes.strip() or _("No notes were taken."), ""]
         lines += ["## " + _("Questions"), ""]

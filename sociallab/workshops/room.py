@@ -11,8 +11,11 @@ The room uses hosts.py (which server process holds a connection) and minutes.py 
 session leaves); none of them imports the room back.
 """
 
+from datetime import timedelta
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -107,23 +110,106 @@ def replay(workshop, last_seq, user):
 
 # --- presence -------------------------------------------------------------------------------
 
+# Someone reading the room without JavaScript holds no connection: their page view stands for
+# one (a Presence row without a server process) until they have not loaded or posted to the
+# room for this long. Before this, nobody reading the no-JavaScript room was ever counted, so
+# two people there read "In the room (0)".
+PAGE_PRESENCE = timedelta(minutes=10)
+PAGE_PRESENCE_WRITE = timedelta(minutes=1)
+
+
+def _page_sid(workshop, user):
+    return f"page:{workshop.id}:{user.id}"
+
+
+def _here(now=None):
+    """A condition on Presence rows: a connection held by a running process, or a recent page view."""
+    return db.or_(hosts.held_by_live_process(now),
+                  db.and_(Presence.host_id.is_(None), Presence.connected_at >= (now or utcnow()) - PAGE_PRESENCE))
+
+
 def present_people(workshop):
-    """People with a connection in the room held by a server process that is still running."""
+    """People in the room: a connection held by a server process still running, or (without
+    JavaScript) a page of the room loaded recently. Nobody is in an ended room."""
+    if workshop.is_ended:
+        return []
     return db.session.scalars(db.select(User).where(User.id.in_(
-        db.select(Presence.user_id).where(Presence.workshop_id == workshop.id,
-                                          hosts.held_by_live_process())))
+        db.select(Presence.user_id).where(Presence.workshop_id == workshop.id, _here())))
         .order_by(User.name)).all()
 
 
-def join_room(workshop, user, sid):
-    """A connection enters the room: presence and attendance are recorded and announced."""
-    check_participant(workshop, user)
-    db.session.add(Presence(workshop_id=workshop.id, user_id=user.id, sid=sid, host_id=hosts.beat()))
+def _is_present(workshop, user):
+    return db.session.scalar(db.select(Presence.id).where(
+        Presence.workshop_id == workshop.id, Presence.user_id == user.id, _here()).limit(1)) is not None
+
+
+def _attend(workshop, user):
     if db.session.scalar(db.select(Attendance.id).where(
             Attendance.workshop_id == workshop.id, Attendance.user_id == user.id)) is None:
         db.session.add(Attendance(workshop_id=workshop.id, user_id=user.id))
+
+
+def join_room(workshop, user, sid):
+    """A connection enters the room: presence and attendance are recorded and announced.
+
+    A page that reconnects after the session ended only catches up: nobody is in an ended room."""
+    check_participant(workshop, user)
+    if workshop.is_ended:
+        return None
+    arriving = not _is_present(workshop, user)
+    # The connection now stands for the person; their page view no longer does.
+    db.session.execute(db.delete(Presence).where(Presence.sid == _page_sid(workshop, user)))
+    db.session.add(Presence(workshop_id=workshop.id, user_id=user.id, sid=sid, host_id=hosts.beat()))
+    _attend(workshop, user)
     db.session.flush()
+    if not arriving:
+        db.session.commit()
+        return None
     return commit_and_broadcast(presence_event(workshop, "presence.joined", user))
+
+
+def visit_room(workshop, user):
+    """The room page was loaded or a form posted to it (the way without JavaScript): the person
+    is in the room for PAGE_PRESENCE more, counted in the attendance, announced when they arrive.
+    Page views of people who have not come back in that time are announced as departures."""
+    check_participant(workshop, user)
+    if workshop.is_ended:
+        return None
+    now = utcnow()
+    events = _expired_page_views(workshop, now)
+    arriving = not _is_present(workshop, user)
+    sid = _page_sid(workshop, user)
+    view = db.session.scalar(db.select(Presence).where(Presence.sid == sid))
+    if view is None:
+        db.session.add(Presence(workshop_id=workshop.id, user_id=user.id, sid=sid, host_id=None, connected_at=now))
+    elif not events and view.connected_at > now - PAGE_PRESENCE_WRITE:
+        return None  # a refresh a moment ago already counts: no write for every reload
+    else:
+        view.connected_at = now
+    _attend(workshop, user)
+    db.session.flush()
+    if arriving:
+        events.append(presence_event(workshop, "presence.joined", user))
+    if not events:
+        db.session.commit()
+        return None
+    return commit_and_broadcast(*events)
+
+
+def _expired_page_views(workshop, now):
+    """Delete the page views of the room older than PAGE_PRESENCE; presence.left for each person
+    no longer in the room. Flushed, not committed."""
+    stale = db.session.scalars(db.select(Presence).where(
+        Presence.workshop_id == workshop.id, Presence.host_id.is_(None),
+        Presence.connected_at < now - PAGE_PRESENCE)).all()
+    events = []
+    for view in stale:
+        person = view.user
+        db.session.delete(view)
+        db.session.flush()
+        if not _is_present(workshop, person):
+            events.append(presence_event(workshop, "presence.left", person))
+    return events
 
 
 def leave_room(sid):
@@ -134,10 +220,7 @@ def leave_room(sid):
     workshop, user = db.session.get(Workshop, presence.workshop_id), presence.user
     db.session.delete(presence)
     db.session.flush()
-    still_here = db.session.scalar(db.select(Presence.id).where(
-        Presence.workshop_id == workshop.id, Presence.user_id == user.id,
-        hosts.held_by_live_process()).limit(1))
-    if still_here is not None:
+    if _is_present(workshop, user):
         db.session.commit()
         return None
     return commit_and_broadcast(presence_event(workshop, "presence.left", user))
@@ -286,8 +369,9 @@ def update_notes(workshop, user, text, base_version):
         raise RoomError(_("The session has ended."))
     text = text if isinstance(text, str) else ""
     if len(text) > MAX_NOTES:
-        raise RoomError(_("The notes are too long (%(length)d characters; at most %(limit)d).",
-                          length=len(text), limit=MAX_NOTES))
+        raise RoomError(ngettext("The notes are too long (%(num)d character; at most %(limit)d).",
+                                 "The notes are too long (%(num)d characters; at most %(limit)d).",
+                                 len(text), limit=MAX_NOTES))
     version = parse_id(base_version)
     text = workshop_safeguarding.checked_text(workshop, "notes", text)
     saved = db.session.execute(
@@ -348,8 +432,9 @@ def remove_participant(workshop, user, user_id):
         raise Forbidden(_("A facilitator cannot be removed from the room."))
     if not permissions.is_removed_from_room(workshop, person):
         db.session.add(RoomRemoval(workshop_id=workshop.id, user_id=person.id, removed_by_id=user.id))
+    # Their connections (a page view without JavaScript has none to close).
     sids = list(db.session.scalars(db.select(Presence.sid).where(
-        Presence.workshop_id == workshop.id, Presence.user_id == person.id)))
+        Presence.workshop_id == workshop.id, Presence.user_id == person.id, Presence.host_id.is_not(None))))
     db.session.execute(db.delete(Presence).where(Presence.workshop_id == workshop.id,
                                                  Presence.user_id == person.id))
     db.session.execute(update(RaisedHand).where(

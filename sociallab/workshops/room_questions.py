@@ -11,6 +11,7 @@ from sociallab.permissions import can_see_held_in_room, unheld_in_room
 from sociallab.workshops.models import Question, QuestionVote
 from sociallab.workshops.room_checks import (
     MAX_QUESTION,
+    Forbidden,
     RoomError,
     check_client_id,
     check_facilitator,
@@ -63,10 +64,12 @@ def question_in_room(workshop, question_id, user):
 
 
 def vote_question(workshop, user, question_id):
-    """One up-vote per person and question."""
+    """One up-vote per person and question, and never for one's own question."""
     check_participant(workshop, user)
     check_live(workshop)
     question = question_in_room(workshop, question_id, user)
+    if question.author_id == user.id:
+        raise Forbidden(_("You cannot up-vote your own question."))
     db.session.add(QuestionVote(question_id=question.id, user_id=user.id))
     try:
         db.session.flush()

@@ -154,7 +154,8 @@
     // Someone else's held message or question: its number only, nothing to show.
     "held": function () {},
     "chat.locked": function (d) {
-      byId("chat-locked").hidden = !d.locked;
+      var notice = byId("chat-locked");
+      if (notice) { notice.hidden = !d.locked; }
       var form = document.querySelector("form[data-action='lock_chat']");
       if (form) {
         form.querySelector("input[name=locked]").value = d.locked ? "0" : "1";
@@ -178,6 +179,7 @@
     "poll.closed": function (d) { updatePoll(d); closePoll(d.id); },
     "hand.raised": function (d) {
       var list = byId("hand-list");
+      if (!list) { return; }
       var item = el("li", {"data-user": d.person.id}, d.person.name + " ");
       if (facilitator && d.person.id !== me) { item.appendChild(actionForm("lower_hand", {user_id: d.person.id}, T.lower, "link")); }
       list.appendChild(item);
@@ -190,19 +192,35 @@
     },
     "notes.updated": updateNotes,
     "session.started": function () { window.location.reload(); },
-    "session.ended": function (d) {
-      setStatus(T.session_ended, false);
-      var link = el("a", {href: d.minutes_url}, T.see_minutes);
-      status.appendChild(document.createTextNode(" "));
-      status.appendChild(link);
-      root.querySelectorAll("form[data-action]").forEach(function (f) { f.remove(); });
-      root.dataset.status = "ended";
-      socket.disconnect();
-    },
+    "session.ended": function (d) { endRoom(d.minutes_url); },
     "participant.removed": function (d) {
       if (d.user_id === me) { leaveRemoved(); }
     }
   };
+
+  /* The facilitator ended the session (live, or in the events caught up after a reconnection):
+     the page becomes what the server renders for an ended room. No live badge, presence, hands,
+     refresh link, video-call link or composer; the notice with the minutes. */
+  function endRoom(minutesUrl) {
+    root.dataset.status = "ended";
+    var badge = byId("room-status");
+    badge.textContent = T.ended;
+    badge.classList.remove("live");
+    var notes = byId("notes-form");
+    if (notes) {
+      var view = el("div", {id: "notes-view", "class": "prose"});
+      view.appendChild(el("p", {"class": notesBase ? "kept" : ""}, notesBase || T.no_notes));
+      notes.replaceWith(view);
+    }
+    root.querySelectorAll("[data-until-ended], #notes .stale").forEach(function (node) { node.remove(); });
+    // What the script drives goes; the server's redaction forms stay, sent as ordinary posts.
+    root.querySelectorAll("form[data-action]:not([data-native])").forEach(function (form) { form.remove(); });
+    root.querySelector(".room-grid").classList.add("ended");
+    var ended = byId("room-ended");
+    if (minutesUrl) { byId("minutes-link").href = minutesUrl; }
+    ended.hidden = false;
+    socket.disconnect();
+  }
 
   function apply(event) {
     var handler = handlers[event.kind];
@@ -221,6 +239,7 @@
 
   function renderPresence(d, event) {
     var list = byId("presence-list");
+    if (!list) { return; }
     var item = list.querySelector("li[data-user='" + d.person.id + "']");
     if (event.kind === "presence.left") {
       if (item) { item.remove(); }
@@ -271,13 +290,13 @@
     item.appendChild(el("strong", {}, d.author.name));
     item.appendChild(document.createTextNode(" "));
     item.appendChild(el("span", {"class": "body"}, d.body));
-    if (facilitator) {
+    // At the end of the line, as the server renders them.
+    if (facilitator || canRedact) {
+      var actions = el("span", {"class": "item-actions"});
+      if (facilitator) { actions.appendChild(actionForm("remove_message", {message_id: d.id}, T.remove, "link")); }
+      if (canRedact) { actions.appendChild(actionForm("redact_message", {message_id: d.id}, T.redact_details, "link")); }
       item.appendChild(document.createTextNode(" "));
-      item.appendChild(actionForm("remove_message", {message_id: d.id}, T.remove, "link"));
-    }
-    if (canRedact) {
-      item.appendChild(document.createTextNode(" "));
-      item.appendChild(actionForm("redact_message", {message_id: d.id}, T.redact_details, "link"));
+      item.appendChild(actions);
     }
     setHeld(item, d.held);
     if (d.removed) { markRemoved(item); }
@@ -359,12 +378,17 @@
     item.appendChild(el("span", {"class": "body"}, d.body));
     item.appendChild(el("span", {"class": "meta"}, " — " + d.author.name));
     item.appendChild(el("span", {"class": "badges"}));
-    item.appendChild(actionForm("vote_question", {question_id: d.id}, T.upvote, "vote"));
-    if (facilitator) {
-      item.appendChild(actionForm("mark_question", {question_id: d.id, answered: "1"}, T.mark_answered, "link"));
-      item.appendChild(actionForm("mark_question", {question_id: d.id, highlighted: "1"}, T.highlight, "link"));
+    // Nobody up-votes their own question (the server refuses it too).
+    if (d.author.id !== me) { item.appendChild(actionForm("vote_question", {question_id: d.id}, T.upvote, "vote")); }
+    if (facilitator || canRedact) {
+      var actions = el("span", {"class": "item-actions"});
+      if (facilitator) {
+        actions.appendChild(actionForm("mark_question", {question_id: d.id, answered: "1"}, T.mark_answered, "link"));
+        actions.appendChild(actionForm("mark_question", {question_id: d.id, highlighted: "1"}, T.highlight, "link"));
+      }
+      if (canRedact) { actions.appendChild(actionForm("redact_question", {question_id: d.id}, T.redact_details, "link")); }
+      item.appendChild(actions);
     }
-    if (canRedact) { item.appendChild(actionForm("redact_question", {question_id: d.id}, T.redact_details, "link")); }
     setHeld(item, d.held);
     byId("question-list").appendChild(item);
     sortQuestions();
@@ -505,7 +529,8 @@
 
   root.addEventListener("submit", function (event) {
     var form = event.target.closest("form[data-action]");
-    if (!form) { return; }
+    // Once the session has ended the socket is closed: what is left (redaction) is an ordinary post.
+    if (!form || root.dataset.status === "ended") { return; }
     event.preventDefault();
     if (removed) { return; }
     var action = form.dataset.action;

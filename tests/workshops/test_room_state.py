@@ -1,9 +1,17 @@
 """Questions, polls, raised hands and shared notes: the rules people rely on in a live room."""
+import re
+from datetime import timedelta
+
+from flask_babel import force_locale, gettext
+
 from sociallab.extensions import db
+from sociallab.i18n import utcnow
 from sociallab.workshops import room
-from sociallab.workshops.models import Poll
+from sociallab.workshops.models import Poll, Presence, Question, Workshop
 from sociallab.workshops.poll_results import poll_counts
 from sociallab.workshops.room_questions import questions
+from tests.conftest import Auth
+from tests.factories import make_workshop
 
 
 def test_question_upvoted_once_per_person_and_ordered_by_votes(world, workshop, connect):
@@ -16,7 +24,7 @@ def test_question_upvoted_once_per_person_and_ordered_by_votes(world, workshop, 
     again = moussa.act("vote_question", question_id=q2)
     assert not again["ok"] and "déjà" in again["error"]
     assert fred.act("vote_question", question_id=q2)["ok"]
-    assert amy.act("vote_question", question_id=q1)["ok"]
+    assert moussa.act("vote_question", question_id=q1)["ok"]
     assert [(q.body, q.votes) for q in questions(workshop)] == [("Second question", 2), ("First question", 1)]
     fred.drain()
     assert fred.seen[fred.last_seq]["data"] == {"id": q1, "votes": 1}
@@ -117,3 +125,121 @@ def test_live_notes_reach_participants_as_sanitised_html(world, workshop, connec
     html = event["data"]["html"]
     assert "<h2>Décisions</h2>" in html and "<strong>Écouter</strong>" in html
     assert "<script" not in html and "&lt;script&gt;" in html and 'href="javascript' not in html
+
+
+# --- issue 13: the state shown is the state of the room ---------------------------------------
+
+def _room_url(world, workshop):
+    return f"/spaces/{world.sn_space.slug}/workshops/{workshop.id}/room"
+
+
+def _present_count(page):
+    return int(re.search(r'id="presence-count">(\d+)<', page).group(1))
+
+
+def test_nobody_up_votes_their_own_question(world, workshop, connect, client, auth):
+    """Refused by the service with a clear reason (403); the button is not offered to the asker."""
+    amy, fred = connect(world.member, workshop), connect(world.facilitator, workshop)
+    qid = amy.seen[amy.act("ask", body="Who decides?")["seq"]]["data"]["id"]
+    refused = amy.act("vote_question", question_id=qid)
+    with force_locale("fr"):  # Aminata reads French
+        reason = gettext("You cannot up-vote your own question.")
+    assert (refused["ok"], refused["code"], refused["error"]) == (False, 403, reason)
+    assert db.session.get(Question, qid).votes == 0
+    assert fred.act("vote_question", question_id=qid)["ok"]
+    auth.login(world.member.email)
+    page = client.get(_room_url(world, workshop)).get_data(as_text=True)
+    assert 'data-action="vote_question"' not in page
+    auth.logout()
+    auth.login(world.member2.email)
+    assert 'data-action="vote_question"' in client.get(_room_url(world, workshop)).get_data(as_text=True)
+
+
+def test_readers_without_javascript_are_counted_in_the_room(app, world, workshop, connect):
+    """Two people reading the room without JavaScript both see "In the room (2)" (it read 0: only a
+    socket connection counted), and a live page is told they came."""
+    fred = connect(world.facilitator, workshop)
+    pages = []
+    for person in (world.member, world.member2):
+        browser = app.test_client()
+        Auth(browser).login(person.email)
+        pages.append(browser.get(_room_url(world, workshop)).get_data(as_text=True))
+    assert _present_count(pages[1]) == 3
+    assert "Aminata Sénégal" in pages[1] and "Dans la salle" in pages[1]
+    fred.drain()
+    joined = [e["data"]["person"]["id"] for e in fred.applied if e["kind"] == "presence.joined"]
+    assert {world.member.id, world.member2.id} <= set(joined)
+    # A refresh is not a second arrival.
+    seq = db.session.get(Workshop, workshop.id).last_seq
+    browser.get(_room_url(world, workshop))
+    assert db.session.get(Workshop, workshop.id).last_seq == seq
+
+
+def test_a_reader_without_javascript_leaves_when_they_stop_reading(app, client, auth, world, workshop, connect):
+    fred = connect(world.facilitator, workshop)
+    auth.login(world.member.email)
+    client.get(_room_url(world, workshop))
+    db.session.execute(db.update(Presence).where(Presence.user_id == world.member.id)
+                       .values(connected_at=utcnow() - room.PAGE_PRESENCE - timedelta(seconds=1)))
+    db.session.commit()
+    assert [p.id for p in room.present_people(workshop)] == [world.facilitator.id]
+    auth.logout()
+    auth.login(world.member2.email)
+    page = client.get(_room_url(world, workshop)).get_data(as_text=True)
+    assert _present_count(page) == 2
+    fred.drain()
+    assert ("presence.left", world.member.id) in [(e["kind"], e["data"]["person"]["id"]) for e in fred.applied]
+
+
+def test_a_reader_who_connects_is_counted_once_and_leaves_with_the_connection(app, client, auth, world, workshop,
+                                                                              connect):
+    fred = connect(world.facilitator, workshop)
+    auth.login(world.member.email)
+    client.get(_room_url(world, workshop))  # the page loads, then its script connects
+    amy = connect(world.member, workshop)
+    assert db.session.scalar(db.select(db.func.count(Presence.id)).where(Presence.user_id == world.member.id)) == 1
+    amy.disconnect()
+    fred.drain()
+    assert [e["kind"] for e in fred.applied if e["data"].get("person", {}).get("id") == world.member.id] == [
+        "presence.joined", "presence.left"]
+    assert [p.id for p in room.present_people(workshop)] == [world.facilitator.id]
+
+
+def test_an_ended_room_shows_the_ended_state_without_javascript(app, client, auth, world):
+    workshop = make_workshop(world, video_url="https://meet.example.org/atelier")
+    auth.login(world.member.email)
+    live = client.get(_room_url(world, workshop)).get_data(as_text=True)
+    assert "En direct" in live and "Rejoindre l" in live and 'id="presence-list"' in live
+    with app.test_request_context():
+        room.end_session(workshop, world.facilitator)
+    page = client.get(_room_url(world, workshop)).get_data(as_text=True)
+    assert "Terminé" in page and "En direct" not in page
+    assert "La séance est terminée." in page and 'id="room-ended" class="flash" role="status">' in page
+    for gone in ('id="presence-list"', 'id="hand-list"', "Actualiser pour voir", "meet.example.org",
+                 'data-action="chat"', 'data-action="ask"', 'data-action="raise_hand"', "/js/workshops.js"):
+        assert gone not in page, gone
+    assert room.present_people(workshop) == []
+
+
+def test_a_page_reconnecting_after_the_end_catches_up_and_is_not_counted(world, workshop, connect):
+    amy, fred = connect(world.member, workshop), connect(world.facilitator, workshop)
+    amy.disconnect()
+    assert fred.act("end")["ok"]
+    amy.connect()
+    assert amy.kinds()[-1] == "session.ended"
+    assert db.session.scalar(db.select(db.func.count(Presence.id)).where(Presence.workshop_id == workshop.id)) == 0
+
+
+def test_the_minutes_say_when_the_session_was_held_in_the_readers_zone(app, client, auth, world, workshop):
+    """Stored minutes cannot know the reader's zone: they carry no time, the page says it (it read
+    "Tenu le … 20:18:12 (UTC)" for everyone)."""
+    with app.test_request_context():
+        room.end_session(workshop, world.facilitator)
+    assert "UTC" not in db.session.get(Workshop, workshop.id).minutes
+    auth.login(world.member.email)  # Aminata, in Dakar, reads French
+    page = client.get(f"/spaces/{world.sn_space.slug}/workshops/{workshop.id}").get_data(as_text=True)
+    held = re.search(r'<p class="meta held-on"[^>]*>([^<]*)</p>', page).group(1)
+    with force_locale("fr"):
+        before, after = gettext("Held on %(start)s.").split("%(start)s")
+    assert held.startswith(before) and held.endswith("(Africa/Dakar)" + after)
+    assert "(UTC)" not in page
