@@ -27,6 +27,7 @@ from sociallab.accounts.forms import (
     ProfileForm,
     ResetPasswordForm,
 )
+from sociallab.accounts.mandates import ENDING_SOON_DAYS, mandates_ahead
 from sociallab.accounts.redirects import local_path
 from sociallab.errors import ServiceError, refuse
 from sociallab.extensions import db, limiter
@@ -159,11 +160,16 @@ def profile():
                                     form.timezone.data, form.notify_email.data)
         except ServiceError as error:
             refuse(error)
-            return render_template("accounts/profile.html", form=form), error.status
+            return _profile_page(form), error.status
         with force_locale(current_user.language):
             flash(_("Your profile has been saved."), "success")
         return redirect(url_for("accounts.profile"))
-    return render_template("accounts/profile.html", form=form)
+    return _profile_page(form)
+
+
+def _profile_page(form):
+    return render_template("accounts/profile.html", form=form, mandates=mandates_ahead(current_user),
+                           ending_soon_days=ENDING_SOON_DAYS)
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

@@ -4,9 +4,12 @@ Each change is one unit of work: check_admin, the rules (an AdminError says what
 change and its audit entry, then the commit. The *_FIELDS tuples name what each form edits and
 what the audit log records of it.
 """
+from datetime import date
+
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
 
+from sociallab.accounts import mandates
 from sociallab.accounts.models import SpaceRole, User, VolunteerMandate
 from sociallab.admin.checks import AdminError, check_admin
 from sociallab.admin.structure import ORGANISATION_FIELDS
@@ -28,7 +31,8 @@ def search_people(text="", organisation_id=None, page=1, per_page=PEOPLE_PER_PAG
     query = db.select(User).options(
         joinedload(User.organisation).joinedload(Organisation.country),
         selectinload(User.space_roles).joinedload(SpaceRole.space),
-        selectinload(User.mandates)).order_by(User.name, User.id)
+        selectinload(User.mandates).joinedload(VolunteerMandate.organisation).joinedload(Organisation.country)
+    ).order_by(User.name, User.id)
     text = (text or "").strip()
     if text:
         pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
@@ -97,6 +101,20 @@ def mandates_overview():
     return db.session.scalars(db.select(VolunteerMandate).options(
         joinedload(VolunteerMandate.user), joinedload(VolunteerMandate.organisation).joinedload(Organisation.country))
         .order_by(VolunteerMandate.end_date.desc())).all()
+
+
+def mandates_ending_soon(organisation=None):
+    """Running mandates ending within mandates.ENDING_SOON_DAYS (of one organisation), soonest first."""
+    return mandates.ending_soon(organisation_id=organisation.id if organisation is not None else None)
+
+
+def organisation_mandates(organisation):
+    """The organisation's running and upcoming volunteer mandates, as MandateViews, soonest end first."""
+    rows = db.session.scalars(db.select(VolunteerMandate).options(joinedload(VolunteerMandate.user))
+                              .where(VolunteerMandate.organisation_id == organisation.id,
+                                     VolunteerMandate.end_date >= date.today())
+                              .order_by(VolunteerMandate.end_date)).all()
+    return [mandates.view_of(m) for m in rows]
 
 
 # --- space roles --------------------------------------------------------------------------

@@ -6,6 +6,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from sociallab.accounts import invitations
+from sociallab.accounts.mandates import ENDING_SOON_DAYS
+from sociallab.accounts.mandates import view_of as mandate_view
 from sociallab.accounts.models import Invitation, SpaceRole, User, VolunteerMandate
 from sociallab.admin import dashboard, forms, people, structure
 from sociallab.audit import log
@@ -182,7 +184,9 @@ def edit_organisation(organisation_id):
         form, structure.ORGANISATION_FIELDS)), _("The organisation has been saved."),
         url_for("admin.organisations"))
     return done or _form_page("admin/organisation.html", form, error, title=organisation.name,
-                              back=url_for("admin.organisations"), organisation=organisation)
+                              back=url_for("admin.organisations"), organisation=organisation,
+                              mandates=people.organisation_mandates(organisation),
+                              ending_soon_days=ENDING_SOON_DAYS)
 
 
 # --- people -------------------------------------------------------------------------------
@@ -193,7 +197,8 @@ def list_people():
     form = forms.PeopleFilterForm(request.args)
     organisation_id = id_argument("organisation")
     pagination = people.search_people(form.q.data or "", organisation_id, page=page_number())
-    return render_template("admin/people.html", form=form, pagination=pagination)
+    return render_template("admin/people.html", form=form, pagination=pagination, today=date.today(),
+                           ending_soon_days=ENDING_SOON_DAYS)
 
 
 @bp.route("/people/<int:user_id>", methods=["GET", "POST"])
@@ -206,7 +211,10 @@ def edit_person(user_id):
     done, error = _save(form, lambda: people.update_person(_actor(), person, **_fields(
         form, people.PERSON_FIELDS)), _("The person has been saved."),
         url_for("admin.edit_person", user_id=person.id))
-    return done or _form_page("admin/person.html", form, error, person=person, back=url_for("admin.people"))
+    return done or _form_page("admin/person.html", form, error, person=person, back=url_for("admin.people"),
+                              mandates=sorted((mandate_view(m) for m in person.mandates),
+                                              key=lambda v: v.mandate.start_date, reverse=True),
+                              ending_soon_days=ENDING_SOON_DAYS)
 
 
 # --- volunteer mandates -------------------------------------------------------------------
@@ -215,6 +223,7 @@ def edit_person(user_id):
 @admin_required
 def mandates():
     return render_template("admin/mandates.html", mandates=people.mandates_overview(), today=date.today(),
+                           ending=people.mandates_ending_soon(), ending_soon_days=ENDING_SOON_DAYS,
                            specialties=dict(forms.SPECIALTIES))
 
 
