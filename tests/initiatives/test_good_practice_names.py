@@ -78,10 +78,10 @@ def test_the_stage_fields_say_that_being_featured_is_not_a_stage(client, auth, w
     assert "Being a featured good practice is not a stage" in page
 
 
-@pytest.mark.xfail(strict=True, reason="until the French catalogue translates the new names (native-text helper); "
-                                       "remove this marker then")
 def test_a_french_member_reads_the_two_names_in_french(client, auth, world, two_initiatives):
     auth.login(world.member.email)
     page = _text(client.get("/initiatives"))
-    assert "Idée Bonne pratique à la une" in _card(page, "Featured idea")
-    assert "Capitalisée" in _card(page, "Documented pilot")
+    assert "Idée Bonne pratique mise en avant" in _card(page, "Featured idea")
+    documented = _card(page, "Documented pilot")
+    assert "Capitalisée" in documented and "bonne pratique" not in documented.lower().split("capitalisée")[1][:40]
+    assert "Capitalisée (bonne pratique)" not in page
