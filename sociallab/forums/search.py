@@ -1,4 +1,11 @@
-"""What threads and posts tell search, and who may find them (registered by forums.init_app)."""
+"""What threads and posts tell search, and who may find them (registered by forums.init_app).
+
+A thread is one search result, whichever of its texts match: the thread's own document (its title
+and, while everyone may read it, its opening post) and each reply's carry the group "thread:<id>"
+and the type "thread", so search shows the thread once, quoting and linking to its best-matching
+post that the reader may see (sociallab/search/grouping.py). The opening post has a document of
+its own only while it is hidden or held, with the narrower audience that any such post keeps.
+"""
 from sqlalchemy import inspect
 from sqlalchemy.orm import selectinload
 
@@ -6,12 +13,23 @@ from sociallab import search
 from sociallab.extensions import db
 from sociallab.forums.models import Post, Thread
 from sociallab.permissions import audience_tokens_for_item
+from sociallab.spaces.models import Space
+
+
+def thread_group(thread_id):
+    return f"thread:{thread_id}"
 
 
 def _first_post(thread):
     if "posts" not in inspect(thread).unloaded:
         return thread.posts[0] if thread.posts else None
     return db.session.scalar(db.select(Post).where(Post.thread_id == thread.id).order_by(Post.id).limit(1))
+
+
+def _opening_post_id(thread):
+    if "posts" not in inspect(thread).unloaded:
+        return thread.posts[0].id if thread.posts else None
+    return db.session.scalar(db.select(db.func.min(Post.id)).where(Post.thread_id == thread.id))
 
 
 def thread_document(thread):
@@ -28,6 +46,7 @@ def thread_document(thread):
         "created_at": thread.created_at,
         "url": thread.url,
         "audience": audience_tokens_for_item(thread.space_id),
+        "group": thread_group(thread.id),
     }
 
 
@@ -41,6 +60,8 @@ def post_document(post):
     if post.is_deleted:
         return None
     thread = post.thread
+    if post.is_public and post.id == _opening_post_id(thread):
+        return None  # the thread's own document holds it: one entry, not a discussion and a reply
     if post.is_hidden:
         audience = audience_tokens_for_item(thread.space_id, visibility="moderators", author_id=post.author_id)
     else:
@@ -48,7 +69,8 @@ def post_document(post):
     space = thread.space
     return {
         "id": f"post:{post.id}",
-        "type": "post",
+        # Found as its thread: one result, and one count under "Discussion".
+        "type": "thread",
         "title": thread.title,
         "body": post.body,
         "lang": post.lang,
@@ -58,9 +80,17 @@ def post_document(post):
         "created_at": post.created_at,
         "url": post.url,
         "audience": audience,
+        "group": thread_group(post.thread_id),
     }
+
+
+def post_load_options():
+    # Each post's thread (its space and country) and, to tell the opening post, the thread's
+    # posts: one query per batch of posts instead of one per post.
+    return (selectinload(Post.thread).selectinload(Thread.posts),
+            selectinload(Post.thread).selectinload(Thread.space).selectinload(Space.country))
 
 
 def init_app(app):
     search.register_documents(app, Thread, "thread", thread_document, load_options=thread_load_options)
-    search.register_documents(app, Post, "post", post_document)
+    search.register_documents(app, Post, "post", post_document, load_options=post_load_options)

@@ -11,14 +11,16 @@ from datetime import date, datetime
 from datetime import time as dtime
 
 from whoosh import index as whoosh_index
-from whoosh import qparser, sorting
+from whoosh import qparser
 from whoosh import query as wq
-from whoosh.searching import ResultsPage
+from whoosh.collectors import FilterCollector, UnlimitedCollector
+from whoosh.searching import Hit as WhooshHit
 from whoosh.writing import CLEAR
 
+from sociallab.search.grouping import KeysCollector, one_per_thing
 from sociallab.search.readable import Readable, ReadableBM25F
-from sociallab.search.results import SearchResults, facet_counts, to_hit
-from sociallab.search.schema import FACETS, LANGUAGES, build_schema, facet_column, text_fields
+from sociallab.search.results import SearchResults, to_hit
+from sociallab.search.schema import FACETS, LANGUAGES, build_schema, text_fields
 from sociallab.search.suggestions import suggest
 from sociallab.search.text import plain_text
 
@@ -61,13 +63,14 @@ class QueryError(ValueError):
 
 def digest(document):
     parts = [str(document.get(k)) for k in ("type", "title", "body", "lang", "space_id", "countries",
-                                             "themes", "created_at", "url", "audience")]
+                                             "themes", "created_at", "url", "audience", "group")]
     # A fingerprint telling whether an indexed document is stale; it protects nothing.
     return hashlib.sha1("\x1f".join(parts).encode("utf-8", "replace"), usedforsecurity=False).hexdigest()
 
 
 def to_fields(document):
-    """The Whoosh fields of a search document (see sociallab/search/documents.py)."""
+    """The Whoosh fields of a search document (see sociallab/search/documents.py; its optional
+    "group" key makes documents one result: a thread's and its posts' "thread:<id>")."""
     title = (document.get("title") or "").strip()
     body = plain_text(document.get("body") or "", MAX_BODY_CHARS)
     lang = document.get("lang") or ""
@@ -92,6 +95,8 @@ def to_fields(document):
     }
     if created is not None:
         fields["created"] = created
+    if document.get("group"):
+        fields["group"] = document["group"]
     if lang in LANGUAGES:
         fields[f"body_{lang}"] = f"{title}\n{title}\n{body}"
     return fields
@@ -307,19 +312,20 @@ class SearchEngine:
         return readable
 
     def _run(self, searcher, user_query, readable, results, pagelen):
-        facets = sorting.Facets()
-        for name in FACETS:
-            facets.add_field(facet_column(name))
-        collector = searcher.collector(limit=results.page * pagelen, filter=readable.docs, groupedby=facets,
-                                       maptype=sorting.Count)
+        """Every readable match, scored; then one result per thing a person would open (a thread
+        and its posts are one: grouping.py), which the total, the pages and the facets count."""
+        keys = KeysCollector(UnlimitedCollector())
+        collector = FilterCollector(keys, readable.docs)
         searcher.search_with_collector(user_query, collector,
                                        context=searcher.context(weighting=ReadableBM25F(readable)))
-        page = ResultsPage(collector.results(), results.page, pagelen)
-        results.total = page.total
-        results.pages = (page.total + pagelen - 1) // pagelen
-        results.page = page.pagenum
-        results.facets = facet_counts(page.results)
-        results.hits.extend(to_hit(hit) for hit in page)
+        matches = collector.results()
+        best, results.facets = one_per_thing(matches.top_n, keys.keys)
+        results.total = len(best)
+        results.pages = (results.total + pagelen - 1) // pagelen
+        results.page = min(results.pages, results.page)
+        start = (results.page - 1) * pagelen
+        for position, (score, docnum) in enumerate(best[start:start + pagelen], start):
+            results.hits.append(to_hit(WhooshHit(matches, docnum, position, score), keys.keys[docnum][0]))
 
 
 def _with_cached_columns(searcher):

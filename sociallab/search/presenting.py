@@ -12,7 +12,6 @@ from sociallab.spaces.models import Country, Space, Theme
 
 TYPE_LABELS = {
     "thread": _l("Discussion"),
-    "post": _l("Reply"),
     "initiative": _l("Initiative"),
     "journal": _l("Journal entry"),
     "resource": _l("Resource"),

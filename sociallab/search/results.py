@@ -1,4 +1,4 @@
-"""What a search answers: SearchResults, its hits with highlighted titles and snippets, facet counts."""
+"""What a search answers: SearchResults and its hits, with highlighted titles and snippets."""
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -10,7 +10,7 @@ from whoosh.highlight import (
     WholeFragmenter,
 )
 
-from sociallab.search.schema import FACETS, LANGUAGES, LIST_FACETS, facet_column
+from sociallab.search.schema import LANGUAGES
 
 # Whoosh's HtmlFormatter escapes the text around the marks it adds.
 SNIPPETS = Highlighter(fragmenter=ContextFragmenter(maxchars=220, surround=60),
@@ -22,6 +22,8 @@ PLAIN_SNIPPET_CHARS = 220
 
 @dataclass
 class Hit:
+    """One result: a thing a person would open. `id` is the document that matched best (a thread's
+    reply: "post:7"), `group` what it belongs to ("thread:3"; its own id for a single item)."""
     id: str
     type: str
     title: Markup
@@ -32,6 +34,7 @@ class Hit:
     snippet: Markup
     countries: list = field(default_factory=list)
     themes: list = field(default_factory=list)
+    group: str = ""
 
 
 @dataclass
@@ -50,22 +53,9 @@ class SearchResults:
         return self.page < self.pages
 
 
-def facet_counts(whoosh_results):
-    """{facet name: [(value, count)]}, most frequent first, from results grouped by facet column."""
-    facets = {}
-    for name in FACETS:
-        counts = {}
-        for key, count in whoosh_results.groups(facet_column(name)).items():
-            # List facets are stored joined; a document counts once for each of its values.
-            for value in (key.split(",") if name in LIST_FACETS else [key]):
-                if value:
-                    counts[value] = counts.get(value, 0) + count
-        facets[name] = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    return facets
-
-
-def to_hit(whoosh_hit):
-    """A Hit with the searched words marked in its title and snippet (taken from its stored text)."""
+def to_hit(whoosh_hit, group=""):
+    """A Hit with the searched words marked in its title and snippet (taken from its stored text);
+    `group` is the thing it stands for (a thread for a post), empty for an item on its own."""
     fields = whoosh_hit.fields()
     lang = fields.get("lang") or ""
     stored_body = fields.get("stored_body") or ""
@@ -97,4 +87,5 @@ def to_hit(whoosh_hit):
         snippet=Markup(snippet),  # noqa: S704 # nosec B704 # HtmlFormatter escapes all but its <mark>
         countries=[c for c in (fields.get("countries") or "").split(",") if c],
         themes=[t for t in (fields.get("themes") or "").split(",") if t],
+        group=group or fields["id"],
     )

@@ -52,6 +52,9 @@ def build_schema():
         "countries_facet": ID(sortable=True),
         "themes_facet": ID(sortable=True),
         "audience": KEYWORD(commas=True),
+        # What a person would open: documents sharing a key are one result (a thread and its
+        # posts: "thread:12"); empty for an item that is a result by itself.
+        "group": ID(sortable=True),
         "created": DATETIME(stored=True, sortable=True),
         "url": STORED,
         "stored_title": STORED,

@@ -1,0 +1,71 @@
+"""One result per thing a person would open: a thread and its posts are found as the thread.
+
+Documents sharing a `group` key (a thread's own document and those of its posts, "thread:12") are
+one result, ranked and quoted by the best of them that matched; counts, pages and facets count
+results, not documents (a thread with five matching posts counts once, under each value its
+matching posts have). Grouping runs on the matches the person may read only, so a post they may
+not see neither finds its thread nor lends it its words, its snippet or a facet value.
+"""
+from whoosh import sorting
+from whoosh.collectors import WrappingCollector
+
+from sociallab.search.schema import FACETS, LIST_FACETS, facet_column
+
+GROUP = "group"
+
+
+class KeysCollector(WrappingCollector):
+    """Passes every match to `child` and remembers, per document, its group key and facet values
+    (read from columns, as Whoosh's facet grouping does)."""
+
+    def __init__(self, child):
+        self.child = child
+        self.columns = [GROUP] + [facet_column(name) for name in FACETS]
+
+    def prepare(self, top_searcher, q, context):
+        self.categorizers = [sorting.FieldFacet(column).categorizer(top_searcher) for column in self.columns]
+        self.keys = {}
+        self.child.prepare(top_searcher, q, context)
+
+    def set_subsearcher(self, subsearcher, offset):
+        WrappingCollector.set_subsearcher(self, subsearcher, offset)
+        for categorizer in self.categorizers:
+            categorizer.set_searcher(self.child.subsearcher, self.child.offset)
+
+    def collect(self, sub_docnum):
+        matcher = self.child.matcher
+        self.keys[self.child.offset + sub_docnum] = tuple(
+            categorizer.key_to_name(categorizer.key_for(matcher, sub_docnum)) for categorizer in self.categorizers)
+        return self.child.collect(sub_docnum)
+
+
+def one_per_thing(ranked, keys):
+    """(best, facets): the best match of each thing, best first, as (score, docnum); and facet
+    counts {name: [(value, count)]}, most first, one per thing for each value.
+
+    `ranked`: every readable match as (score, docnum), best first; `keys`: docnum → the group key
+    and facet values (KeysCollector).
+    """
+    best = []
+    counts = [{} for _name in FACETS]
+    splits = [name in LIST_FACETS for name in FACETS]
+    seen = {}  # group key → per facet, the values already counted for it
+    for score, docnum in ranked:
+        group, *values = keys[docnum]
+        counted = seen.get(group) if group else None
+        if counted is None:
+            best.append((score, docnum))
+            if group:
+                counted = seen[group] = [set() for _name in FACETS]
+        for index, value in enumerate(values):
+            for item in (value.split(",") if splits[index] else (value,)):
+                if not item:
+                    continue
+                if counted is not None:
+                    if item in counted[index]:
+                        continue
+                    counted[index].add(item)
+                counts[index][item] = counts[index].get(item, 0) + 1
+    facets = {name: sorted(counts[index].items(), key=lambda item: (-item[1], item[0]))
+              for index, name in enumerate(FACETS)}
+    return best, facets

@@ -1,0 +1,135 @@
+"""A thread is one search result, whichever of its posts match: counted, faceted and paged once,
+quoting its best-matching post among those the reader may see."""
+from sociallab.extensions import db
+from sociallab.forums import moderation
+from sociallab.forums import services as forums
+
+
+def _thread(world, title, opening, author=None, lang="fr"):
+    category = forums.create_category(world.sn_space, "Général", "", "fr", world.moderator)
+    thread, _published = forums.create_thread(category, title, opening, author or world.member, lang)
+    return thread
+
+
+def test_a_thread_whose_opening_post_and_two_replies_match_is_one_result(find, world):
+    thread = _thread(world, "Salle d'attente", "Une salle pour les enfants au tribunal.")
+    forums.reply(thread, world.member2, "Au tribunal de Thiès, la salle est prête.", "fr")
+    best = forums.reply(thread, world.member2, "Tribunal, tribunal, tribunal : trois audiences au tribunal.", "fr").post
+    db.session.commit()
+
+    results = find(world.member, "tribunal")
+    assert results.total == 1 and results.pages == 1 and len(results.hits) == 1
+    hit = results.hits[0]
+    assert hit.group == f"thread:{thread.id}" and hit.type == "thread"
+    assert str(hit.title) == "Salle d&#39;attente"
+    # The best-matching post is quoted and linked to.
+    assert "trois audiences" in str(hit.snippet)
+    assert hit.id == f"post:{best.id}" and hit.url == f"/forums/threads/{thread.id}#post-{best.id}"
+    assert dict(results.facets["type"]) == {"thread": 1}
+    assert dict(results.facets["space"]) == {str(world.sn_space.id): 1}
+    assert dict(results.facets["countries"]) == {"sn": 1}
+    assert dict(results.facets["lang"]) == {"fr": 1}
+    assert sum(count for _value, count in results.facets["year"]) == 1
+
+
+def test_the_opening_post_is_found_once_as_the_thread(find, world):
+    thread = _thread(world, "Registre", "Le registre des auditions filmées.")
+    results = find(world.member, "auditions")
+    assert [(h.id, h.url) for h in results.hits] == [(f"thread:{thread.id}", f"/forums/threads/{thread.id}")]
+    assert "registre des <mark" in str(results.hits[0].snippet)
+
+
+def test_a_hidden_reply_by_another_person_does_not_make_the_thread_findable_by_its_words(find, world):
+    thread = _thread(world, "Sujet", "Premier message sans rien de particulier.")
+    hidden = forums.reply(thread, world.member2, "Un mot rare : kiwano, kiwano et kiwano.", "fr").post
+    db.session.commit()
+    moderation.set_hidden(hidden, world.moderator, hidden=True)
+    db.session.commit()
+
+    for reader in (world.member, world.facilitator):
+        results = find(reader, "kiwano")
+        assert results.total == 0 and results.hits == [] and results.suggestion is None
+        assert all(values == [] for values in results.facets.values())
+    # Its author and the moderators still find the thread through it.
+    assert [h.id for h in find(world.member2, "kiwano").hits] == [f"post:{hidden.id}"]
+    assert find(world.moderator, "kiwano").total == 1
+
+
+def test_the_snippet_never_quotes_a_post_the_reader_may_not_see(find, world):
+    thread = _thread(world, "Sujet", "Un mot dans le premier message : papaye.")
+    hidden = forums.reply(thread, world.member2, "Papaye, papaye, papaye : le passage masqué.", "fr").post
+    db.session.commit()
+    moderation.set_hidden(hidden, world.moderator, hidden=True)
+    db.session.commit()
+
+    seen_by_member = find(world.member, "papaye")
+    assert seen_by_member.total == 1
+    assert "premier message" in str(seen_by_member.hits[0].snippet)
+    assert "masqué" not in str(seen_by_member.hits[0].snippet)
+    seen_by_moderator = find(world.moderator, "papaye")
+    assert seen_by_moderator.total == 1 and "masqué" in str(seen_by_moderator.hits[0].snippet)
+
+
+def test_a_held_reply_does_not_make_the_thread_findable_by_others(find, world):
+    thread = _thread(world, "Sujet", "Premier message.")
+    held = forums.reply(thread, world.member2, "Une réponse retenue : corossol.", "fr").post
+    held.sensitive = True
+    db.session.commit()
+    assert find(world.member, "corossol").total == 0
+    assert find(world.member2, "corossol").total == 1
+    assert find(world.moderator, "corossol").total == 1
+
+
+def test_hiding_and_showing_the_opening_post_keeps_one_result(find, world):
+    thread = _thread(world, "Sujet", "Le mot goyave ouvre la discussion.")
+    forums.reply(thread, world.member2, "Encore goyave.", "fr")
+    opening = thread.posts[0]
+    moderation.set_hidden(opening, world.moderator, hidden=True)
+    db.session.commit()
+    assert [h.url for h in find(world.member2, "ouvre").hits] == []
+    assert find(world.moderator, "ouvre").total == 1
+    assert find(world.member, "ouvre").total == 1  # its author
+    moderation.set_hidden(opening, world.moderator, hidden=False)
+    db.session.commit()
+    results = find(world.member2, "goyave")
+    assert results.total == 1 and dict(results.facets["type"]) == {"thread": 1}
+
+
+def test_each_value_of_a_facet_counts_the_thread_once(find, world):
+    thread = _thread(world, "Atelier", "Un atelier sur la médiation.")
+    forums.reply(thread, world.moderator, "A workshop on mediation, with mediation in mind.", "en")
+    forums.reply(thread, world.member2, "Une deuxième médiation.", "fr")
+    db.session.commit()
+    results = find(world.member, "médiation")
+    # Posts in French and in English match: the thread counts once under each language.
+    assert results.total == 1 and dict(results.facets["lang"]) == {"fr": 1, "en": 1}
+    assert dict(results.facets["type"]) == {"thread": 1}
+    english = find(world.member, "mediation", lang="en")
+    assert english.total == 1 and "workshop" in str(english.hits[0].snippet)
+    assert dict(english.facets["lang"]) == {"en": 1}
+
+
+def test_pages_count_threads_not_posts(find, world):
+    category = forums.create_category(world.sn_space, "Général", "", "fr", world.moderator)
+    for n in range(23):
+        thread, _published = forums.create_thread(category, f"Sujet {n}", f"Le tamarin numéro {n}.", world.member,
+                                                  "fr")
+        forums.reply(thread, world.member2, f"Encore un tamarin, réponse {n}.", "fr")
+    db.session.commit()
+    first, second = find(world.member, "tamarin"), find(world.member, "tamarin", page=2)
+    assert first.total == 23 and first.pages == 2
+    assert dict(first.facets["type"]) == {"thread": 23}
+    assert len(first.hits) == 20 and len(second.hits) == 3
+    groups = [h.group for h in first.hits + second.hits]
+    assert len(set(groups)) == 23
+
+
+def test_the_results_page_shows_the_thread_once(client, auth, world):
+    thread = _thread(world, "Salle d'attente", "Une salle pour les enfants au tribunal.")
+    forums.reply(thread, world.member2, "Au tribunal de Thiès, la salle est prête.", "fr")
+    db.session.commit()
+    auth.login(world.member.email)
+    html = client.get("/search?q=tribunal").get_data(as_text=True)
+    assert "1 résultat" in html
+    assert html.count('class="hit"') == 1
+    assert "Réponse" not in html
