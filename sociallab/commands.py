@@ -50,6 +50,10 @@ class NoDelayRequestHandler(WSGIRequestHandler):
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
 
+# Addresses meaning "every network interface" (they are compared here, never bound to).
+EVERY_INTERFACE = ("", "0.0.0.0", "::")  # noqa: S104  # nosec B104
+
+
 @click.command("serve")
 @click.option("--host", default="127.0.0.1")
 @click.option("--port", default=5000, type=int)
@@ -76,10 +80,8 @@ def serve_command(host, port):
 
 def _browser_host(host):
     """The host a browser on this machine uses to reach a server listening on `host`."""
-    if host in ("", "0.0.0.0"):  # noqa: S104 — naming it, not binding to it
-        return "127.0.0.1"
-    if host == "::":
-        return "[::1]"
+    if host in EVERY_INTERFACE:
+        return "[::1]" if host == "::" else "127.0.0.1"
     return f"[{host}]" if ":" in host else host
 
 
@@ -103,7 +105,7 @@ def startup_lines(app, address, host, scheduled):
         f"  Scheduler:        {jobs}",
         f"  Live rooms:       Socket.IO in this process ({socketio.async_mode})",
     ]
-    if host in ("", "0.0.0.0", "::"):  # noqa: S104
+    if host in EVERY_INTERFACE:
         lines.append("  Listening on every network interface: other machines reach it by this machine's address"
                      " (set SITE_URL to that address for links in e-mails).")
     if socketio.async_mode == "threading":
