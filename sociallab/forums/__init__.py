@@ -18,7 +18,7 @@ def init_app(app):
     templating.init_app(app)
     spaces.add_section(app, "forums/_space_section.html", order=10)
     register_kinds(app, notifications.KINDS)
-    add_commands(app, commands.rerender_posts_command)
+    add_commands(app, commands.rerender_posts_command, commands.default_categories_command)
     events.init_app(app)
     search.init_app(app)
     safeguarding.init_app(app)

@@ -10,6 +10,7 @@ from sociallab.extensions import db
 from sociallab.forums.checks import check_moderate, check_moderate_post, check_move_thread
 from sociallab.forums.models import Post, PostRevision
 from sociallab.i18n import utcnow
+from sociallab.notifications.services import notify
 
 
 def touch_if_first(post):
@@ -34,7 +35,12 @@ def refresh_counters(thread):
 def set_hidden(post, moderator, hidden=True):
     """Hide a post from everyone but moderators and its author, or show it again (audited)."""
     check_moderate_post(post, moderator)
+    was_hidden = post.is_hidden
     apply_hidden(post, moderator, hidden)
+    if hidden and not was_hidden and post.author is not None and post.author_id != moderator.id:
+        # Told at once, as after a flag (flags.py): their message left the page for others.
+        notify(post.author, "forums.post_hidden_by_moderator", url=post.url, space=post.thread.space,
+               title=post.thread.title)
     db.session.commit()
     return post
 

@@ -38,4 +38,6 @@ KINDS = {
     "forums.flag_warned": _l("After your flag, a moderator warned the author in “%(title)s”"),
     "forums.flagged": _l("A message was flagged in “%(title)s”: the review queue is waiting"),
     "forums.post_hidden": post_hidden,
+    "forums.post_hidden_by_moderator": _l("A moderator hid your message in “%(title)s”: only you and the "
+                                          "moderators see it now"),
 }

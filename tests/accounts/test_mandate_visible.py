@@ -107,8 +107,6 @@ def test_the_space_page_reminds_the_volunteer_of_the_mandates_end(app, client, a
     assert "Your mandate" not in _text(client.get(f"/spaces/{world.sn_space.slug}"))
 
 
-@pytest.mark.xfail(strict=True, reason="until sociallab/accounts/__init__.py calls mandates.init_app(app); "
-                                       "remove this marker then")
 def test_the_space_page_section_is_registered_by_the_accounts_domain(client, auth, world):
     auth.login(world.volunteer_in.email)
     assert "You take part as a volunteer with" in _text(client.get(f"/spaces/{world.sn_space.slug}"))

@@ -79,3 +79,15 @@ def test_a_hidden_post_without_a_message_still_says_why(world, forum):
     assert notification.data["reasons"] == ["off_topic"] and notification.data["text"] == ""
     with force_locale("en"):
         assert render(notification) == "A moderator hid your message in “Écoute des enfants”. Reason: off topic."
+
+
+def test_a_post_hidden_without_a_flag_tells_its_author(world, forum):
+    from sociallab.forums import moderation
+    from sociallab.notifications.models import Notification
+    moderation.set_hidden(forum.first, world.moderator)
+    told = db.session.scalars(db.select(Notification).where(Notification.user_id == world.member.id)).all()
+    assert [n.kind for n in told] == ["forums.post_hidden_by_moderator"]
+    moderation.set_hidden(forum.first, world.moderator, hidden=False)
+    moderation.set_hidden(forum.first, world.moderator)  # hidden again: told again, once per hiding
+    assert db.session.scalar(db.select(db.func.count(Notification.id)).where(
+        Notification.user_id == world.member.id)) == 2
