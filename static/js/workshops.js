@@ -41,9 +41,17 @@
     return Date.now().toString(36) + Math.random().toString(36).slice(2);
   }
 
-  // A form that only the script drives: no CSRF token needed, the socket carries the session.
+  // A form the script sends through the socket (which carries the session). Removing identifying
+  // details stays possible after the session ends, when the socket is closed: those forms are also
+  // complete ordinary posts (data-native), as the server renders them.
   function actionForm(action, fields, label, cls) {
-    var form = el("form", {"data-action": action, "class": "inline", method: "post", action: ""});
+    var native = action === "redact_message" || action === "redact_question";
+    var form = el("form", {"data-action": action, "class": "inline", method: "post",
+      action: native ? root.dataset.formUrl.replace("ACTION", action) : ""});
+    if (native) {
+      form.setAttribute("data-native", "");
+      form.appendChild(el("input", {type: "hidden", name: "csrf_token", value: root.dataset.csrf}));
+    }
     Object.keys(fields).forEach(function (name) {
       form.appendChild(el("input", {type: "hidden", name: name, value: String(fields[name])}));
     });
@@ -232,7 +240,9 @@
   function presenceItem(person) {
     var item = el("li", {"data-user": person.id}, person.name + " ");
     if (facilitator && person.id !== me && root.dataset.status === "live") {
-      item.appendChild(actionForm("remove_participant", {user_id: person.id}, T.remove_participant, "link"));
+      var actions = el("span", {"class": "item-actions"});
+      actions.appendChild(actionForm("remove_participant", {user_id: person.id}, T.remove_participant, "link"));
+      item.appendChild(actions);
     }
     return item;
   }
