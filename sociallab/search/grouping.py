@@ -6,6 +6,8 @@ results, not documents (a thread with five matching posts counts once, under eac
 matching posts have). Grouping runs on the matches the person may read only, so a post they may
 not see neither finds its thread nor lends it its words, its snippet or a facet value.
 """
+from bisect import bisect_left
+
 from whoosh import sorting
 from whoosh.collectors import WrappingCollector
 
@@ -69,3 +71,22 @@ def one_per_thing(ranked, keys):
     facets = {name: sorted(counts[index].items(), key=lambda item: (-item[1], item[0]))
               for index, name in enumerate(FACETS)}
     return best, facets
+
+
+def count_things(searcher, docnums):
+    """How many results these documents make (the documents of one thread make one)."""
+    docnums = sorted(docnums)
+    groups, alone = set(), 0
+    for leaf, offset in searcher.leaf_searchers():
+        reader = leaf.reader()
+        start, end = bisect_left(docnums, offset), bisect_left(docnums, offset + reader.doc_count_all())
+        if start == end:
+            continue
+        column = reader.column_reader(GROUP)
+        for docnum in docnums[start:end]:
+            group = column[docnum - offset]
+            if group:
+                groups.add(group)
+            else:
+                alone += 1
+    return len(groups) + alone

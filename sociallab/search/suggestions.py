@@ -3,6 +3,8 @@ import logging
 
 from whoosh.codec.base import Automata
 
+from sociallab.search.grouping import count_things
+
 log = logging.getLogger(__name__)
 
 # Edits allowed between a typed word and a suggestion, letters at the start it keeps (a typo is
@@ -49,7 +51,7 @@ def suggest(searcher, spelling_parsers, text, readable, found):
 
 
 def _suggest_in(searcher, fieldname, parsed, unknown, text, readable):
-    """(corrected text, readable items it finds) for one language's field, else None."""
+    """(corrected text, readable results it finds: a thread once) for one language's field, else None."""
     changes = {}
     for word in dict.fromkeys(unknown):
         nearest = _nearest_readable_term(searcher, fieldname, word, readable)
@@ -77,7 +79,9 @@ def _suggest_in(searcher, fieldname, parsed, unknown, text, readable):
         pieces += [text[last:token.startchar], replacement]
         last = token.endchar
     suggestion = "".join(pieces) + text[last:]
-    return (suggestion, len(matches)) if suggestion.strip().lower() != text.strip().lower() else None
+    if suggestion.strip().lower() == text.strip().lower():
+        return None
+    return suggestion, count_things(searcher, matches.docs())
 
 
 def _written_forms(searcher, fieldname, matches, stems):

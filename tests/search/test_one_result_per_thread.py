@@ -50,9 +50,11 @@ def test_a_hidden_reply_by_another_person_does_not_make_the_thread_findable_by_i
         results = find(reader, "kiwano")
         assert results.total == 0 and results.hits == [] and results.suggestion is None
         assert all(values == [] for values in results.facets.values())
+        assert find(reader, "kiwnao").suggestion is None
     # Its author and the moderators still find the thread through it.
     assert [h.id for h in find(world.member2, "kiwano").hits] == [f"post:{hidden.id}"]
     assert find(world.moderator, "kiwano").total == 1
+    assert find(world.moderator, "kiwnao").suggestion == "kiwano"
 
 
 def test_the_snippet_never_quotes_a_post_the_reader_may_not_see(find, world):
