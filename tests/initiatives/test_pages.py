@@ -32,7 +32,7 @@ def test_a_foreign_co_lead_needs_the_space_that_covers_both_countries_and_the_fo
     response = post_form(client, url, initiative_form(world, co_leads=[str(world.pe_org.id)]))
     assert response.status_code == 400
     page = response.get_data(as_text=True)
-    assert "Elle doit se trouver dans l&#39;espace qui les couvre tous : International" in page
+    assert "Elle doit se trouver dans l&#39;espace qui les couvre tous\u202f: International" in page
     assert "Salle d&#39;audition adaptée" in page  # what was typed is kept
     assert db.session.scalar(db.select(db.func.count(Initiative.id))) == 0
     response = post_form(client, url, initiative_form(world, co_leads=[str(world.pe_org.id)],

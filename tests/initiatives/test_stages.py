@@ -61,8 +61,8 @@ def test_forbidden_move_through_the_page_shows_a_clear_message(client, auth, wor
     assert response.status_code == 302
     page = client.get(url).get_data(as_text=True)
     # The member reads French.
-    assert "Une initiative ne peut pas passer de « Idée » à « Mise à l&#39;échelle »" in page
-    assert "Étapes suivantes possibles : Conception, Arrêtée" in page
+    assert "Une initiative ne peut pas passer de «\u202fIdée\u202f» à «\u202fMise à l&#39;échelle\u202f»" in page
+    assert "Étapes suivantes possibles\u202f: Conception, Arrêtée" in page
     assert db.session.get(type(initiative), initiative.id).stage == "idea"
 
 

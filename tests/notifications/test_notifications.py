@@ -99,7 +99,7 @@ def test_daily_digest_run_twice_sends_each_item_once(app, world):
     [message] = outbox()
     assert message["To"] == world.member.email
     body = message.get_content()
-    assert "A vous a mentionné dans « Un »" in body  # in the reader's language
+    assert "A vous a mentionné dans «\u202fUn\u202f»" in body  # in the reader's language
     assert "http://127.0.0.1:5000/a" in body and "http://127.0.0.1:5000/b" in body
     notify(world.member, "generic", text="Trois")
     db.session.commit()

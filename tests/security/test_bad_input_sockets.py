@@ -295,7 +295,7 @@ def test_named_bad_payloads_are_refused_in_the_persons_language(walk, caplog, na
     walk.restore()
     ack = check_answer(walk, caplog, "member", namespace, name, NAMED[case])
     assert ack == {"ok": False, "code": 400,
-                   "error": "Cette demande n'a pas pu être comprise : rechargez la page et réessayez."}
+                   "error": "Cette demande n'a pas pu être comprise\u202f: rechargez la page et réessayez."}
 
 
 def test_a_refused_join_leaves_no_presence(walk, caplog):

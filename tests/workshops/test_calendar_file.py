@@ -31,7 +31,7 @@ def test_the_calendar_file_reads_back_as_the_workshop(client, auth, world):
     assert event.decoded("dtend") == datetime(2031, 3, 10, 17, 0, tzinfo=UTC)
     assert str(event["summary"]) == "Écoute, justice; enfants"
     assert str(event["description"]) == \
-        "Préparer\\la salle, les chaises; le thé\n\nAppel vidéo : https://meet.example.org/x"
+        "Préparer\\la salle, les chaises; le thé\n\nAppel vidéo\u202f: https://meet.example.org/x"
     assert str(event["url"]) == f"http://127.0.0.1:5000/spaces/{world.sn_space.slug}/workshops/{workshop.id}"
     assert str(event["location"]) == "https://meet.example.org/x"
     assert str(event["uid"]) == f"workshop-{workshop.id}@127.0.0.1"
