@@ -91,6 +91,14 @@ def post_load_options():
             selectinload(Post.thread).selectinload(Thread.space).selectinload(Space.country))
 
 
+def post_dependents(post):
+    """The thread, for its opening post: the thread's document holds that post's text while it is
+    public, so any change to it (edited, hidden, held, approved) re-indexes the thread too."""
+    thread = post.thread
+    return [thread] if thread is not None and post.id == _opening_post_id(thread) else []
+
+
 def init_app(app):
     search.register_documents(app, Thread, "thread", thread_document, load_options=thread_load_options)
     search.register_documents(app, Post, "post", post_document, load_options=post_load_options)
+    search.register_dependents(app, Post, post_dependents)

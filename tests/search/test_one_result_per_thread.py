@@ -135,3 +135,19 @@ def test_the_results_page_shows_the_thread_once(client, auth, world):
     assert "1 résultat" in html
     assert html.count('class="hit"') == 1
     assert "Réponse" not in html
+
+
+def test_approving_a_held_opening_post_makes_the_thread_findable_by_its_words(find, world):
+    from sociallab.safeguarding import review
+    from sociallab.safeguarding.models import SensitiveItem
+    thread = _thread(world, "Sujet", "Le mot pitaya ouvre la discussion.")
+    opening = thread.posts[0]
+    opening.sensitive = True
+    db.session.add(SensitiveItem(item_type="post", item_id=opening.id, space_id=thread.space_id,
+                                 author_id=world.member.id))
+    db.session.commit()
+    assert find(world.member2, "pitaya").total == 0
+    assert [h.id for h in find(world.member, "pitaya").hits] == [f"post:{opening.id}"]
+    review.approve(db.session.scalar(db.select(SensitiveItem)), world.moderator)
+    results = find(world.member2, "pitaya")
+    assert [(h.id, h.group) for h in results.hits] == [(f"thread:{thread.id}", f"thread:{thread.id}")]
