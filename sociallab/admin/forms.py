@@ -76,6 +76,13 @@ class CountryForm(FlaskForm):
         DataRequired(), Regexp(r"^[A-Za-z]{2}$", message=_l("Two letters, e.g. SN."))])
     region_id = SelectField(_l("Region"), coerce=int)
     name_fr, name_en, name_es = _localized_names(_l("Name"))
+    name_in_fr = StringField(_l("“In the country” in French"), validators=[Optional(), Length(max=200)],
+                             description=_l("As a sentence says it: “au Sénégal”, “en Colombie”, “à Madagascar”. "
+                                            "Left empty, it is guessed from the name."))
+    name_in_en = StringField(_l("“In the country” in English"), validators=[Optional(), Length(max=200)],
+                             description=_l("For example “in Senegal”, “in the Comoros”."))
+    name_in_es = StringField(_l("“In the country” in Spanish"), validators=[Optional(), Length(max=200)],
+                             description=_l("For example “en el Perú”, “en Colombia”."))
     timezone = TimezoneField(_l("Time zone"))
 
     def __init__(self, *args, **kwargs):

@@ -17,7 +17,8 @@ from sociallab.spaces.models import Country, Organisation, Region, Space, Theme
 from sociallab.spaces.services import StructureError, check_partner_capacity
 
 REGION_FIELDS = ("code", "name_fr", "name_en", "name_es")
-COUNTRY_FIELDS = ("iso2", "region_id", "name_fr", "name_en", "name_es", "timezone")
+COUNTRY_FIELDS = ("iso2", "region_id", "name_fr", "name_en", "name_es", "name_in_fr", "name_in_en", "name_in_es",
+                  "timezone")
 SPACE_FIELDS = ("slug", "kind", "region_id", "country_id", "name_fr", "name_en", "name_es",
                 "description_fr", "description_en", "description_es", "archived")
 ORGANISATION_FIELDS = ("name", "country_id", "kind", "focal_point_id", "active")
@@ -64,13 +65,15 @@ def _check_country(iso2, values, country=None):
         raise AdminError(_("Choose a region from the list."))
 
 
-def create_country(actor, iso2, region_id, name_fr, name_en, name_es, timezone):
+def create_country(actor, iso2, region_id, name_fr, name_en, name_es, timezone,
+                   name_in_fr="", name_in_en="", name_in_es=""):
     """A new country, with its national space (empty until partners are added)."""
     check_admin(actor)
     iso2 = iso2.strip().lower()
     _check_country(iso2, {"region_id": region_id})
     country = Country(iso2=iso2, region_id=region_id, name_fr=name_fr.strip(), name_en=name_en.strip(),
-                      name_es=name_es.strip(), timezone=timezone)
+                      name_es=name_es.strip(), timezone=timezone, name_in_fr=(name_in_fr or "").strip(),
+                      name_in_en=(name_in_en or "").strip(), name_in_es=(name_in_es or "").strip())
     add_and_record(actor, country, "country.create", COUNTRY_FIELDS)
     _add_space(actor, kind=Space.NATIONAL, slug=_free_slug(f"country-{iso2}"), country_id=country.id,
                name_fr=country.name_fr, name_en=country.name_en, name_es=country.name_es)

@@ -165,3 +165,15 @@ def test_a_theme_code_must_be_a_code(admin_client, world):
         "code": "Not a code!", "label_fr": "A", "label_en": "A", "label_es": "A"})
     assert response.status_code == 400
     assert 'value="Not a code!"' in response.get_data(as_text=True)
+
+
+def test_a_new_country_says_in_the_country_as_the_administrator_wrote_it(admin_client, world):
+    region = db.session.scalar(db.select(Region).where(Region.code == "ssa"))
+    response = post_form(admin_client, "/admin/countries/new", {
+        "iso2": "KM", "region_id": region.id, "name_fr": "Comores", "name_en": "Comoros", "name_es": "Comoras",
+        "name_in_fr": "aux Comores", "name_in_en": "in the Comoros", "name_in_es": "en las Comoras",
+        "timezone": "Indian/Comoro"})
+    assert response.status_code == 302
+    country = db.session.scalar(db.select(Country).where(Country.iso2 == "km"))
+    assert [country.place_in(lang) for lang in ("fr", "en", "es")] == ["aux Comores", "in the Comoros",
+                                                                       "en las Comoras"]
