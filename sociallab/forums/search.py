@@ -1,10 +1,11 @@
 """What threads and posts tell search, and who may find them (registered by forums.init_app).
 
 A thread is one search result, whichever of its texts match: the thread's own document (its title
-and, while everyone may read it, its opening post) and each reply's carry the group "thread:<id>"
-and the type "thread", so search shows the thread once, quoting and linking to its best-matching
-post that the reader may see (sociallab/search/grouping.py). The opening post has a document of
-its own only while it is hidden or held, with the narrower audience that any such post keeps.
+and, while everyone may read it, its opening post) and each reply's open the thread's page and
+have the type "thread", so search shows the thread once (a discussion embedded in an initiative's
+page, once with that page), quoting and linking to its best-matching post the reader may see
+(sociallab/search/grouping.py). The opening post has a document of its own only while it is hidden
+or held, with the narrower audience that any such post keeps.
 """
 from sqlalchemy import inspect
 from sqlalchemy.orm import selectinload
@@ -14,10 +15,6 @@ from sociallab.extensions import db
 from sociallab.forums.models import Post, Thread
 from sociallab.permissions import audience_tokens_for_item
 from sociallab.spaces.models import Space
-
-
-def thread_group(thread_id):
-    return f"thread:{thread_id}"
 
 
 def _first_post(thread):
@@ -46,7 +43,6 @@ def thread_document(thread):
         "created_at": thread.created_at,
         "url": thread.url,
         "audience": audience_tokens_for_item(thread.space_id),
-        "group": thread_group(thread.id),
     }
 
 
@@ -80,7 +76,6 @@ def post_document(post):
         "created_at": post.created_at,
         "url": post.url,
         "audience": audience,
-        "group": thread_group(post.thread_id),
     }
 
 

@@ -68,9 +68,16 @@ def digest(document):
     return hashlib.sha1("\x1f".join(parts).encode("utf-8", "replace"), usedforsecurity=False).hexdigest()
 
 
+def page_of(url):
+    """The page a document's address opens: a thread's posts ("/forums/threads/3#post-7"), an
+    initiative's journal entries and comments all open their thread's or initiative's page."""
+    return (url or "").split("#", 1)[0]
+
+
 def to_fields(document):
-    """The Whoosh fields of a search document (see sociallab/search/documents.py; its optional
-    "group" key makes documents one result: a thread's and its posts' "thread:<id>")."""
+    """The Whoosh fields of a search document (see sociallab/search/documents.py). Documents that
+    open the same page are one result (grouping.py): their "group" is that page, unless the
+    document names another."""
     title = (document.get("title") or "").strip()
     body = plain_text(document.get("body") or "", MAX_BODY_CHARS)
     lang = document.get("lang") or ""
@@ -95,8 +102,9 @@ def to_fields(document):
     }
     if created is not None:
         fields["created"] = created
-    if document.get("group"):
-        fields["group"] = document["group"]
+    group = document.get("group") or page_of(document.get("url"))
+    if group:
+        fields["group"] = group
     if lang in LANGUAGES:
         fields[f"body_{lang}"] = f"{title}\n{title}\n{body}"
     return fields

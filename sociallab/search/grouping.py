@@ -1,10 +1,11 @@
 """One result per thing a person would open: a thread and its posts are found as the thread.
 
-Documents sharing a `group` key (a thread's own document and those of its posts, "thread:12") are
-one result, ranked and quoted by the best of them that matched; counts, pages and facets count
-results, not documents (a thread with five matching posts counts once, under each value its
-matching posts have). Grouping runs on the matches the person may read only, so a post they may
-not see neither finds its thread nor lends it its words, its snippet or a facet value.
+Documents sharing a `group` key are one result: the page they open (engine.to_fields), so a
+thread and its posts are one, and so are an initiative, its journal entries and its comments.
+The result is ranked, quoted and linked by the best of its documents that matched; counts, pages
+and facets count results, not documents (a thread with five matching posts counts once, under each
+value its matching posts have). Grouping runs on the matches the person may read only, so a post
+they may not see neither finds its thread nor lends it its words, its snippet or a facet value.
 """
 from bisect import bisect_left
 

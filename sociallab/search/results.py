@@ -23,7 +23,7 @@ PLAIN_SNIPPET_CHARS = 220
 @dataclass
 class Hit:
     """One result: a thing a person would open. `id` is the document that matched best (a thread's
-    reply: "post:7"), `group` what it belongs to ("thread:3"; its own id for a single item)."""
+    reply: "post:7"), `group` the page it opens ("/forums/threads/3"; its own id if it has none)."""
     id: str
     type: str
     title: Markup
@@ -55,7 +55,7 @@ class SearchResults:
 
 def to_hit(whoosh_hit, group=""):
     """A Hit with the searched words marked in its title and snippet (taken from its stored text);
-    `group` is the thing it stands for (a thread for a post), empty for an item on its own."""
+    `group` is the thing it stands for (the page it opens)."""
     fields = whoosh_hit.fields()
     lang = fields.get("lang") or ""
     stored_body = fields.get("stored_body") or ""

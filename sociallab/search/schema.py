@@ -52,8 +52,8 @@ def build_schema():
         "countries_facet": ID(sortable=True),
         "themes_facet": ID(sortable=True),
         "audience": KEYWORD(commas=True),
-        # What a person would open: documents sharing a key are one result (a thread and its
-        # posts: "thread:12"); empty for an item that is a result by itself.
+        # What a person would open: documents sharing a key are one result (by default the page
+        # of the document's address: a thread and its posts, an initiative and its journal).
         "group": ID(sortable=True),
         "created": DATETIME(stored=True, sortable=True),
         "url": STORED,

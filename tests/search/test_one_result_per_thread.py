@@ -20,7 +20,7 @@ def test_a_thread_whose_opening_post_and_two_replies_match_is_one_result(find, w
     results = find(world.member, "tribunal")
     assert results.total == 1 and results.pages == 1 and len(results.hits) == 1
     hit = results.hits[0]
-    assert hit.group == f"thread:{thread.id}" and hit.type == "thread"
+    assert hit.group == f"/forums/threads/{thread.id}" and hit.type == "thread"
     assert str(hit.title) == "Salle d&#39;attente"
     # The best-matching post is quoted and linked to.
     assert "trois audiences" in str(hit.snippet)
@@ -150,4 +150,27 @@ def test_approving_a_held_opening_post_makes_the_thread_findable_by_its_words(fi
     assert [h.id for h in find(world.member, "pitaya").hits] == [f"post:{opening.id}"]
     review.approve(db.session.scalar(db.select(SensitiveItem)), world.moderator)
     results = find(world.member2, "pitaya")
-    assert [(h.id, h.group) for h in results.hits] == [(f"thread:{thread.id}", f"thread:{thread.id}")]
+    assert [(h.id, h.url) for h in results.hits] == [(f"thread:{thread.id}", f"/forums/threads/{thread.id}")]
+
+
+def test_an_initiative_its_journal_and_its_comments_are_one_result(find, world):
+    from datetime import date
+
+    from sociallab.forums.discussions import create_discussion
+    from sociallab.initiatives import services as initiatives
+    from sociallab.initiatives.models import Initiative
+    from tests.factories import make_initiative
+    initiative = make_initiative(world, title="Salle d'écoute pilote", status=Initiative.PUBLISHED,
+                                 summary="Une salle d'écoute au commissariat de Pikine.")
+    initiatives.add_journal_entry(initiative, world.member, date(2025, 3, 1), "Ouverture",
+                                  "La salle de Pikine a ouvert.", "", "fr")
+    thread = create_discussion(initiative.space, initiative.title, world.member, "fr", initiative.path)
+    initiative.thread_id = thread.id
+    db.session.commit()
+    forums.reply(thread, world.member2, "Bravo pour Pikine, et encore Pikine !", "fr")
+    db.session.commit()
+    results = find(world.member, "Pikine")
+    assert results.total == 1
+    assert [(h.group, h.url) for h in results.hits] == [(initiative.path, thread.url)]
+    assert "Bravo" in str(results.hits[0].snippet)
+    assert dict(results.facets["type"]) == {"initiative": 1, "journal": 1, "thread": 1}
