@@ -52,26 +52,34 @@ def one_per_thing(ranked, keys):
     best = []
     counts = [{} for _name in FACETS]
     splits = [name in LIST_FACETS for name in FACETS]
-    seen = {}  # group key → per facet, the values already counted for it
+    # Group key → its first match's facet values, then, from a second match on (rarer), the
+    # sets of values already counted for it.
+    seen = {}
     for score, docnum in ranked:
         group, *values = keys[docnum]
         counted = seen.get(group) if group else None
         if counted is None:
             best.append((score, docnum))
             if group:
-                counted = seen[group] = [set() for _name in FACETS]
+                seen[group] = values
+            for index, value in enumerate(values):
+                for item in (value.split(",") if splits[index] else (value,)):
+                    if item:
+                        counts[index][item] = counts[index].get(item, 0) + 1
+            continue
+        if isinstance(counted, list):  # its first match's values, counted already
+            counted = seen[group] = tuple(_values(value, split) for value, split in zip(counted, splits, strict=True))
         for index, value in enumerate(values):
-            for item in (value.split(",") if splits[index] else (value,)):
-                if not item:
-                    continue
-                if counted is not None:
-                    if item in counted[index]:
-                        continue
-                    counted[index].add(item)
+            for item in _values(value, splits[index]) - counted[index]:
+                counted[index].add(item)
                 counts[index][item] = counts[index].get(item, 0) + 1
     facets = {name: sorted(counts[index].items(), key=lambda item: (-item[1], item[0]))
               for index, name in enumerate(FACETS)}
     return best, facets
+
+
+def _values(value, split):
+    return {item for item in (value.split(",") if split else (value,)) if item}
 
 
 def count_things(searcher, docnums):

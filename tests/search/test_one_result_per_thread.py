@@ -174,3 +174,20 @@ def test_an_initiative_its_journal_and_its_comments_are_one_result(find, world):
     assert [(h.group, h.url) for h in results.hits] == [(initiative.path, thread.url)]
     assert "Bravo" in str(results.hits[0].snippet)
     assert dict(results.facets["type"]) == {"initiative": 1, "journal": 1, "thread": 1}
+
+
+def test_grouping_counts_each_value_once_per_result():
+    from sociallab.search.grouping import one_per_thing
+    from sociallab.search.schema import FACETS
+    row = dict.fromkeys(FACETS, "")
+
+    def keys(group, **values):
+        return (group, *({**row, **values}[name] for name in FACETS))
+    ranked = [(3.0, 7), (2.0, 8), (1.5, 9), (1.0, 10), (0.5, 11)]
+    found = {7: keys("/t/1", countries="sn", lang="fr"), 8: keys("/r/2", countries="sn,pe", lang="en"),
+             9: keys("/t/1", countries="sn,pe", lang="en"), 10: keys("", countries="pe", lang="es"),
+             11: keys("/t/1", countries="sn", lang="fr")}
+    best, facets = one_per_thing(ranked, found)
+    assert best == [(3.0, 7), (2.0, 8), (1.0, 10)]
+    assert dict(facets["countries"]) == {"sn": 2, "pe": 3}
+    assert dict(facets["lang"]) == {"fr": 1, "en": 2, "es": 1}
