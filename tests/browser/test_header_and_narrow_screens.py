@@ -7,7 +7,7 @@ from sociallab.initiatives.models import Initiative
 from sociallab.knowledge.models import Resource
 from sociallab.spaces.models import Space
 from sociallab.workshops.models import Workshop
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import axe_violations, sign_in
 
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 800}
@@ -77,6 +77,7 @@ def test_no_main_page_scrolls_sideways_on_a_360_px_phone(live_server, browser):
         page.locator("details.menu > summary").click()
         offenders += [f"{email} open menu: {w}px" for w, i in [page.evaluate(
             "[document.documentElement.scrollWidth, window.innerWidth]")] if w > i]
+        assert axe_violations(page) == [], f"{email}: the open menu"
         context.close()
     assert offenders == []
 
@@ -116,6 +117,11 @@ def test_desktop_header_shows_every_entry_without_a_menu(live_server, browser):
         expect(nav.get_by_role("link", name=name, exact=True)).to_be_visible()
     expect(nav.get_by_role("link", name="Ateliers", exact=True)).to_have_attribute("aria-current", "page")
     live_server.screenshot(page, "header-fr-1280")
+    # The hidden summary takes no Tab stop: from the search button the next stop is the first entry.
+    page.locator("header form.search button").focus()
+    page.keyboard.press("Tab")
+    expect(nav.get_by_role("link", name="Mes espaces")).to_be_focused()
+    assert axe_violations(page) == []
     context.close()
 
 
