@@ -8,8 +8,10 @@ A domain's `search.py` adapter registers its models from the domain's `init_app`
 A document builder returns None when the item must not be in the index at all, else a dict:
 
     id          "<name>:<pk>" (search_id(obj))
-    type        the kind shown and faceted ("thread", "post", "initiative", "journal",
+    type        the kind shown and faceted ("thread" (a thread's posts too), "initiative", "journal",
                 "resource", "minutes")
+    group       optional str: documents with the same group are one result (default: the page
+                of url, without its #anchor)
     title       str
     body        str (plain text or Markdown source)
     lang        "fr" | "en" | "es"
