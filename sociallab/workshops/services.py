@@ -130,12 +130,23 @@ def unregister(workshop, user):
     db.session.commit()
 
 
+def _over(now):
+    return db.or_(Workshop.status == Workshop.ENDED,
+                  db.and_(Workshop.status == Workshop.SCHEDULED, Workshop.ends_at < now))
+
+
+def upcoming_in(space_ids, limit, now=None):
+    """What is coming in these spaces, soonest first, in one query (the header's workshops)."""
+    return db.session.scalars(
+        db.select(Workshop).where(Workshop.space_id.in_(sorted(space_ids)), db.not_(_over(now or utcnow())))
+        .options(selectinload(Workshop.space)).order_by(Workshop.starts_at).limit(limit)).all()
+
+
 def workshops_of(space, upcoming=True, limit=None, now=None):
     """Upcoming (not ended, soonest first) or past (ended or over, latest first) workshops."""
     now = now or utcnow()
     query = db.select(Workshop).where(Workshop.space_id == space.id).options(selectinload(Workshop.facilitators))
-    over = db.or_(Workshop.status == Workshop.ENDED,
-                  db.and_(Workshop.status == Workshop.SCHEDULED, Workshop.ends_at < now))
+    over = _over(now)
     if upcoming:
         query = query.where(db.not_(over)).order_by(Workshop.starts_at)
     else:

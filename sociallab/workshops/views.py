@@ -16,11 +16,10 @@ from sqlalchemy.orm import selectinload
 from sociallab import permissions
 from sociallab.errors import ServiceError, checked, refuse
 from sociallab.extensions import db
-from sociallab.i18n import utcnow
 from sociallab.permissions import get_space_or_404, get_workshop_or_404
 from sociallab.workshops import ics, room, room_checks, room_polls, room_questions, services
 from sociallab.workshops.forms import WorkshopForm
-from sociallab.workshops.models import ChatMessage, Workshop
+from sociallab.workshops.models import ChatMessage
 
 bp = Blueprint("workshops", __name__)
 
@@ -224,11 +223,6 @@ UPCOMING_LIMIT = 100
 @login_required
 def upcoming():
     """The header's workshops: what is coming in every space the person reads, soonest first."""
-    # The same "not over" rule as services.workshops_of, for every readable space in one query.
-    over = db.or_(Workshop.status == Workshop.ENDED,
-                  db.and_(Workshop.status == Workshop.SCHEDULED, Workshop.ends_at < utcnow()))
-    workshops = db.session.scalars(
-        db.select(Workshop).where(Workshop.space_id.in_(sorted(permissions.readable_space_ids())), db.not_(over))
-        .options(selectinload(Workshop.space)).order_by(Workshop.starts_at).limit(UPCOMING_LIMIT)).all()
+    workshops = services.upcoming_in(permissions.readable_space_ids(), UPCOMING_LIMIT)
     return render_template("workshops/upcoming.html", workshops=workshops,
                            counts=services.registration_counts(workshops))
