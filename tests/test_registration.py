@@ -82,8 +82,8 @@ TEMPLATE_GLOBALS = {
     "can_view_workshop", "can_run_workshop", "can_enter_room", "workshops_upcoming",
 }
 FILTERS = {"markdown", "when", "format_number", "share", "format_day"}
-SECTIONS = ["accounts/_mandate_section.html", "forums/_space_section.html", "initiatives/_space_section.html", "knowledge/_space_section.html",
-            "workshops/_space_section.html"]
+SECTIONS = ["accounts/_mandate_section.html", "forums/_space_section.html", "initiatives/_space_section.html",
+            "knowledge/_space_section.html", "workshops/_space_section.html"]
 KINDS = {"forums.mention", "forums.flagged", "initiative.submitted", "initiative.restore", "workshop.reminder",
          "workshop.scheduled"}
 COMMANDS = {"seed-demo", "serve", "reindex", "check-index", "rerender-posts", "send-digests",
