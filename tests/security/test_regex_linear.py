@@ -346,7 +346,10 @@ def test_safeguarding_check_is_linear_on_worst_cases(name, function, patterns):
                  "école de Kossou ", "1 rue ", "A.K. ", "fille du "):
         small, large = _fill(unit, SIZE // 8), _fill(unit, SIZE)
         fastest_small = min(_time(function, small) for _ in range(3))
-        assert _time(function, large) / max(fastest_small, 1e-3) < 20, unit
+        # The best of two runs for the large text too: one garbage collection landing in a single
+        # run doubled its time on a busy machine (measured 20.1x once, 8.5x in the same place alone).
+        fastest_large = min(_time(function, large) for _ in range(2))
+        assert fastest_large / max(fastest_small, 1e-3) < 20, unit
 
 
 TEXT_MODULES = ("sociallab/search/", "sociallab/content/", "sociallab/accounts/", "sociallab/safeguarding/")
