@@ -21,8 +21,9 @@ def _header(client, url="/spaces"):
 def test_member_header_offers_initiatives_workshops_library_in_french(client, auth, world):
     auth.login(world.member.email)
     nav = _header(client)
-    for href, label in (("/spaces", "Mes espaces"), ("/initiatives", "Initiatives"), ("/workshops", "Ateliers"),
-                        ("/library", "Bibliothèque"), ("/notifications", "Notifications"),
+    for href, label in (("/spaces", "Mes espaces"), ("/initiatives", "Initiatives"),
+                        ("/good-practices", "Bonnes pratiques"), ("/dashboard", "Tableau de bord"),
+                        ("/workshops", "Ateliers"), ("/library", "Bibliothèque"), ("/notifications", "Notifications"),
                         ("/account/profile", "Profil")):
         assert re.search(rf'<a href="{href}"[^>]*>{label}', nav), label
     assert "Se déconnecter" in nav
