@@ -99,7 +99,11 @@ def prepare(workdir):
                                organisation=organisations["sn"][i % len(organisations["sn"])], language="fr")
                    for i in range(20)]
         db.session.flush()
-        category = services.create_category(space, "Pratiques", "Échanges", "fr", authors[0])
+        # Set up directly: creating a category is the moderators' and the bench signs in as a member.
+        from sociallab.forums.models import Category
+        category = Category(space_id=space.id, title="Pratiques", description="Échanges", lang="fr", position=10)
+        db.session.add(category)
+        db.session.flush()
         body = ("Merci pour ce partage. Chez nous, **l'écoute** passe par trois étapes :\n\n"
                 "1. accueillir\n2. reformuler\n3. orienter\n\n> La parole de l'enfant d'abord.\n\n"
                 "Voir [le guide](https://example.org/guide) pour le détail. Post n°{n}.")
@@ -144,7 +148,9 @@ def sign_in(port, email):
     response.read()
     if response.status != 302:
         raise RuntimeError(f"sign-in failed: {response.status}")
-    return response.getheader("Set-Cookie").split(";")[0]
+    # Sign-in also sets the language cookie: keep the session's.
+    cookies = [header.split(";")[0] for header in response.msg.get_all("Set-Cookie") or ()]
+    return next(c for c in cookies if c.startswith("session="))
 
 
 def load(port, paths, seconds, clients, slice_seconds=1.0):
