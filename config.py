@@ -111,6 +111,9 @@ class Config:
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(25 * 1024 * 1024)))
     UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
+    # Where uploaded files are kept (sociallab/knowledge/storage.py): "filesystem", under UPLOAD_DIR on
+    # this server's disk, or "postgres", in the database every server shares.
+    STORAGE_BACKEND = os.environ.get("STORAGE_BACKEND", "filesystem")
     SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR", str(INSTANCE_DIR / "index"))
 
     BABEL_DEFAULT_LOCALE = "fr"

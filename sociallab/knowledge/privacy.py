@@ -2,8 +2,8 @@
 from sqlalchemy.orm import selectinload
 
 from sociallab.extensions import db
+from sociallab.knowledge import storage
 from sociallab.knowledge.models import Attachment, FileVersion, Resource
-from sociallab.knowledge.uploads import stored_path
 from sociallab.privacy.registry import register
 from sociallab.search.hooks import reindex
 
@@ -11,7 +11,9 @@ TEXT_FIELDS = ("title", "summary", "body")
 
 
 def _file(archive, version):
-    sha, path = archive.add_file(stored_path(version), version.kind if version.kind != "jpeg" else "jpg")
+    files = storage.backend()
+    sha, path = archive.add_file(lambda: files.open(version.stored_name),
+                                 version.kind if version.kind != "jpeg" else "jpg")
     return {"number": version.number, "filename": version.filename, "mimetype": version.mimetype,
             "size": version.size, "uploaded_at": version.created_at, "sha256": sha, "path": path}
 
@@ -33,9 +35,11 @@ def export(user, archive):
 
 
 def _delete_resource(erasure, resource):
+    files = storage.backend()
     for attachment in resource.attachments:
         for version in attachment.versions:
-            erasure.delete_file_after_commit(stored_path(version))
+            # From the database in this unit of work, or from disk once it is committed.
+            files.delete_with(version.stored_name, erasure.after_commit)
     db.session.delete(resource)
 
 

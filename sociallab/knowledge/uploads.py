@@ -2,8 +2,8 @@
 for an image, whether it shows people and that their consent was confirmed; everything that
 parses a file's content (images re-encoded without their metadata, ZIP containers checked, text
 extracted for search) done in a separate, confined process."""
+import io
 import os
-import secrets
 import unicodedata
 
 from flask import current_app
@@ -14,7 +14,7 @@ from werkzeug.utils import secure_filename
 from sociallab.errors import ServiceError
 from sociallab.extensions import db
 from sociallab.i18n import utcnow
-from sociallab.knowledge import fileworker
+from sociallab.knowledge import fileworker, storage
 from sociallab.knowledge.checks import check_edit
 from sociallab.knowledge.fileworker import EXTRACT_MAX_CHARS, FORMATS, MAX_IMAGE_PIXELS
 from sociallab.knowledge.models import Attachment, FileVersion
@@ -152,17 +152,9 @@ def _clean_text(raw):
     return " ".join(text.split())[:EXTRACT_MAX_CHARS]
 
 
-def _store(data):
-    directory = current_app.config["UPLOAD_DIR"]
-    os.makedirs(directory, exist_ok=True)
-    stored_name = secrets.token_hex(16)
-    with open(os.path.join(directory, stored_name), "xb") as f:
-        f.write(data)
-    return stored_name
-
-
 def stored_path(version):
-    """Absolute path of a stored file (its name is ours and random, never the uploader's)."""
+    """Where a version's file is on disk under the filesystem backend (its name is ours and random,
+    never the uploader's); with files in the database, a path where no file is."""
     return os.path.join(current_app.config["UPLOAD_DIR"], version.stored_name)
 
 
@@ -192,8 +184,10 @@ def store_file(resource, filename, data, uploader, attachment=None, *, shows_peo
         number = 1
     else:
         number = (attachment.current.number if attachment.current else 0) + 1
+    # Streamed to the storage STORAGE_BACKEND names (storage.py); in the database, part of this unit of work.
+    stored_name, size = storage.backend().save(io.BytesIO(data))
     version = FileVersion(attachment=attachment, number=number, filename=clean_filename(filename, kind),
-                          stored_name=_store(data), kind=kind, mimetype=mimetype, size=len(data),
+                          stored_name=stored_name, kind=kind, mimetype=mimetype, size=size,
                           text=text, uploaded_by=uploader)
     if kind in fileworker.IMAGES:
         version.shows_people = bool(shows_people)

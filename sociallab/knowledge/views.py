@@ -6,7 +6,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
@@ -17,7 +16,7 @@ from sociallab import permissions
 from sociallab.errors import ServiceError, checked, refuse
 from sociallab.extensions import db
 from sociallab.http_input import id_argument, page_number
-from sociallab.knowledge import checks, services, uploads
+from sociallab.knowledge import checks, services, storage
 from sociallab.knowledge.checks import KnowledgeError
 from sociallab.knowledge.forms import (
     LinkTranslationForm,
@@ -210,9 +209,13 @@ def set_visibility(resource_id):
 def download(version_id):
     version = permissions.get_file_version_or_404(version_id)
     # Images open in the browser (inline, still named); documents download.
-    response = send_file(uploads.stored_path(version), mimetype=version.mimetype,
-                         as_attachment=version.kind not in ("png", "jpeg"), download_name=version.filename,
-                         max_age=0, conditional=True)
+    try:
+        response = storage.backend().send(version.stored_name, version.size, etag=version.stored_name,
+                                          last_modified=version.created_at, mimetype=version.mimetype,
+                                          as_attachment=version.kind not in ("png", "jpeg"),
+                                          download_name=version.filename)
+    except FileNotFoundError:  # its bytes lost (a restored backup without them): no file to give
+        abort(404)
     response.headers["Cache-Control"] = "private, no-store"
     return response
 

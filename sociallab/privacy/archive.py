@@ -2,7 +2,7 @@
 import hashlib
 import io
 import json
-import os
+import shutil
 import zipfile
 from datetime import date, datetime
 
@@ -55,7 +55,7 @@ def plain(value):
 
 
 class Archive:
-    """A ZIP written to a file object as it goes: JSON encoded in chunks, files copied from disk,
+    """A ZIP written to a file object as it goes: JSON encoded in chunks, files copied from storage,
     so a large export never sits whole in memory."""
 
     def __init__(self, fileobj):
@@ -77,19 +77,23 @@ class Archive:
         self.names.append(name)
         self.zip.writestr(name, text)
 
-    def add_file(self, path, extension):
-        """Copy a stored file into files/ once; its (sha256, path in the archive), or (None, None)
-        when it is missing from the disk."""
-        if not os.path.isfile(path):
+    def add_file(self, open_file, extension):
+        """Copy a stored file into files/ once, read through `open_file()` (a binary stream, or
+        FileNotFoundError): its (sha256, path in the archive), or (None, None) when it is missing.
+        Read twice, a block at a time (to name it by its digest, then to copy it): never whole."""
+        try:
+            digest = hashlib.sha256()
+            with open_file() as f:
+                for block in iter(lambda: f.read(1024 * 1024), b""):
+                    digest.update(block)
+        except FileNotFoundError:
             return None, None
-        digest = hashlib.sha256()
-        with open(path, "rb") as f:
-            for block in iter(lambda: f.read(1024 * 1024), b""):
-                digest.update(block)
         sha = digest.hexdigest()
         if sha not in self.files:
-            self.files[sha] = f"files/{sha}.{extension}"
-            self.zip.write(path, self.files[sha])
+            name = f"files/{sha}.{extension}"
+            with open_file() as f, self.zip.open(name, "w", force_zip64=True) as out:
+                shutil.copyfileobj(f, out, 1024 * 1024)
+            self.files[sha] = name
         return sha, self.files[sha]
 
     def close(self):
@@ -106,5 +110,5 @@ class Section:
     def add_json(self, name, data):
         self.archive.add_json(f"{self.folder}/{name}" if self.folder else name, data)
 
-    def add_file(self, path, extension):
-        return self.archive.add_file(path, extension)
+    def add_file(self, open_file, extension):
+        return self.archive.add_file(open_file, extension)

@@ -6,9 +6,7 @@ attribution, the minutes' chat, a notification, a live room's events, the audit 
 boundaries, without regular expressions (tests/security/test_regex_linear.py): a name inside
 a longer word is left alone.
 """
-import contextlib
 import json
-import os
 
 from flask import current_app
 from flask_babel import force_locale
@@ -118,11 +116,12 @@ class Erasure:
         return db.or_(*[db.cast(column, db.Text).ilike(f"%{_escape_like(form)}%", escape="!")
                         for column in columns for form in sorted(forms)])
 
-    def delete_file_after_commit(self, path):
-        self.files_to_delete.append(path)
+    def after_commit(self, action):
+        """Run `action()` once the deletion is committed (a rollback skips it): removing a file from
+        disk, which no rollback could bring back (knowledge.storage's delete_with)."""
+        self.files_to_delete.append(action)
 
     def delete_files(self):
         """Remove the files once the deletion is committed (a rollback keeps them)."""
-        for path in self.files_to_delete:
-            with contextlib.suppress(FileNotFoundError):
-                os.remove(path)
+        for action in self.files_to_delete:
+            action()

@@ -5,7 +5,7 @@ A domain's `privacy.py` calls, from the domain's init_app:
     register(app, "forums", export=export, erase=erase)
 
 `export(user, archive)` writes what the domain holds about `user` into the archive
-(`archive.add_json("posts.json", rows)`, `archive.add_file(path)`: archive.py), read-only.
+(`archive.add_json("posts.json", rows)`, `archive.add_file(open_file, extension)`: archive.py), read-only.
 `erase(erasure)` removes or anonymises it in the current transaction (erasure.py), without
 committing: sociallab.privacy.services runs every domain's part, then commits once.
 Parts run in the order the domains registered (config.DOMAINS).

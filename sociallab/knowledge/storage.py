@@ -1,0 +1,186 @@
+"""Where the bytes of uploaded files live, behind one interface chosen by STORAGE_BACKEND:
+"filesystem" (the default: one file per version under UPLOAD_DIR, on this server's disk) or
+"postgres" (the database every server shares: a file is rows of `stored_chunk`, CHUNK_BYTES
+each, written and read one chunk at a time, so no file is ever held whole in memory).
+
+Each backend saves from a binary stream (save), opens a stored file as a binary stream (open),
+answers a download (send), and deletes (delete_with). Names are ours and random, never the
+uploader's. In the database, saving and deleting are part of the unit of work: a rollback leaves
+nothing behind and keeps what it would have deleted. On disk, a file is written at once and
+removed only after the commit that stops referring to it.
+"""
+import io
+import os
+import secrets
+import shutil
+from contextlib import suppress
+
+from flask import current_app, request, send_file
+from sqlalchemy import Integer, LargeBinary, String, delete, insert, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from sociallab.extensions import db
+
+BACKENDS = ("filesystem", "postgres")
+CHUNK_BYTES = 256 * 1024
+
+
+class StoredChunk(db.Model):
+    """One piece of a stored file when files are kept in the database (STORAGE_BACKEND=postgres)."""
+    __tablename__ = "stored_chunk"
+    stored_name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+def new_name():
+    return secrets.token_hex(16)
+
+
+class FilesystemStorage:
+    """Files on this server's disk, under UPLOAD_DIR (what every server needs, when they share it)."""
+
+    def __init__(self, directory):
+        self.directory = directory
+
+    def path(self, name):
+        return os.path.join(self.directory, name)
+
+    def save(self, stream):
+        """Copy a binary stream into a new stored file; (its name, its size in bytes)."""
+        os.makedirs(self.directory, exist_ok=True)
+        name = new_name()
+        with open(self.path(name), "xb") as f:
+            shutil.copyfileobj(stream, f, CHUNK_BYTES)
+            return name, f.tell()
+
+    def open(self, name):
+        """A binary stream of a stored file (FileNotFoundError when it is missing)."""
+        return open(self.path(name), "rb")
+
+    def exists(self, name):
+        return os.path.isfile(self.path(name))
+
+    def delete(self, name):
+        with suppress(FileNotFoundError):
+            os.remove(self.path(name))
+
+    def delete_with(self, name, after_commit):
+        """Delete a stored file with the unit of work: here, once it is committed (`after_commit`
+        is handed the removal to call then; a rollback keeps the file)."""
+        after_commit(lambda: self.delete(name))
+
+    def send(self, name, size, *, etag, last_modified, **options):
+        # A path: werkzeug answers ranges and conditional requests from the file's own stat.
+        return send_file(self.path(name), max_age=0, conditional=True, **options)
+
+
+class PostgresStorage:
+    """Files in the shared database, as rows of CHUNK_BYTES; nothing on this server's disk."""
+
+    def save(self, stream):
+        """Write a binary stream as chunks in the current unit of work; (its name, its size)."""
+        name, number, size = new_name(), 0, 0
+        while True:
+            block = stream.read(CHUNK_BYTES)
+            if not block and number:
+                break
+            # An empty file still gets its (empty) first chunk, so that it exists.
+            db.session.execute(insert(StoredChunk), {"stored_name": name, "number": number, "data": block})
+            number, size = number + 1, size + len(block)
+        return name, size
+
+    def open(self, name):
+        """A binary stream of a committed stored file, read chunk by chunk, each on a connection
+        taken from the pool just for it (a slow download holds none). FileNotFoundError when it
+        is missing."""
+        reader = ChunkReader(db.engine, name)
+        if not reader.exists():
+            raise FileNotFoundError(name)
+        return reader
+
+    def exists(self, name):
+        return db.session.scalar(select(StoredChunk.number).where(
+            StoredChunk.stored_name == name, StoredChunk.number == 0)) is not None
+
+    def delete(self, name):
+        """Delete the chunks in the current unit of work."""
+        db.session.execute(delete(StoredChunk).where(StoredChunk.stored_name == name))
+
+    def delete_with(self, name, after_commit):
+        """Delete a stored file with the unit of work: here, in it (committed or rolled back with it)."""
+        self.delete(name)
+
+    def send(self, name, size, *, etag, last_modified, **options):
+        response = send_file(self.open(name), max_age=0, conditional=False, etag=etag,
+                             last_modified=last_modified, **options)
+        # A stream has no size werkzeug can see: given here, ranges and conditional requests work too.
+        response.content_length = size
+        return response.make_conditional(request.environ, accept_ranges=True, complete_length=size)
+
+
+class ChunkReader(io.RawIOBase):
+    """A stored file of the database read one chunk at a time (seekable, for ranged downloads)."""
+
+    def __init__(self, engine, name):
+        super().__init__()
+        self.engine = engine
+        self.name = name
+        self.position = 0
+        self.number = None  # which chunk `buffer` holds
+        self.buffer = b""
+
+    def _chunk(self, number):
+        with self.engine.connect() as connection:
+            return connection.execute(select(StoredChunk.data).where(
+                StoredChunk.stored_name == self.name, StoredChunk.number == number)).scalar()
+
+    def exists(self):
+        with self.engine.connect() as connection:
+            return connection.execute(select(StoredChunk.number).where(
+                StoredChunk.stored_name == self.name, StoredChunk.number == 0)).scalar() is not None
+
+    def readable(self):
+        return True
+
+    def seekable(self):
+        return True
+
+    def tell(self):
+        return self.position
+
+    def seek(self, offset, whence=io.SEEK_SET):
+        if whence != io.SEEK_SET or offset < 0:
+            raise io.UnsupportedOperation("only absolute, positive positions")
+        self.position = offset
+        return offset
+
+    def readinto(self, target):
+        """Fill `target` from as many chunks as it spans (short only at the end of the file)."""
+        target, filled = memoryview(target).cast("B"), 0
+        while filled < len(target):
+            number, start = divmod(self.position, CHUNK_BYTES)
+            if number != self.number:
+                self.buffer, self.number = self._chunk(number) or b"", number
+            piece = memoryview(self.buffer)[start:start + len(target) - filled]
+            if not piece:
+                break
+            target[filled:filled + len(piece)] = piece
+            filled += len(piece)
+            self.position += len(piece)
+        return filled
+
+    def close(self):
+        self.buffer = b""
+        super().close()
+
+
+def backend(app=None):
+    """The storage STORAGE_BACKEND names, for `app` (the current one by default)."""
+    config = (app or current_app).config
+    choice = config.get("STORAGE_BACKEND", "filesystem")
+    if choice == "filesystem":
+        return FilesystemStorage(config["UPLOAD_DIR"])
+    if choice == "postgres":
+        return PostgresStorage()
+    raise RuntimeError(f"STORAGE_BACKEND must be one of {', '.join(BACKENDS)}, not {choice!r}")
