@@ -31,6 +31,7 @@ from flask import current_app
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
+from sociallab.background import run_every
 from sociallab.extensions import db, socketio
 from sociallab.i18n import utcnow
 from sociallab.notifications.models import ScheduledRun
@@ -223,20 +224,12 @@ def run_forever(app, state, echo=None):
     """Run what is due every SCHEDULER_TICK_SECONDS until state["running"] is False.
 
     `echo(line)` is told what ran (the serve command prints it)."""
-    while state["running"]:
-        with app.app_context():
-            try:
-                for name, result in run_due().items():
-                    state["runs"] = state.get("runs", 0) + 1
-                    if echo is not None and result:
-                        echo(f"Scheduled job {name}: {result} sent.")
-            except Exception:
-                # A database hiccup must not end the scheduler: the next tick tries again.
-                db.session.rollback()
-                log.exception("scheduler tick failed")
-            finally:
-                db.session.remove()
-        socketio.sleep(app.config["SCHEDULER_TICK_SECONDS"])
+    def tick():
+        for name, result in run_due().items():
+            state["runs"] = state.get("runs", 0) + 1
+            if echo is not None and result:
+                echo(f"Scheduled job {name}: {result} sent.")
+    run_every(app, state, "SCHEDULER_TICK_SECONDS", tick, "scheduler tick")
 
 
 def start(app, echo=None):

@@ -18,6 +18,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from sociallab.accounts.models import User
+from sociallab.background import run_every
 from sociallab.extensions import db, socketio
 from sociallab.i18n import utcnow
 from sociallab.workshops.models import Presence, RoomHost, Workshop
@@ -111,16 +112,8 @@ def stop(app):
 
 
 def _run(app, state):
-    while state["running"]:
-        with app.app_context():
-            try:
-                beat()
-                sweep()
-                state["beats"] += 1
-            except Exception:
-                # A database hiccup must not end the heartbeat: the next beat tries again.
-                db.session.rollback()
-                log.exception("room heartbeat failed")
-            finally:
-                db.session.remove()
-        socketio.sleep(app.config["WORKSHOP_HEARTBEAT_SECONDS"])
+    def tick():
+        beat()
+        sweep()
+        state["beats"] += 1
+    run_every(app, state, "WORKSHOP_HEARTBEAT_SECONDS", tick, "room heartbeat")
