@@ -1,18 +1,20 @@
 """Thread-page benchmark: a thread of 100 posts by 20 authors against a minimal reference page.
 
-    .venv/bin/python bench/forum_bench.py [--seconds 10] [--clients 8]
+    .venv/bin/python bench/forum_bench.py [--seconds 10] [--clients 8] [--per-page N]
 
 Seeds a fresh SQLite database (the Lab's structure, 20 authors of the Senegal space, one thread
 of 100 posts), serves the application with the production server on 127.0.0.1
 (`gunicorn -k gthread -w 2 --threads 8`), signs in as a member and loads the thread page for
 `seconds` with `clients` concurrent keep-alive connections. In the same run (alternating
 one-second slices, so both see the same machine load) it loads a minimal
-reference page served by the same processes: one template rendering the same 100 rows (author
-name, date, the post's stored HTML) with no sign-in, no permission check, no read mark and no forms.
-It also counts the SQL statements of one thread page and the gzipped weight of the page with
-its CSS and JavaScript. The last line is
+reference page served by the same processes: one template rendering the same rows as the thread's
+first page (author name, date, the post's stored HTML) with no sign-in, no permission check, no
+read mark and no forms. Threads are shown 50 posts a page (forums.services.POSTS_PER_PAGE);
+`--per-page 100` shows the whole thread on one page, as before threads had pages, against all
+100 rows. It also counts the SQL statements of one thread page and the gzipped weight of the page
+with its CSS and JavaScript (what the page loads before it is usable). The last line is
 
-    RESULT thread_rps=… reference_rps=… ratio=… queries=… page_kb_gzip=…
+    RESULT posts_shown=… thread_rps=… reference_rps=… ratio=… queries=… page_kb_gzip=…
 """
 import argparse
 import gzip
@@ -61,15 +63,20 @@ def make_app():
 
     from sociallab import create_app
     from sociallab.extensions import db
+    from sociallab.forums import services
     from sociallab.forums.models import Post, Thread
 
     app = create_app(_bench_config())
+    if os.environ.get("FORUM_BENCH_PER_PAGE"):  # --per-page: the thread's pages hold this many posts
+        services.POSTS_PER_PAGE = int(os.environ["FORUM_BENCH_PER_PAGE"])
 
     @app.route(REFERENCE_PATH)
     def reference():
+        # The same posts as the thread's first page shows (all 100 when a page holds them all).
         thread = db.session.scalar(db.select(Thread).order_by(Thread.post_count.desc()).limit(1))
         posts = db.session.scalars(db.select(Post).options(joinedload(Post.author))
-                                   .where(Post.thread_id == thread.id).order_by(Post.id)).all()
+                                   .where(Post.thread_id == thread.id).order_by(Post.id)
+                                   .limit(services.POSTS_PER_PAGE)).all()
         return render_template_string(REFERENCE_TEMPLATE, title=thread.title, posts=posts)
 
     return app
@@ -253,7 +260,11 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--per-page", type=int, default=None,
+                        help="posts on a thread's page (default: the application's; 100 shows the whole thread)")
     args = parser.parse_args()
+    if args.per_page:
+        os.environ["FORUM_BENCH_PER_PAGE"] = str(args.per_page)
 
     with tempfile.TemporaryDirectory(prefix="forum-bench-") as tmp:
         workdir = Path(tmp)
@@ -279,7 +290,9 @@ def main():
         finally:
             server.terminate()
             server.wait(timeout=20)
-    print(f"RESULT thread_rps={thread_rps:.1f} reference_rps={reference_rps:.1f} "
+    from sociallab.forums import services
+    per_page = int(os.environ.get("FORUM_BENCH_PER_PAGE") or services.POSTS_PER_PAGE)
+    print(f"RESULT posts_shown={min(per_page, 100)} thread_rps={thread_rps:.1f} reference_rps={reference_rps:.1f} "
           f"ratio={thread_rps / reference_rps:.2f} queries={queries} page_kb_gzip={weight:.1f}")
 
 

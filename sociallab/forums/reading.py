@@ -43,11 +43,14 @@ def unwatch(user, thread=None, category=None):
 
 def notify_reply_watchers(thread, post, author, skip=()):
     """Tell the thread's watchers who read its space (but not those in `skip`) of a new reply."""
+    from sociallab.forums.services import post_url  # services builds on reading
+
     watchers = db.session.scalars(db.select(User).join(Watch, Watch.user_id == User.id)
                                   .where(Watch.thread_id == thread.id)).all()
+    url = post_url(post) if watchers else None
     for watcher in watchers:
         if watcher.id not in skip and permissions.can_read_space(thread.space, watcher):
-            notify(watcher, "forums.reply", url=post.url, space=thread.space,
+            notify(watcher, "forums.reply", url=url, space=thread.space,
                    title=thread.title, author=author.name)
 
 
@@ -80,17 +83,21 @@ def mark_read(user, thread, last_post_id):
         mark.last_post_id = last_post_id
 
 
-def see_thread(user, thread, posts, mark):
+def see_thread(user, thread, posts, mark, actions=None, page_url=None):
     """A reader opened the thread showing `posts`, having read up to `mark`: their mark moves to
-    the newest post they see and the notifications about the thread are read. Returns the first
-    post they had not read (None on a first visit, when everything is new)."""
+    the newest post they see and the notifications about the thread are read (those linking to the
+    thread and, for a later page, to `page_url`). `actions`: the posts' actions for this reader
+    when the caller has them already. Returns the first post they had not read (None on a first
+    visit, when everything is new)."""
     check_read(thread.space, user)
-    candidates = unread_candidates(thread, posts, user)
+    candidates = unread_candidates(thread, posts, user, actions)
     newest = candidates[-1] if candidates else 0
     if newest > mark:
         # Only when there is something new: notifications about this thread concern new posts.
         mark_read(user, thread, newest)
         mark_read_for_page(user, thread.url)
+        if page_url and page_url != thread.url:
+            mark_read_for_page(user, page_url)
         db.session.commit()
     return next((post_id for post_id in candidates if post_id > mark), None) if mark else None
 
@@ -122,9 +129,10 @@ def thread_list_state(user, space, threads):
     return counts, unread
 
 
-def unread_candidates(thread, posts, user):
+def unread_candidates(thread, posts, user, actions=None):
     """The ids of `posts` that can be unread for this person: those they see, not deleted."""
-    actions = permissions.post_actions(thread, posts, user)
+    if actions is None:
+        actions = permissions.post_actions(thread, posts, user)
     return [p.id for p in posts if "see" in actions[p.id] and not p.is_deleted]
 
 
@@ -138,3 +146,15 @@ def thread_page_state(user, thread):
                                                      ThreadRead.thread_id == thread.id)
             .scalar_subquery().label("mark"))).one()
     return bool(row.watching), row.mark or 0
+
+
+def first_unread_position(user, thread):
+    """The position in the thread (0 = its first post) of the first post after this person's
+    read mark, counting every row as pages do; None when they have read it all."""
+    mark = read_mark(user, thread)
+    if not mark:
+        return 0
+    if mark >= (thread.last_post_id or 0):
+        return None
+    return db.session.scalar(db.select(db.func.count(Post.id)).where(Post.thread_id == thread.id,
+                                                                    Post.id <= mark)) or 0

@@ -178,6 +178,92 @@ def thread_posts(thread):
         .where(Post.thread_id == thread.id).order_by(Post.id)).all()
 
 
+# --- pages of a thread --------------------------------------------------------------------
+# A thread is shown POSTS_PER_PAGE rows at a time, by id, counting every row (hidden and removed
+# ones too): a post's page is then the same for every reader and never changes once it is written
+# (posts are only marked, never taken out), so a link with its page, stored in a notification or
+# a search index, stays right. A reader who does not see the hidden posts sees a few less on a page.
+
+POSTS_PER_PAGE = 50
+
+
+@dataclass
+class ThreadPage:
+    """One page of a thread: its posts (with their authors), its number and the number of pages."""
+    posts: list
+    page: int
+    pages: int
+
+    @property
+    def has_prev(self):
+        return self.page > 1
+
+    @property
+    def has_next(self):
+        return self.page < self.pages
+
+
+def thread_page(thread, page=1):
+    """The posts of page `page` (1 = the oldest) with the number of pages, in one query.
+
+    The total travels as a window count on each row; a page beyond the last one is empty, and
+    then the last page is shown (one more query: a link to a page that no longer exists).
+    """
+    page = max(1, int(page or 1))
+    rows = db.session.execute(
+        db.select(Post, db.func.count(Post.id).over().label("total")).options(joinedload(Post.author))
+        .where(Post.thread_id == thread.id).order_by(Post.id)
+        .limit(POSTS_PER_PAGE).offset((page - 1) * POSTS_PER_PAGE)).all()
+    if not rows:
+        last = last_page(thread)
+        return thread_page(thread, last) if page > last else ThreadPage([], 1, 1)
+    pages = -(-rows[0].total // POSTS_PER_PAGE)
+    return ThreadPage([row.Post for row in rows], page, pages)
+
+
+def last_page(thread):
+    """The number of the thread's last page (one query)."""
+    total = db.session.scalar(db.select(db.func.count(Post.id)).where(Post.thread_id == thread.id)) or 0
+    return page_of(max(total - 1, 0))
+
+
+def page_of(position):
+    """The page of the row at `position` (0 = the thread's first post)."""
+    return position // POSTS_PER_PAGE + 1
+
+
+def post_page(post):
+    """The page of the thread that shows `post` (one query)."""
+    before = db.session.scalar(db.select(db.func.count(Post.id)).where(
+        Post.thread_id == post.thread_id, Post.id < post.id)) or 0
+    return page_of(before)
+
+
+def post_pages(posts):
+    """{post id: page} for many posts, one query whatever their number (search results, lists)."""
+    thread_ids = {post.thread_id for post in posts}
+    if not thread_ids:
+        return {}
+    position = db.func.row_number().over(partition_by=Post.thread_id, order_by=Post.id) - 1
+    ranked = db.select(Post.id, position.label("position")).where(Post.thread_id.in_(thread_ids)).subquery()
+    rows = db.session.execute(db.select(ranked.c.id, ranked.c.position)
+                              .where(ranked.c.id.in_([post.id for post in posts]))).all()
+    return {post_id: page_of(at) for post_id, at in rows}
+
+
+def page_url(thread, page):
+    """The address of a thread's page (its first page has the thread's own address)."""
+    return thread.url if page <= 1 or thread.is_discussion else f"{thread.url}?page={page}"
+
+
+def post_url(post, page=None):
+    """A post's address with the page that shows it, so a link lands on it without JavaScript."""
+    thread = post.thread
+    if thread.is_discussion:  # shown whole on its owner's page
+        return post.url
+    return f"{page_url(thread, page or post_page(post))}#{post.anchor}"
+
+
 def create_thread(category, title, body, author, lang):
     """Start a thread in a category with its first post; the author watches it."""
     check_start_thread(category, author)
@@ -237,7 +323,7 @@ def _add_post(thread, author, body, lang, quoted=None):
     if quoted is not None and quoted.author is not None and quoted.author_id != author.id \
             and quoted.author_id not in {u.id for u in published.notified} \
             and permissions.can_read_space(thread.space, quoted.author):
-        notify(quoted.author, "forums.quote", url=post.url, space=thread.space,
+        notify(quoted.author, "forums.quote", url=post_url(post), space=thread.space,
                title=thread.title, author=author.name)
         published.notified.append(quoted.author)
     mark_read(author, thread, post.id)
@@ -268,7 +354,7 @@ def _notify_mentions(post, author, handles, already=()):
         if person is None or not person.active or not permissions.can_read_space(thread.space, person):
             result.not_notified.append(handle)
         elif person.id != author.id:
-            notify(person, "forums.mention", url=post.url, space=thread.space,
+            notify(person, "forums.mention", url=post_url(post), space=thread.space,
                    title=thread.title, author=author.name)
             result.notified.append(person)
     return result

@@ -1,6 +1,6 @@
 """What forum templates need beyond the view's context: discussion helpers (registered by forums.init_app)."""
-from babel.dates import format_datetime
-from flask import request
+from babel.dates import get_datetime_format, parse_pattern
+from flask import request, url_for
 from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -30,11 +30,17 @@ def reply_form(posts, quote_id=None):
 
 
 def post_clock():
-    """Format post times in the reader's zone and locale, both resolved once for a whole list."""
+    """Format post times in the reader's zone and locale ("short", as babel's format_datetime does),
+    with the locale's patterns looked up once for a whole list rather than once per post."""
     locale, zone = get_locale(), get_timezone()
+    combined = get_datetime_format("short", locale=locale).replace("'", "")
+    date_pattern = parse_pattern(locale.date_formats["short"])
+    time_pattern = parse_pattern(locale.time_formats["short"])
 
     def clock(value):
-        return format_datetime(as_utc(value), "short", tzinfo=zone, locale=locale)
+        moment = as_utc(value).astimezone(zone)
+        return combined.replace("{0}", time_pattern.apply(moment, locale)) \
+            .replace("{1}", date_pattern.apply(moment.date(), locale))
     return clock
 
 
@@ -42,11 +48,26 @@ def post_labels():
     """The posts' action names, translated once per list (a hundred posts would look each up again)."""
     return {"quote": _("Quote"), "edit": _("Edit"), "delete": _("Delete"), "flag": _("Flag"),
             "history": _("History"), "hide": _("Hide"), "show": _("Show again"), "edited": _("edited"),
-            "zone": str(get_timezone())}
+            "redact": _("Remove identifying details"), "zone": str(get_timezone())}
+
+
+_ID = 987654321
+
+
+def post_paths():
+    """The addresses of a post's actions as (before the id, after it): built once per list rather
+    than by url_for for each post and action."""
+    def around(endpoint, **values):
+        before, _sep, after = url_for(endpoint, **values).partition(str(_ID))
+        return before, after
+    return {"edit": around("forums.edit_post", post_id=_ID), "delete": around("forums.delete_post", post_id=_ID),
+            "flag": around("forums.flag_post", post_id=_ID), "history": around("forums.post_history", post_id=_ID),
+            "hide": around("forums.hide_post", post_id=_ID), "go": around("forums.go_to_post", post_id=_ID),
+            "redact": around("safeguarding.redact", type_name="post", item_id=_ID)}
 
 
 def init_app(app):
-    for helper in (discussion_context, post_clock, post_labels):
+    for helper in (discussion_context, post_clock, post_labels, post_paths):
         app.add_template_global(helper)
     app.add_template_global(services.categories_of, "forum_categories")
     app.add_template_global(services.latest_threads, "forum_latest_threads")

@@ -72,7 +72,7 @@ def _after_publish(published):
     if published.not_notified:
         flash(_("Not notified (they cannot read this space or do not exist): %(handles)s",
                 handles=", ".join("@" + h for h in published.not_notified)), "warning")
-    return redirect(published.post.url)
+    return redirect(services.post_url(published.post))
 
 
 # --- categories ---------------------------------------------------------------------------
@@ -178,11 +178,31 @@ def thread(thread_id):
     if thread.category_id is None and thread.return_url:
         return redirect(thread.return_url)
     watching, mark = reading.thread_page_state(current_user, thread)
-    posts = services.thread_posts(thread)
-    first_unread = reading.see_thread(current_user, thread, posts, mark)
+    page = services.thread_page(thread, page_number())
+    posts = page.posts
+    # The posts' actions are decided once, for the read mark and for the template.
+    actions = permissions.post_actions(thread, posts)
+    first_unread = reading.see_thread(current_user, thread, posts, mark, actions,
+                                      services.page_url(thread, page.page))
+    # Unread posts on a later page: the page offers a link to the first of them.
+    unread_later = bool(mark and first_unread is None and page.has_next
+                        and mark < (thread.last_post_id or 0) and posts and mark >= posts[-1].id)
     return render_template("forums/thread.html", thread=thread, space=thread.space, posts=posts,
-                           first_unread=first_unread, watching=watching,
+                           page=page, actions=actions, first_unread=first_unread, watching=watching,
+                           unread_later=unread_later,
                            form=reply_form(posts, request.args.get("quote", type=int)))
+
+
+@bp.route("/forums/threads/<int:thread_id>/unread")
+@login_required
+def first_unread(thread_id):
+    """The first post this person has not read, on its page ("unread" links of the thread list)."""
+    thread = get_thread_or_404(thread_id)
+    position = reading.first_unread_position(current_user, thread)
+    if position is None:  # all read: the newest posts
+        return redirect(services.page_url(thread, services.last_page(thread)))
+    page = services.page_of(position)
+    return redirect(services.page_url(thread, page) + ("#unread" if position else ""))
 
 
 @bp.route("/forums/threads/<int:thread_id>/reply", methods=["POST"])
@@ -258,7 +278,17 @@ def move_thread(thread_id):
 def post_fragment(post_id):
     """One post as HTML, for the live view: permissions are checked for the reader."""
     post = get_post_or_404(post_id)
-    return render_template("forums/_posts.html", posts=[post], thread=post.thread, first_unread=None)
+    return render_template("forums/_posts.html", posts=[post], thread=post.thread, first_unread=None,
+                           fragment=True)
+
+
+@bp.route("/forums/posts/<int:post_id>/go")
+@login_required
+def go_to_post(post_id):
+    """A post on the page that shows it: for links written before threads had pages (their
+    `#post-N` on the thread's first page; the page's script comes here when it does not find it)."""
+    post = get_post_or_404(post_id)
+    return redirect(services.post_url(post))
 
 
 @bp.route("/forums/posts/<int:post_id>/edit", methods=["GET", "POST"])
@@ -298,7 +328,7 @@ def delete_post(post_id):
     if form.validate_on_submit():
         services.delete_post(post, current_user)
         flash(_("The message was removed."), "info")
-        return redirect(post.url)
+        return redirect(services.post_url(post))
     return render_template("forums/confirm_delete.html", post=post, thread=post.thread,
                            space=post.thread.space, form=form)
 
@@ -312,7 +342,7 @@ def hide_post(post_id):
         hidden = request.form.get("hidden") == "1"
         moderation.set_hidden(post, current_user, hidden)
         flash(_("The message is hidden.") if hidden else _("The message is visible again."), "success")
-    return redirect(post.url)
+    return redirect(services.post_url(post))
 
 
 @bp.route("/forums/posts/<int:post_id>/flag", methods=["GET", "POST"])
@@ -325,7 +355,7 @@ def flag_post(post_id):
         flags.flag_post(post, current_user, form.reason.data, form.note.data)
         flash(_("Thank you. The moderators of this space will look at it; you will be told what they decide."),
               "success")
-        return redirect(post.url)
+        return redirect(services.post_url(post))
     return render_template("forums/flag.html", post=post, thread=post.thread, space=post.thread.space,
                            form=form), 400 if form.errors else 200
 
