@@ -38,7 +38,8 @@ def _read(files_, name):
 
 
 def test_the_backend_is_the_configured_one(app):
-    assert isinstance(storage.backend(), storage.FilesystemStorage)  # the default
+    app.config["STORAGE_BACKEND"] = "filesystem"  # the default, unless the environment names another
+    assert isinstance(storage.backend(), storage.FilesystemStorage)
     app.config["STORAGE_BACKEND"] = "postgres"
     assert isinstance(storage.backend(), storage.PostgresStorage)
     app.config["STORAGE_BACKEND"] = "s3"
