@@ -108,6 +108,8 @@ def test_uploads_are_downloaded_through_the_same_checked_route(backend, app, cli
     assert int(response.headers["Content-Length"]) == len(pdf)
     ranged = client.get(f"/files/{version.id}/download", headers={"Range": "bytes=0-4"})
     assert ranged.status_code == 206 and ranged.data == b"%PDF-"
+    unchanged = client.get(f"/files/{version.id}/download", headers={"If-None-Match": response.headers["ETag"]})
+    assert unchanged.status_code == 304 and unchanged.data == b""
     auth.logout()
     auth.login(world.other_member.email)  # another country's member: the draft does not exist for her
     assert client.get(f"/files/{version.id}/download").status_code == 404
