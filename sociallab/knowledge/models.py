@@ -7,6 +7,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Integer,
+    LargeBinary,
     String,
     Table,
     Text,
@@ -129,3 +130,11 @@ class FileVersion(db.Model):
         return self.kind in ("png", "jpeg")
 
     __table_args__ = (UniqueConstraint("attachment_id", "number"),)
+
+
+class StoredChunk(db.Model):
+    """One piece of a stored file when files are kept in the database (STORAGE_BACKEND=postgres)."""
+    __tablename__ = "stored_chunk"
+    stored_name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    data: Mapped[bytes] = mapped_column(LargeBinary)

@@ -8,16 +8,15 @@ approve it or hide the resource, since redacting a resource later cannot reach i
 So an upload whose text may identify a child is refused, whatever the author chose for the
 form's own text, with the passages shown and a request to send the document without them.
 """
-import os
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from sociallab import safeguarding
+from sociallab.knowledge import storage
 from sociallab.knowledge.models import FileVersion, Resource
-from sociallab.knowledge.uploads import stored_path
 from sociallab.safeguarding.detector import Finding
 from sociallab.safeguarding.presenting import highlighted
 from sociallab.safeguarding.screening import IdentifyingDetails, deciding
@@ -55,8 +54,7 @@ def file_text_refused():
         # The file was written before its row was checked: a refused file leaves nothing behind.
         for screened in error.screened:
             if isinstance(screened.obj, FileVersion) and screened.obj.stored_name:
-                with suppress(FileNotFoundError):
-                    os.remove(stored_path(screened.obj))
+                storage.backend().discard(screened.obj.stored_name)
         raise IdentifyingFile(error.screened, _(
             "This file contains passages that may identify a child (highlighted below). A file cannot be "
             "redacted here and cannot wait for a moderator: remove these passages from the document, save "

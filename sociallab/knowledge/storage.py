@@ -16,21 +16,13 @@ import shutil
 from contextlib import suppress
 
 from flask import current_app, request, send_file
-from sqlalchemy import Integer, LargeBinary, String, delete, insert, select
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import delete, insert, select
 
 from sociallab.extensions import db
+from sociallab.knowledge.models import StoredChunk
 
 BACKENDS = ("filesystem", "postgres")
 CHUNK_BYTES = 256 * 1024
-
-
-class StoredChunk(db.Model):
-    """One piece of a stored file when files are kept in the database (STORAGE_BACKEND=postgres)."""
-    __tablename__ = "stored_chunk"
-    stored_name: Mapped[str] = mapped_column(String(64), primary_key=True)
-    number: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 def new_name():
@@ -69,6 +61,11 @@ class FilesystemStorage:
         """Delete a stored file with the unit of work: here, once it is committed (`after_commit`
         is handed the removal to call then; a rollback keeps the file)."""
         after_commit(lambda: self.delete(name))
+
+    def discard(self, name):
+        """A file saved by a change that is being refused: its bytes are on the disk, outside
+        the transaction the caller rolls back, so they go now."""
+        self.delete(name)
 
     def send(self, name, size, *, etag, last_modified, **options):
         # A path: werkzeug answers ranges and conditional requests from the file's own stat.
@@ -110,6 +107,10 @@ class PostgresStorage:
     def delete_with(self, name, after_commit):
         """Delete a stored file with the unit of work: here, in it (committed or rolled back with it)."""
         self.delete(name)
+
+    def discard(self, name):
+        """A file saved by a change that is being refused: its chunks are in the transaction the
+        caller rolls back, so nothing is left to do (and no SQL may run before that rollback)."""
 
     def send(self, name, size, *, etag, last_modified, **options):
         response = send_file(self.open(name), max_age=0, conditional=False, etag=etag,
