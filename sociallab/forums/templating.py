@@ -1,9 +1,11 @@
 """What forum templates need beyond the view's context: discussion helpers (registered by forums.init_app)."""
 from babel.dates import get_datetime_format, parse_pattern
+from babel.support import Translations
 from flask import request, url_for
 from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms.i18n import messages_path
 
 from sociallab.forums import reading, services
 from sociallab.forums.forms import PostForm
@@ -18,8 +20,23 @@ def discussion_context(thread):
     return {"posts": posts, "count": count, "form": reply_form(posts, request.args.get("quote", type=int))}
 
 
+_WTFORMS_CATALOGS = {}
+
+
+def _wtforms_messages():
+    """WTForms' own messages for the reader's locale, read from disk once per process rather than
+    on every request that shows a form (Flask-WTF keeps them on the request, where it looks first)."""
+    locale = get_locale()
+    key = str(locale)
+    if key not in _WTFORMS_CATALOGS:
+        _WTFORMS_CATALOGS[key] = Translations.load(messages_path(), [locale], domain="wtforms")
+    request.wtforms_translations = _WTFORMS_CATALOGS[key]
+
+
 def reply_form(posts, quote_id=None):
     """An empty reply form in the reader's language, starting with a quote when asked."""
+    if getattr(request, "wtforms_translations", None) is None:
+        _wtforms_messages()
     form = PostForm(formdata=None)
     form.lang.data = current_user.language if current_user.is_authenticated else "fr"
     quoted = next((p for p in posts if p.id == quote_id and p.is_public), None) if quote_id else None
