@@ -38,3 +38,36 @@ def test_a_peru_member_cannot_open_the_senegal_thread(live_server, page):
     sign_in(page, live_server, "member.pe@example.org")
     response = page.goto(f"{live_server.url}/forums/threads/{thread_id}")
     assert response.status == 404
+
+
+def test_an_old_link_to_a_post_of_page_2_lands_there(live_server, page):
+    """A #post-N link written before threads had pages opens the first page: its script sends the
+    reader to the post's page; the last page goes live, an earlier one does not load Socket.IO."""
+    from sociallab.forums.models import Post, Thread
+    thread_id = _demo_thread(live_server)
+    with live_server.app.app_context():
+        thread = db.session.get(Thread, thread_id)
+        author_id = thread.author_id
+        for n in range(60):
+            post = Post(thread_id=thread_id, author_id=author_id, lang="fr")
+            post.set_body(f"Message de remplissage {n}")
+            db.session.add(post)
+        db.session.flush()
+        target = db.session.scalars(db.select(Post.id).where(Post.thread_id == thread_id)
+                                    .order_by(Post.id).offset(54).limit(1)).one()
+        thread.last_post_id = db.session.scalar(db.select(db.func.max(Post.id)).where(Post.thread_id == thread_id))
+        db.session.commit()
+        db.session.remove()
+    sign_in(page, live_server, "member.sn@example.org")
+    sockets = []
+    page.on("request", lambda request: sockets.append(request.url) if "socket.io" in request.url else None)
+    page.goto(f"{live_server.url}/forums/threads/{thread_id}#post-{target}")
+    page.wait_for_url(f"**/forums/threads/{thread_id}?page=2#post-{target}", timeout=15000)
+    page.locator(f"#post-{target}").wait_for(timeout=15000)
+    page.locator("#posts[data-live=on]").wait_for(timeout=15000)  # the last page goes live
+    assert sockets  # loaded by forums.js on the last page
+    sockets.clear()
+    page.goto(f"{live_server.url}/forums/threads/{thread_id}")
+    page.wait_for_load_state("load")
+    page.wait_for_timeout(500)
+    assert not sockets  # the first page does not go live
