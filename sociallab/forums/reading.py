@@ -136,15 +136,18 @@ def unread_candidates(thread, posts, user, actions=None):
     return [p.id for p in posts if "see" in actions[p.id] and not p.is_deleted]
 
 
-def thread_page_state(user, thread):
-    """(watching, read mark) for the thread page, in one query."""
-    row = db.session.execute(
-        db.select(
-            db.select(Watch.id).where(Watch.user_id == user.id, Watch.thread_id == thread.id)
+def thread_page_columns(user, thread):
+    """(watching, read mark) as two columns, to be read with the thread page's posts."""
+    return (db.select(Watch.id).where(Watch.user_id == user.id, Watch.thread_id == thread.id)
             .exists().label("watching"),
             db.select(ThreadRead.last_post_id).where(ThreadRead.user_id == user.id,
                                                      ThreadRead.thread_id == thread.id)
-            .scalar_subquery().label("mark"))).one()
+            .scalar_subquery().label("mark"))
+
+
+def thread_page_state(user, thread):
+    """(watching, read mark) for the thread page, in one query."""
+    row = db.session.execute(db.select(*thread_page_columns(user, thread))).one()
     return bool(row.watching), row.mark or 0
 
 

@@ -193,6 +193,7 @@ class ThreadPage:
     posts: list
     page: int
     pages: int
+    extra: object = None
 
     @property
     def has_prev(self):
@@ -203,22 +204,25 @@ class ThreadPage:
         return self.page < self.pages
 
 
-def thread_page(thread, page=1):
+def thread_page(thread, page=1, columns=()):
     """The posts of page `page` (1 = the oldest) with the number of pages, in one query.
 
-    The total travels as a window count on each row; a page beyond the last one is empty, and
-    then the last page is shown (one more query: a link to a page that no longer exists).
+    The total travels as a window count on each row; so can `columns` (the reader's state of the
+    thread, say), read from the first row into `ThreadPage.extra` (None when the page is empty).
+    A page beyond the last one is empty, and then the last page is shown (one more query: a link
+    to a page that no longer exists).
     """
     page = max(1, int(page or 1))
     rows = db.session.execute(
-        db.select(Post, db.func.count(Post.id).over().label("total")).options(joinedload(Post.author))
+        db.select(Post, db.func.count(Post.id).over().label("total"), *columns)
+        .options(joinedload(Post.author))
         .where(Post.thread_id == thread.id).order_by(Post.id)
         .limit(POSTS_PER_PAGE).offset((page - 1) * POSTS_PER_PAGE)).all()
     if not rows:
         last = last_page(thread)
-        return thread_page(thread, last) if page > last else ThreadPage([], 1, 1)
+        return thread_page(thread, last, columns) if page > last else ThreadPage([], 1, 1)
     pages = -(-rows[0].total // POSTS_PER_PAGE)
-    return ThreadPage([row.Post for row in rows], page, pages)
+    return ThreadPage([row.Post for row in rows], page, pages, rows[0]._mapping if columns else None)
 
 
 def last_page(thread):

@@ -177,8 +177,12 @@ def thread(thread_id):
     thread = get_thread_or_404(thread_id)
     if thread.category_id is None and thread.return_url:
         return redirect(thread.return_url)
-    watching, mark = reading.thread_page_state(current_user, thread)
-    page = services.thread_page(thread, page_number())
+    # The reader's state of the thread (following it, read mark) comes with the page's posts.
+    page = services.thread_page(thread, page_number(), reading.thread_page_columns(current_user, thread))
+    if page.extra is not None:
+        watching, mark = bool(page.extra["watching"]), page.extra["mark"] or 0
+    else:  # a thread with no post left to show
+        watching, mark = reading.thread_page_state(current_user, thread)
     posts = page.posts
     # The posts' actions are decided once, for the read mark and for the template.
     actions = permissions.post_actions(thread, posts)
