@@ -9,7 +9,7 @@ of 100 posts), serves the application with the production server on 127.0.0.1
 one-second slices, so both see the same machine load) it loads a minimal
 reference page served by the same processes: one template rendering the same rows as the thread's
 first page (author name, date, the post's stored HTML) with no sign-in, no permission check, no
-read mark and no forms. Threads are shown 50 posts a page (forums.services.POSTS_PER_PAGE);
+read mark and no forms. Threads are shown 50 posts a page (forums.paging.POSTS_PER_PAGE);
 `--per-page 100` shows the whole thread on one page, as before threads had pages, against all
 100 rows. It also counts the SQL statements of one thread page and the gzipped weight of the page
 with its CSS and JavaScript (what the page loads before it is usable). The last line is
@@ -63,12 +63,12 @@ def make_app():
 
     from sociallab import create_app
     from sociallab.extensions import db
-    from sociallab.forums import services
+    from sociallab.forums import paging
     from sociallab.forums.models import Post, Thread
 
     app = create_app(_bench_config())
     if os.environ.get("FORUM_BENCH_PER_PAGE"):  # --per-page: the thread's pages hold this many posts
-        services.POSTS_PER_PAGE = int(os.environ["FORUM_BENCH_PER_PAGE"])
+        paging.POSTS_PER_PAGE = int(os.environ["FORUM_BENCH_PER_PAGE"])
 
     @app.route(REFERENCE_PATH)
     def reference():
@@ -76,7 +76,7 @@ def make_app():
         thread = db.session.scalar(db.select(Thread).order_by(Thread.post_count.desc()).limit(1))
         posts = db.session.scalars(db.select(Post).options(joinedload(Post.author))
                                    .where(Post.thread_id == thread.id).order_by(Post.id)
-                                   .limit(services.POSTS_PER_PAGE)).all()
+                                   .limit(paging.POSTS_PER_PAGE)).all()
         return render_template_string(REFERENCE_TEMPLATE, title=thread.title, posts=posts)
 
     return app
@@ -290,8 +290,8 @@ def main():
         finally:
             server.terminate()
             server.wait(timeout=20)
-    from sociallab.forums import services
-    per_page = int(os.environ.get("FORUM_BENCH_PER_PAGE") or services.POSTS_PER_PAGE)
+    from sociallab.forums import paging
+    per_page = int(os.environ.get("FORUM_BENCH_PER_PAGE") or paging.POSTS_PER_PAGE)
     print(f"RESULT posts_shown={min(per_page, 100)} thread_rps={thread_rps:.1f} reference_rps={reference_rps:.1f} "
           f"ratio={thread_rps / reference_rps:.2f} queries={queries} page_kb_gzip={weight:.1f}")
 

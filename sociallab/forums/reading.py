@@ -4,6 +4,7 @@ from sociallab.accounts.models import User
 from sociallab.extensions import db
 from sociallab.forums.checks import check_read
 from sociallab.forums.models import Post, ThreadRead, Watch
+from sociallab.forums.paging import post_url
 from sociallab.notifications.services import mark_read_for_page, notify
 
 # --- watching -----------------------------------------------------------------------------
@@ -43,8 +44,6 @@ def unwatch(user, thread=None, category=None):
 
 def notify_reply_watchers(thread, post, author, skip=()):
     """Tell the thread's watchers who read its space (but not those in `skip`) of a new reply."""
-    from sociallab.forums.services import post_url  # services builds on reading
-
     watchers = db.session.scalars(db.select(User).join(Watch, Watch.user_id == User.id)
                                   .where(Watch.thread_id == thread.id)).all()
     url = post_url(post) if watchers else None

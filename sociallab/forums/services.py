@@ -16,6 +16,7 @@ from sociallab.accounts.models import User
 from sociallab.audit.services import add_and_record, record, snapshot
 from sociallab.content import extract_mentions
 from sociallab.extensions import db
+from sociallab.forums import paging
 from sociallab.forums.checks import (
     check_delete_post,
     check_edit_post,
@@ -26,6 +27,7 @@ from sociallab.forums.checks import (
 )
 from sociallab.forums.models import Category, Post, PostRevision, Thread, render_post_html
 from sociallab.forums.moderation import refresh_counters, touch_if_first
+from sociallab.forums.paging import last_page, post_url
 from sociallab.forums.reading import mark_read, notify_category_watchers, notify_reply_watchers, start_watching
 from sociallab.i18n import utcnow
 from sociallab.notifications.services import notify
@@ -179,14 +181,6 @@ def thread_posts(thread):
 
 
 # --- pages of a thread --------------------------------------------------------------------
-# A thread is shown POSTS_PER_PAGE rows at a time, by id, counting every row (hidden and removed
-# ones too): a post's page is then the same for every reader and never changes once it is written
-# (posts are only marked, never taken out), so a link with its page, stored in a notification or
-# a search index, stays right. A reader who does not see the hidden posts sees a few less on a page.
-
-POSTS_PER_PAGE = 50
-
-
 @dataclass
 class ThreadPage:
     """One page of a thread: its posts (with their authors), its number and the number of pages."""
@@ -217,55 +211,12 @@ def thread_page(thread, page=1, columns=()):
         db.select(Post, db.func.count(Post.id).over().label("total"), *columns)
         .options(joinedload(Post.author))
         .where(Post.thread_id == thread.id).order_by(Post.id)
-        .limit(POSTS_PER_PAGE).offset((page - 1) * POSTS_PER_PAGE)).all()
+        .limit(paging.POSTS_PER_PAGE).offset((page - 1) * paging.POSTS_PER_PAGE)).all()
     if not rows:
         last = last_page(thread)
         return thread_page(thread, last, columns) if page > last else ThreadPage([], 1, 1)
-    pages = -(-rows[0].total // POSTS_PER_PAGE)
+    pages = -(-rows[0].total // paging.POSTS_PER_PAGE)
     return ThreadPage([row.Post for row in rows], page, pages, rows[0]._mapping if columns else None)
-
-
-def last_page(thread):
-    """The number of the thread's last page (one query)."""
-    total = db.session.scalar(db.select(db.func.count(Post.id)).where(Post.thread_id == thread.id)) or 0
-    return page_of(max(total - 1, 0))
-
-
-def page_of(position):
-    """The page of the row at `position` (0 = the thread's first post)."""
-    return position // POSTS_PER_PAGE + 1
-
-
-def post_page(post):
-    """The page of the thread that shows `post` (one query)."""
-    before = db.session.scalar(db.select(db.func.count(Post.id)).where(
-        Post.thread_id == post.thread_id, Post.id < post.id)) or 0
-    return page_of(before)
-
-
-def post_pages(posts):
-    """{post id: page} for many posts, one query whatever their number (search results, lists)."""
-    thread_ids = {post.thread_id for post in posts}
-    if not thread_ids:
-        return {}
-    position = db.func.row_number().over(partition_by=Post.thread_id, order_by=Post.id) - 1
-    ranked = db.select(Post.id, position.label("position")).where(Post.thread_id.in_(thread_ids)).subquery()
-    rows = db.session.execute(db.select(ranked.c.id, ranked.c.position)
-                              .where(ranked.c.id.in_([post.id for post in posts]))).all()
-    return {post_id: page_of(at) for post_id, at in rows}
-
-
-def page_url(thread, page):
-    """The address of a thread's page (its first page has the thread's own address)."""
-    return thread.url if page <= 1 or thread.is_discussion else f"{thread.url}?page={page}"
-
-
-def post_url(post, page=None):
-    """A post's address with the page that shows it, so a link lands on it without JavaScript."""
-    thread = post.thread
-    if thread.is_discussion:  # shown whole on its owner's page
-        return post.url
-    return f"{page_url(thread, page or post_page(post))}#{post.anchor}"
 
 
 def create_thread(category, title, body, author, lang):

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from sociallab import permissions
 from sociallab.content import render_markdown
 from sociallab.errors import ServiceError, checked, refuse
-from sociallab.forums import events, flags, moderation, reading, services
+from sociallab.forums import events, flags, moderation, paging, reading, services
 from sociallab.forums.checks import (
     check_delete_post,
     check_edit_post,
@@ -72,7 +72,7 @@ def _after_publish(published):
     if published.not_notified:
         flash(_("Not notified (they cannot read this space or do not exist): %(handles)s",
                 handles=", ".join("@" + h for h in published.not_notified)), "warning")
-    return redirect(services.post_url(published.post))
+    return redirect(paging.post_url(published.post))
 
 
 # --- categories ---------------------------------------------------------------------------
@@ -187,7 +187,7 @@ def thread(thread_id):
     # The posts' actions are decided once, for the read mark and for the template.
     actions = permissions.post_actions(thread, posts)
     first_unread = reading.see_thread(current_user, thread, posts, mark, actions,
-                                      services.page_url(thread, page.page))
+                                      paging.page_url(thread, page.page))
     # Unread posts on a later page: the page offers a link to the first of them.
     unread_later = bool(mark and first_unread is None and page.has_next
                         and mark < (thread.last_post_id or 0) and posts and mark >= posts[-1].id)
@@ -204,9 +204,9 @@ def first_unread(thread_id):
     thread = get_thread_or_404(thread_id)
     position = reading.first_unread_position(current_user, thread)
     if position is None:  # all read: the newest posts
-        return redirect(services.page_url(thread, services.last_page(thread)))
-    page = services.page_of(position)
-    return redirect(services.page_url(thread, page) + ("#unread" if position else ""))
+        return redirect(paging.page_url(thread, paging.last_page(thread)))
+    page = paging.page_of(position)
+    return redirect(paging.page_url(thread, page) + ("#unread" if position else ""))
 
 
 @bp.route("/forums/threads/<int:thread_id>/reply", methods=["POST"])
@@ -292,7 +292,7 @@ def go_to_post(post_id):
     """A post on the page that shows it: for links written before threads had pages (their
     `#post-N` on the thread's first page; the page's script comes here when it does not find it)."""
     post = get_post_or_404(post_id)
-    return redirect(services.post_url(post))
+    return redirect(paging.post_url(post))
 
 
 @bp.route("/forums/posts/<int:post_id>/edit", methods=["GET", "POST"])
@@ -332,7 +332,7 @@ def delete_post(post_id):
     if form.validate_on_submit():
         services.delete_post(post, current_user)
         flash(_("The message was removed."), "info")
-        return redirect(services.post_url(post))
+        return redirect(paging.post_url(post))
     return render_template("forums/confirm_delete.html", post=post, thread=post.thread,
                            space=post.thread.space, form=form)
 
@@ -346,7 +346,7 @@ def hide_post(post_id):
         hidden = request.form.get("hidden") == "1"
         moderation.set_hidden(post, current_user, hidden)
         flash(_("The message is hidden.") if hidden else _("The message is visible again."), "success")
-    return redirect(services.post_url(post))
+    return redirect(paging.post_url(post))
 
 
 @bp.route("/forums/posts/<int:post_id>/flag", methods=["GET", "POST"])
@@ -359,7 +359,7 @@ def flag_post(post_id):
         flags.flag_post(post, current_user, form.reason.data, form.note.data)
         flash(_("Thank you. The moderators of this space will look at it; you will be told what they decide."),
               "success")
-        return redirect(services.post_url(post))
+        return redirect(paging.post_url(post))
     return render_template("forums/flag.html", post=post, thread=post.thread, space=post.thread.space,
                            form=form), 400 if form.errors else 200
 

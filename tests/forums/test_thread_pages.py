@@ -2,7 +2,7 @@
 import re
 
 from sociallab.extensions import db
-from sociallab.forums import services
+from sociallab.forums import paging, services
 from sociallab.forums.models import Post
 from sociallab.notifications.models import Notification
 from tests.factories.forums import reply_through_form
@@ -53,7 +53,7 @@ def test_a_link_to_post_75_lands_on_page_2_with_its_anchor(client, auth, world, 
     target = posts[74]
     url = f"/forums/threads/{forum.thread.id}?page=2#post-{target.id}"
     assert services.post_url(target) == url
-    assert services.post_pages(posts) == {p.id: 1 + i // 50 for i, p in enumerate(posts)}
+    assert paging.post_pages(posts) == {p.id: 1 + i // 50 for i, p in enumerate(posts)}
     assert services.post_url(posts[0]) == f"/forums/threads/{forum.thread.id}#post-{posts[0].id}"
     auth.login(world.member2.email)
     page = client.get(url.split("#")[0]).get_data(as_text=True)
