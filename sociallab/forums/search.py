@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from sociallab import search
 from sociallab.extensions import db
 from sociallab.forums.models import Post, Thread
+from sociallab.forums.paging import post_url
 from sociallab.permissions import audience_tokens_for_item
 from sociallab.spaces.models import Space
 
@@ -74,7 +75,10 @@ def post_document(post):
         "countries": [space.country.iso2] if space and space.country else [],
         "themes": [],
         "created_at": post.created_at,
-        "url": post.url,
+        # With its page, so the link lands on the post without JavaScript in a long thread (a
+        # post's page never changes); grouped with its thread whichever page shows it.
+        "url": post_url(post),
+        "group": thread.url,
         "audience": audience,
     }
 

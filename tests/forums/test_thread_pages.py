@@ -146,3 +146,16 @@ def test_the_hide_button_works_through_the_shared_form(client, auth, world, foru
     assert response.location == f"/forums/threads/{forum.thread.id}?page=2#post-{posts[50].id}"
     db.session.refresh(posts[50])
     assert posts[50].is_hidden
+
+
+def test_search_links_a_reply_to_the_page_that_shows_it(world):
+    from sociallab import search
+    category = services.create_category(world.sn_space, "Longue", "", "fr", world.moderator)
+    thread, _ = services.create_thread(category, "Fil très long", "Début", world.member, "fr")
+    for number in range(1, 60):
+        services.reply(thread, world.member2, f"Réponse {number}", "fr")
+    services.reply(thread, world.member2, "Une remarque zorbalesque", "fr")
+    db.session.commit()
+    [hit] = search.query(world.member, "zorbalesque").hits
+    assert (hit.url if hasattr(hit, "url") else hit["url"]).startswith(f"/forums/threads/{thread.id}?page=2#post-")
+    assert search.query(world.member, "Fil très long").total == 1
