@@ -22,7 +22,6 @@ def upgrade():
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("item_type", sa.String(length=32), nullable=False),
         sa.Column("item_id", sa.Integer(), nullable=True),
-        sa.Column("space_id", sa.Integer(), nullable=True),
         sa.Column("author_id", sa.Integer(), nullable=True),
         sa.Column("justification", sa.Text(), nullable=False),
         sa.Column("findings", sa.JSON(), nullable=False),
@@ -34,14 +33,11 @@ def upgrade():
                                 ondelete="SET NULL"),
         sa.ForeignKeyConstraint(["decided_by_id"], ["user.id"], name=op.f("fk_sensitive_item_decided_by_id_user"),
                                 ondelete="SET NULL"),
-        sa.ForeignKeyConstraint(["space_id"], ["space.id"], name=op.f("fk_sensitive_item_space_id_space"),
-                                ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_sensitive_item")),
         sa.UniqueConstraint("item_type", "item_id", name="uq_sensitive_item"),
     )
     with op.batch_alter_table("sensitive_item", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_sensitive_item_space_id"), ["space_id"], unique=False)
-        batch_op.create_index("ix_sensitive_item_status_space", ["status", "space_id"], unique=False)
+        batch_op.create_index("ix_sensitive_item_status", ["status"], unique=False)
     for table in HOLDABLE:
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.add_column(sa.Column("sensitive", sa.Boolean(), server_default=sa.false(), nullable=False))
@@ -61,6 +57,5 @@ def downgrade():
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.drop_column("sensitive")
     with op.batch_alter_table("sensitive_item", schema=None) as batch_op:
-        batch_op.drop_index("ix_sensitive_item_status_space")
-        batch_op.drop_index(batch_op.f("ix_sensitive_item_space_id"))
+        batch_op.drop_index("ix_sensitive_item_status")
     op.drop_table("sensitive_item")

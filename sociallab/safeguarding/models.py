@@ -29,7 +29,6 @@ class SensitiveItem(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     item_type: Mapped[str] = mapped_column(String(32))
     item_id: Mapped[int | None] = mapped_column(Integer)
-    space_id: Mapped[int | None] = mapped_column(ForeignKey("space.id", ondelete="CASCADE"), index=True)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     justification: Mapped[str] = mapped_column(Text, default="")
     # {field: [{"start":, "end":, "kind":}, ...]} as found when the author published.
@@ -41,9 +40,10 @@ class SensitiveItem(db.Model):
 
     author = relationship("User", foreign_keys=[author_id])
     decided_by = relationship("User", foreign_keys=[decided_by_id])
-    space = relationship("Space")
 
     __table_args__ = (
         UniqueConstraint("item_type", "item_id", name="uq_sensitive_item"),
-        Index("ix_sensitive_item_status_space", "status", "space_id"),
+        # The queue lists what is held; each item's space is read from the item itself (it moves
+        # with an initiative edited into another space), never stored here.
+        Index("ix_sensitive_item_status", "status"),
     )

@@ -149,7 +149,6 @@ def _hold(session, screened, justification):
         item.justification = justification
         item.findings = {s.field: [f.as_dict() for f in s.findings] for s in group}
         item.author_id = content_type.author_id(obj)
-        item.space_id = content_type.space_id(obj)
         item.decided_by_id = item.decided_at = None
         held.append((obj, item))
         _tell_moderators(item, obj, content_type)
@@ -158,7 +157,7 @@ def _hold(session, screened, justification):
 
 
 def _tell_moderators(item, obj, content_type):
-    space = permissions.space_of_id(item.space_id)
+    space = permissions.space_of_id(content_type.space_id(obj))
     if space is None:
         return
     author_id = content_type.author_id(obj)

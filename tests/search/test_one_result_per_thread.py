@@ -143,7 +143,7 @@ def test_approving_a_held_opening_post_makes_the_thread_findable_by_its_words(fi
     thread = _thread(world, "Sujet", "Le mot pitaya ouvre la discussion.")
     opening = thread.posts[0]
     opening.sensitive = True
-    db.session.add(SensitiveItem(item_type="post", item_id=opening.id, space_id=thread.space_id,
+    db.session.add(SensitiveItem(item_type="post", item_id=opening.id,
                                  author_id=world.member.id))
     db.session.commit()
     assert find(world.member2, "pitaya").total == 0

@@ -433,8 +433,6 @@ NOT_CONTENT = {
     "Notification": "probed as `notifications` of each content type",
     "SpaceRole": "a person's role in a space, not something people read",
     "AuditEntry": "read by administrators only",
-    "SensitiveItem": "a held item's entry in the moderators' queue, placed by its item's live space "
-                     "(tests/security/test_held_across_spaces.py)",
 }
 
 
