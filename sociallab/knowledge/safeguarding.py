@@ -19,7 +19,7 @@ from sociallab.knowledge import storage
 from sociallab.knowledge.models import FileVersion, Resource
 from sociallab.safeguarding.detector import Finding
 from sociallab.safeguarding.presenting import highlighted
-from sociallab.safeguarding.screening import IdentifyingDetails, deciding
+from sociallab.safeguarding.screening import IdentifyingDetails
 
 # Characters shown on each side of a passage found in a file's text (which may be a whole book).
 EXCERPT_CONTEXT = 80
@@ -47,9 +47,9 @@ def file_text_refused():
     """Inside: a file whose extracted text may identify a child is refused (IdentifyingFile), the
     author's choice for the form (redact, publish for review) not applying to it (module docstring)."""
     try:
-        # No decision: the flush-time check refuses whatever it finds in what is added here.
-        with deciding(None):
-            yield
+        # A file's text can be neither redacted nor held (registered redactable=False, without the
+        # Sensitive column): the flush-time check refuses it whatever the author chose.
+        yield
     except IdentifyingDetails as error:
         # The file was written before its row was checked: a refused file leaves nothing behind.
         for screened in error.screened:

@@ -68,9 +68,11 @@ class IdentifyingDetails(ServiceError):
     def __init__(self, screened, message=None):
         self.screened = screened
         self.can_hold = all(s.content_type.holdable for s in screened)
+        self.can_redact = all(s.content_type.redactable for s in screened)
         self.specific = message is not None  # more than "check that nothing identifies a child"
         super().__init__(message or _("Check that nothing identifies a child before publishing."),
-                         safeguarding=[s.as_ack() for s in screened], can_hold=self.can_hold)
+                         safeguarding=[s.as_ack() for s in screened], can_hold=self.can_hold,
+                         can_redact=self.can_redact)
 
 
 def current_decision():
@@ -177,6 +179,9 @@ def _before_flush(session, flush_context, instances):
     if decision is None or decision.choice not in (REDACT, PUBLISH):
         _refuse(screened)
     if decision.choice == REDACT:
+        if not all(each.content_type.redactable for each in screened):
+            _refuse(screened, _("These passages cannot be removed here (they are in a file): remove them from "
+                                "the document, then send it again."))
         for each in screened:
             setattr(each.obj, each.field, detector.redact(each.text, each.findings, each.language))
             if each.content_type.rerender is not None:
