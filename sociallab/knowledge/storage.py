@@ -23,6 +23,7 @@ from sociallab.knowledge.models import StoredChunk
 
 BACKENDS = ("filesystem", "postgres")
 CHUNK_BYTES = 256 * 1024
+PARTIAL = ".partial"  # a file being copied in by move_files, under UPLOAD_DIR
 
 
 def new_name():
@@ -38,13 +39,22 @@ class FilesystemStorage:
     def path(self, name):
         return os.path.join(self.directory, name)
 
-    def save(self, stream):
-        """Copy a binary stream into a new stored file; (its name, its size in bytes)."""
+    def save(self, stream, name=None):
+        """Copy a binary stream into a new stored file; (its name, its size in bytes). `name`
+        (move_files only) replaces a file of that name once the whole copy is on the disk."""
         os.makedirs(self.directory, exist_ok=True)
-        name = new_name()
-        with open(self.path(name), "xb") as f:
+        if name is None:
+            name = new_name()
+            with open(self.path(name), "xb") as f:
+                shutil.copyfileobj(stream, f, CHUNK_BYTES)
+                return name, f.tell()
+        # A copy cut short leaves a partial file under a name no one reads, never under `name`.
+        partial = self.path(f"{name}{PARTIAL}")
+        with open(partial, "wb") as f:
             shutil.copyfileobj(stream, f, CHUNK_BYTES)
-            return name, f.tell()
+            size = f.tell()
+        os.replace(partial, self.path(name))
+        return name, size
 
     def open(self, name):
         """A binary stream of a stored file (FileNotFoundError when it is missing)."""
@@ -52,6 +62,13 @@ class FilesystemStorage:
 
     def exists(self, name):
         return os.path.isfile(self.path(name))
+
+    def names(self):
+        """The names of every stored file."""
+        if not os.path.isdir(self.directory):
+            return set()
+        return {name for name in os.listdir(self.directory)
+                if not name.endswith(PARTIAL) and os.path.isfile(self.path(name))}
 
     def delete(self, name):
         with suppress(FileNotFoundError):
@@ -75,9 +92,10 @@ class FilesystemStorage:
 class PostgresStorage:
     """Files in the shared database, as rows of CHUNK_BYTES; nothing on this server's disk."""
 
-    def save(self, stream):
-        """Write a binary stream as chunks in the current unit of work; (its name, its size)."""
-        name, number, size = new_name(), 0, 0
+    def save(self, stream, name=None):
+        """Write a binary stream as chunks in the current unit of work; (its name, its size).
+        `name` (move_files only) names a file that is not stored yet."""
+        name, number, size = name or new_name(), 0, 0
         while True:
             block = stream.read(CHUNK_BYTES)
             if not block and number:
@@ -99,6 +117,10 @@ class PostgresStorage:
     def exists(self, name):
         return db.session.scalar(select(StoredChunk.number).where(
             StoredChunk.stored_name == name, StoredChunk.number == 0)) is not None
+
+    def names(self):
+        """The names of every stored file."""
+        return set(db.session.scalars(select(StoredChunk.stored_name).where(StoredChunk.number == 0)))
 
     def delete(self, name):
         """Delete the chunks in the current unit of work."""
@@ -176,10 +198,10 @@ class ChunkReader(io.RawIOBase):
         super().close()
 
 
-def backend(app=None):
-    """The storage STORAGE_BACKEND names, for `app` (the current one by default)."""
+def backend(app=None, choice=None):
+    """The storage STORAGE_BACKEND names (or `choice`), for `app` (the current one by default)."""
     config = (app or current_app).config
-    choice = config.get("STORAGE_BACKEND", "filesystem")
+    choice = choice or config.get("STORAGE_BACKEND", "filesystem")
     if choice == "filesystem":
         return FilesystemStorage(config["UPLOAD_DIR"])
     if choice == "postgres":

@@ -3,7 +3,6 @@ for an image, whether it shows people and that their consent was confirmed; ever
 parses a file's content (images re-encoded without their metadata, ZIP containers checked, text
 extracted for search) done in a separate, confined process."""
 import io
-import os
 import unicodedata
 
 from flask import current_app
@@ -150,12 +149,6 @@ def _clean_text(raw):
     # PostgreSQL refuses NUL in text, and no control character helps a search.
     text = raw.decode("utf-8", "ignore").translate(_CONTROL_CHARACTERS)
     return " ".join(text.split())[:EXTRACT_MAX_CHARS]
-
-
-def stored_path(version):
-    """Where a version's file is on disk under the filesystem backend (its name is ours and random,
-    never the uploader's); with files in the database, a path where no file is."""
-    return os.path.join(current_app.config["UPLOAD_DIR"], version.stored_name)
 
 
 def add_file(resource, filename, data, uploader, attachment=None, *, shows_people=None, consent=False):

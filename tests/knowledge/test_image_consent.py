@@ -2,16 +2,16 @@
 the answer is kept with the file and shown beside it; the stored file carries no metadata; and it
 is served only to readers of its space, never cached by a shared cache."""
 import io
-import os
 
 import pytest
 from PIL import Image, PngImagePlugin
 
 from sociallab.extensions import db
-from sociallab.knowledge.models import FileVersion, Resource
+from sociallab.knowledge.models import Resource
 from tests.conftest import csrf_token_from
 from tests.factories import resource
 from tests.knowledge import files
+from tests.knowledge.stored import nothing_stored, stored_bytes, stored_versions
 
 PEOPLE_WITH_CONSENT = {"shows_people": "yes", "people_consent": "y"}
 NO_PEOPLE = {"shows_people": "no"}
@@ -32,20 +32,6 @@ def upload(client, item, filename, data, attachment=None, **fields):
     return post(client, url, f"/resources/{item.id}", filename, data, **fields)
 
 
-def stored_versions():
-    return list(db.session.scalars(db.select(FileVersion).order_by(FileVersion.id)))
-
-
-def stored_bytes(app, version):
-    with open(os.path.join(app.config["UPLOAD_DIR"], version.stored_name), "rb") as f:
-        return f.read()
-
-
-def nothing_stored(app):
-    directory = app.config["UPLOAD_DIR"]
-    return stored_versions() == [] and (not os.path.exists(directory) or not os.listdir(directory))
-
-
 @pytest.fixture
 def author(world):
     """The space's member who writes the resource, reading the interface in English."""
@@ -61,7 +47,7 @@ def test_an_image_is_refused_until_its_sender_says_whether_it_shows_people(app, 
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert "Say whether this image shows people" in page and "choose the file again" in page
-    assert nothing_stored(app)
+    assert nothing_stored()
 
 
 def test_an_image_showing_people_is_refused_without_consent_then_kept_with_who_confirmed_it(
@@ -73,7 +59,7 @@ def test_an_image_showing_people_is_refused_without_consent_then_kept_with_who_c
     page = response.get_data(as_text=True)
     assert "agreed to it being shared" in page and "choose the file again" in page
     assert 'value="yes" checked' in page  # the answer given is still chosen
-    assert nothing_stored(app)
+    assert nothing_stored()
 
     assert upload(client, item, "atelier.jpg", files.jpeg_with_gps(), **PEOPLE_WITH_CONSENT).status_code == 302
     version = stored_versions()[0]
@@ -111,7 +97,7 @@ def test_an_image_under_a_document_name_is_not_stored_without_the_question(app, 
     auth.login(author.email)
     assert upload(client, item, "rapport.pdf", files.jpeg_with_gps()).status_code == 400
     assert upload(client, item, "PHOTO.JPEG", files.jpeg_with_gps()).status_code == 400
-    assert nothing_stored(app)
+    assert nothing_stored()
 
 
 def test_a_new_version_of_an_image_asks_again(client, auth, world, author):
@@ -136,7 +122,7 @@ def test_a_new_resource_with_an_image_and_no_answer_comes_back_as_typed(app, cli
     page = response.get_data(as_text=True)
     assert "choose the file again" in page
     assert "Journée portes ouvertes" in page and "Mon texte précieux" in page and 'value="yes" checked' in page
-    assert db.session.scalar(db.select(db.func.count(Resource.id))) == 0 and nothing_stored(app)
+    assert db.session.scalar(db.select(db.func.count(Resource.id))) == 0 and nothing_stored()
 
 
 def test_a_new_resource_with_an_image_keeps_the_answer(client, auth, world, author):
@@ -183,7 +169,7 @@ def test_exif_gps_xmp_and_text_chunks_are_stripped_and_the_pixels_kept(app, clie
     assert upload(client, item, "atelier.jpg", photo, **PEOPLE_WITH_CONSENT).status_code == 302
     assert upload(client, item, "dessin.png", drawing, **NO_PEOPLE).status_code == 302
     for version in stored_versions():
-        stored = stored_bytes(app, version)
+        stored = stored_bytes(version)
         image = Image.open(io.BytesIO(stored))
         assert image.format == ("JPEG" if version.kind == "jpeg" else "PNG")
         assert image.size == (64, 48)

@@ -2,7 +2,6 @@
 before they are saved, redacted in one click or held for the moderators (page, library, search and
 files hidden from others until approved); a file whose text may identify a child is refused."""
 import io
-import os
 
 import pytest
 
@@ -16,6 +15,7 @@ from sociallab.safeguarding.screening import REDACT, IdentifyingDetails, decidin
 from tests.conftest import csrf_token_from, post_form
 from tests.factories import resource
 from tests.knowledge import files
+from tests.knowledge.stored import nothing_stored
 
 IDENTIFYING = "Awa Diop, 12 ans, vit au 14 rue Carnot"
 MARKED = '<mark class="identifying">Awa Diop, 12 ans</mark>'
@@ -47,12 +47,6 @@ def _resources():
 
 def _found(user, text):
     return {hit.id if hasattr(hit, "id") else hit["id"] for hit in search.query(user, text).hits}
-
-
-def _nothing_stored(app):
-    directory = app.config["UPLOAD_DIR"]
-    return (db.session.scalar(db.select(db.func.count(FileVersion.id))) == 0
-            and (not os.path.exists(directory) or not os.listdir(directory)))
 
 
 def test_adding_warns_and_keeps_the_text_then_redacts_in_one_click(client, auth, world):
@@ -182,7 +176,7 @@ def test_identifying_text_inside_an_uploaded_file_is_refused_with_its_passages(a
         assert response.status_code == 422, choice
         assert MARKED in html and "retirez ces passages du document" in html
         assert 'value="redact"' not in html  # a file cannot be redacted here: nothing offers it
-        assert _nothing_stored(app)
+        assert nothing_stored()
     db.session.expire_all()
     assert not item.sensitive and item.attachments == []
     # The same document without the passages is accepted.
@@ -197,7 +191,7 @@ def test_a_new_resource_with_an_identifying_file_comes_back_as_typed(app, client
     assert response.status_code == 422
     assert MARKED in html and "choisissez-le de nouveau" in html
     assert "Mon texte précieux" in html and "Suivi des cas" in html
-    assert _resources() == [] and _nothing_stored(app)
+    assert _resources() == [] and nothing_stored()
 
 
 def test_a_service_refuses_an_identifying_file_whatever_was_decided(app, world):
@@ -207,7 +201,7 @@ def test_a_service_refuses_an_identifying_file_whatever_was_decided(app, world):
     [screened] = refused.value.screened
     assert screened.field == "text" and not refused.value.can_hold
     db.session.rollback()
-    assert _nothing_stored(app)
+    assert nothing_stored()
 
 
 def test_a_files_text_cannot_be_redacted_after_the_fact(client, auth, world):

@@ -1,15 +1,13 @@
 """Attachments: accepted kinds, refused fakes and oversize files, safe names, stripped photos,
 downloads only for readers, versions kept, and the text inside PDF and DOCX found by search."""
 import io
-import os
 
 from PIL import Image, PngImagePlugin
 
-from sociallab.extensions import db
-from sociallab.knowledge.models import FileVersion
 from tests.conftest import csrf_token_from
 from tests.factories import resource
 from tests.knowledge import files
+from tests.knowledge.stored import stored_bytes, stored_names, stored_versions
 
 
 def upload(client, item, filename, data, attachment=None, **fields):
@@ -19,10 +17,6 @@ def upload(client, item, filename, data, attachment=None, **fields):
                        content_type="multipart/form-data")
 
 
-def stored_versions():
-    return list(db.session.scalars(db.select(FileVersion).order_by(FileVersion.id)))
-
-
 def test_pdf_is_stored_under_a_random_name_and_downloaded_with_its_name(app, client, auth, world):
     item = resource(world.sn_space, world.member, "Fiche")
     auth.login(world.member.email)
@@ -30,7 +24,7 @@ def test_pdf_is_stored_under_a_random_name_and_downloaded_with_its_name(app, cli
     version = stored_versions()[0]
     assert version.filename == "Guide_terrain.pdf" and version.kind == "pdf"
     assert version.stored_name != version.filename and len(version.stored_name) == 32
-    assert os.path.exists(os.path.join(app.config["UPLOAD_DIR"], version.stored_name))
+    assert stored_names() == {version.stored_name}
     assert not app.config["UPLOAD_DIR"].startswith(app.static_folder)
     response = client.get(f"/files/{version.id}/download")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
@@ -92,7 +86,7 @@ def test_path_traversal_in_a_file_name_goes_nowhere(app, client, auth, world):
     names = [v.filename for v in stored_versions()]
     assert names[0] == "passwd.pdf"
     assert all(n.endswith(".pdf") and "/" not in n and "\\" not in n and not n.startswith(".") for n in names)
-    assert sorted(os.listdir(app.config["UPLOAD_DIR"])) == sorted(v.stored_name for v in stored_versions())
+    assert stored_names() == {v.stored_name for v in stored_versions()}
 
 
 def test_jpeg_location_and_camera_metadata_are_removed(app, client, auth, world):
@@ -102,8 +96,7 @@ def test_jpeg_location_and_camera_metadata_are_removed(app, client, auth, world)
     auth.login(world.member.email)
     assert upload(client, item, "atelier.jpeg", original, shows_people="no").status_code == 302
     version = stored_versions()[0]
-    with open(os.path.join(app.config["UPLOAD_DIR"], version.stored_name), "rb") as f:
-        stored = f.read()
+    stored = stored_bytes(version)
     exif = Image.open(io.BytesIO(stored)).getexif()
     assert not exif.get_ifd(0x8825) and 0x010F not in exif and 0x8825 not in exif
     assert Image.open(io.BytesIO(stored)).size == (40, 30)
@@ -123,8 +116,7 @@ def test_a_jpeg_comment_and_png_text_chunks_are_removed(app, client, auth, world
     assert upload(client, item, "photo.jpg", photo.getvalue(), shows_people="no").status_code == 302
     assert upload(client, item, "dessin.png", drawing.getvalue(), shows_people="no").status_code == 302
     for version in stored_versions():
-        with open(os.path.join(app.config["UPLOAD_DIR"], version.stored_name), "rb") as f:
-            stored = f.read()
+        stored = stored_bytes(version)
         assert b"Awa" not in stored
         assert Image.open(io.BytesIO(stored)).size == (40, 30)
 

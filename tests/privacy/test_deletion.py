@@ -1,7 +1,6 @@
 """Deletion: asked by the person with their password, completed by an administrator, leaving no trace
 of their name or address in the database, the search index, the uploads or the audit log."""
 import json
-import os
 
 import pytest
 from sqlalchemy import JSON, String, Text
@@ -11,8 +10,8 @@ from sociallab.accounts.models import Invitation, SpaceRole, User
 from sociallab.audit.models import AuditEntry
 from sociallab.extensions import db
 from sociallab.forums.models import Post, Watch
+from sociallab.knowledge import storage
 from sociallab.knowledge.models import Resource
-from sociallab.knowledge.uploads import stored_path
 from sociallab.notifications.models import Notification
 from sociallab.privacy import services
 from sociallab.privacy.checks import PrivacyError
@@ -24,8 +23,8 @@ from tests.factories import PASSWORD
 
 def _delete(footprint, world):
     services.request_deletion(footprint.person, PASSWORD, footprint.person)
-    draft_files = [stored_path(v) for a in footprint.draft.attachments for v in a.versions]
-    published_files = [stored_path(v) for a in footprint.published.attachments for v in a.versions]
+    draft_files = [v.stored_name for a in footprint.draft.attachments for v in a.versions]
+    published_files = [v.stored_name for a in footprint.published.attachments for v in a.versions]
     services.complete_deletion(footprint.person, world.admin)
     db.session.expire_all()
     return draft_files, published_files
@@ -74,16 +73,18 @@ def test_deletion_leaves_nothing_in_the_search_index(footprint, world):
 
 def test_deletion_removes_their_private_files_and_keeps_published_ones_without_their_name(footprint, world, app):
     draft_files, published_files = _delete(footprint, world)
-    assert draft_files and not any(os.path.exists(path) for path in draft_files)
-    assert published_files and all(os.path.exists(path) for path in published_files)
+    files = storage.backend()  # on disk or in PostgreSQL, as STORAGE_BACKEND says
+    assert draft_files and not any(files.exists(name) for name in draft_files)
+    assert published_files and all(files.exists(name) for name in published_files)
     forms = [n.encode(encoding) for n in (footprint.name, footprint.email) for encoding in ("utf-8", "latin-1")]
     forms += [n.lower().encode("utf-8") for n in (footprint.name, footprint.email)]
-    for folder, _dirs, names in os.walk(app.config["UPLOAD_DIR"]):
-        for name in names:
-            assert not any(n.lower() in name.lower() for n in _needles(footprint))
-            with open(os.path.join(folder, name), "rb") as f:
-                content = f.read()
-            assert not any(form in content for form in forms), name
+    names = files.names()
+    assert set(published_files) <= names
+    for name in names:
+        assert not any(n.lower() in name.lower() for n in _needles(footprint))
+        with files.open(name) as f:
+            content = f.read()
+        assert not any(form in content for form in forms), name
     resource = db.session.get(Resource, footprint.published.id)
     assert resource.author_id is None
     assert db.session.get(Resource, footprint.draft.id) is None
