@@ -12,7 +12,12 @@ INSTANCE_DIR = Path(os.environ.get("SOCIALLAB_INSTANCE", BASE_DIR / "instance"))
 # The domain packages, in the order create_app initialises them (each has an `init_app(app)`);
 # the translation catalogues and the demo seeder follow the same list.
 DOMAINS = ("accounts", "spaces", "admin", "notifications", "forums", "initiatives", "knowledge",
-           "workshops", "search", "content", "safeguarding", "audit", "privacy")
+           "workshops", "search", "content", "safeguarding", "audit", "privacy", "backup", "ops")
+
+
+# The demo accounts' password, written in README: a production server refuses to start while an
+# account opens with it or with DEMO_PASSWORD (sociallab.demo.refuse_demo_passwords).
+PUBLISHED_DEMO_PASSWORD = "sociallab-demo"  # noqa: S105  # nosec B105 — public on purpose, refused in production
 
 
 def _secret_key():
@@ -86,7 +91,8 @@ class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'sociallab.db'}")
-    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {"pool_pre_ping": True}
+    # hide_parameters: a database error in the log names the statement, never the values (e-mails, text).
+    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {"pool_pre_ping": True, "hide_parameters": True}
     REDIS_URL = os.environ.get("REDIS_URL")
     PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "http")
     SERVER_NAME = os.environ.get("SERVER_NAME")
@@ -115,6 +121,9 @@ class Config:
     # this server's disk, or "postgres", in the database every server shares.
     STORAGE_BACKEND = os.environ.get("STORAGE_BACKEND", "filesystem")
     SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR", str(INSTANCE_DIR / "index"))
+    # What search runs on (sociallab/search): "whoosh", an index under SEARCH_INDEX_DIR on this server's
+    # disk, or "postgres", tables in the PostgreSQL database every server shares (then `flask sociallab reindex`).
+    SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "whoosh")
 
     BABEL_DEFAULT_LOCALE = "fr"
     BABEL_DEFAULT_TIMEZONE = "UTC"
@@ -160,9 +169,16 @@ class Config:
     # Where the file locks are when neither PostgreSQL nor Redis holds them (one machine).
     SCHEDULER_LOCK_DIR = os.environ.get("SCHEDULER_LOCK_DIR", str(INSTANCE_DIR))
 
+    # Logs (sociallab/ops/logs.py): "json" writes one JSON object per line (request id, method, path,
+    # status, duration, user id; never an e-mail address) and a line per request; "text" (the
+    # default) leaves Python's and the server's own format. Either way each response carries an
+    # X-Request-ID, and every record logged during a request holds it.
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+
     INVITATION_TTL = timedelta(days=7)
     PASSWORD_RESET_TTL = timedelta(hours=2)
-    DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "sociallab-demo")
+    DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", PUBLISHED_DEMO_PASSWORD)
     # Production runs gevent under gunicorn (gunicorn.conf.py sets it); `flask sociallab serve`
     # and the tests use threads. With REDIS_URL, processes share rooms through Redis.
     SOCKETIO_ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE", "threading")

@@ -16,6 +16,7 @@ import config as config_module
 from sociallab import commands, http_input, i18n, permissions
 from sociallab.accounts.models import User
 from sociallab.content import render_markdown
+from sociallab.demo import refuse_demo_passwords
 from sociallab.extensions import (
     babel,
     csrf,
@@ -38,7 +39,8 @@ def create_app(config=None):
     app = Flask(__name__, static_folder="../static", template_folder="../templates",
                 instance_path=str(config_module.INSTANCE_DIR))
     app.config.from_object(config or config_module.Config)
-    config_module.complete(app.config, development=app.debug or app.testing or app.config["DEVELOPMENT"])
+    development = app.debug or app.testing or app.config["DEVELOPMENT"]
+    config_module.complete(app.config, development=development)
     if app.config["TRUSTED_PROXIES"]:
         # Behind nginx the client's address (sign-in limits per address) and https (Secure cookies,
         # HSTS) come from the proxy's headers; only as many hops as configured are believed, so a
@@ -47,6 +49,8 @@ def create_app(config=None):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     _configure_database(app)
     register_extensions(app)
+    if not development:
+        refuse_demo_passwords(app)
     # Before the blueprints: a rule takes its converters from the map when it is added.
     http_input.init_app(app)
     # Before the domains, which add their commands to the group.

@@ -8,7 +8,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from werkzeug.serving import WSGIRequestHandler
 
-from sociallab.demo import seed_demo
+from sociallab.demo import DemoRefused, check_demo_allowed, demo_accounts, seed_demo
 from sociallab.extensions import db, socketio
 from sociallab.notifications import scheduler
 
@@ -30,10 +30,19 @@ def add_commands(app, *commands):
 
 @click.command("seed-demo")
 def seed_demo_command():
-    """Load the demo regions, countries, spaces, partners and accounts (safe to run again)."""
-    accounts = seed_demo()
+    """Load the demo's structure, fictional partners and accounts into an empty development database
+    (make run); the second time it lists the accounts and writes nothing. Refused anywhere else."""
+    try:
+        empty = check_demo_allowed()
+    except DemoRefused as refusal:
+        raise click.ClickException(str(refusal)) from None
+    if empty:
+        accounts = seed_demo()
+    else:
+        click.echo("The demo is already in this database: nothing written.")
+        accounts = demo_accounts()
     password = current_app.config["DEMO_PASSWORD"]
-    click.echo(f"Demo accounts (password: {password}):")
+    click.echo(f"Demo accounts (password: {password}{'' if empty else ', unless changed since'}):")
     for email, description in accounts:
         click.echo(f"  {email:32} {description}")
 

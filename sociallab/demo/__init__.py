@@ -1,54 +1,27 @@
 """Demo data: the Lab's real structure with fictional partners and accounts for every role.
 
-Running it again changes nothing that is already there. Each domain may add its own demo
-content in `sociallab/<domain>/demo.py` with a `seed()` function, called after the structure.
+Only for an empty development database (`flask sociallab seed-demo` asks check_demo_allowed), and
+a production server refuses to start while an account opens with the demo password
+(refuse_demo_passwords). seed_demo itself changes nothing that is already there. Each domain may add
+its own demo content in `sociallab/<domain>/demo.py` with a `seed()` function, called after the structure.
 """
 import importlib
+import logging
 from datetime import date, timedelta
 
 from flask import current_app
+from sqlalchemy.exc import SQLAlchemyError
 
 import config
 from sociallab.accounts.models import SpaceRole, User, VolunteerMandate
+from sociallab.accounts.passwords import verify_password
 from sociallab.accounts.services import create_user
 from sociallab.extensions import db
-from sociallab.spaces.models import Country, Organisation, Region, Space, Theme
+from sociallab.ops.structure import CORE_THEMES, COUNTRIES, PLACES_IN, REGIONS, add_structure
+from sociallab.spaces.models import Organisation, Space, Theme
 
-REGIONS = [
-    ("ssa", "Afrique subsaharienne", "Sub-Saharan Africa", "África subsahariana"),
-    ("na", "Afrique du Nord", "North Africa", "África del Norte"),
-    ("la", "Amérique latine", "Latin America", "América Latina"),
-]
-
-COUNTRIES = [
-    ("bf", "ssa", "Burkina Faso", "Burkina Faso", "Burkina Faso", "Africa/Ouagadougou"),
-    ("ci", "ssa", "Côte d'Ivoire", "Côte d'Ivoire", "Costa de Marfil", "Africa/Abidjan"),
-    ("mg", "ssa", "Madagascar", "Madagascar", "Madagascar", "Indian/Antananarivo"),
-    ("sn", "ssa", "Sénégal", "Senegal", "Senegal", "Africa/Dakar"),
-    ("tg", "ssa", "Togo", "Togo", "Togo", "Africa/Lome"),
-    ("ma", "na", "Maroc", "Morocco", "Marruecos", "Africa/Casablanca"),
-    ("tn", "na", "Tunisie", "Tunisia", "Túnez", "Africa/Tunis"),
-    ("co", "la", "Colombie", "Colombia", "Colombia", "America/Bogota"),
-    ("cr", "la", "Costa Rica", "Costa Rica", "Costa Rica", "America/Costa_Rica"),
-    ("hn", "la", "Honduras", "Honduras", "Honduras", "America/Tegucigalpa"),
-    ("pe", "la", "Pérou", "Peru", "Perú", "America/Lima"),
-]
-
-# "In <country>", as each language writes it in a sentence (French: "en" before a feminine or vowel-initial
-# name, "au" before a masculine one, "à" before an island without article, "aux" before a plural).
-PLACES_IN = {
-    "bf": ("au Burkina Faso", "in Burkina Faso", "en Burkina Faso"),
-    "ci": ("en Côte d'Ivoire", "in Côte d'Ivoire", "en Costa de Marfil"),
-    "mg": ("à Madagascar", "in Madagascar", "en Madagascar"),
-    "sn": ("au Sénégal", "in Senegal", "en Senegal"),
-    "tg": ("au Togo", "in Togo", "en Togo"),
-    "ma": ("au Maroc", "in Morocco", "en Marruecos"),
-    "tn": ("en Tunisie", "in Tunisia", "en Túnez"),
-    "co": ("en Colombie", "in Colombia", "en Colombia"),
-    "cr": ("au Costa Rica", "in Costa Rica", "en Costa Rica"),
-    "hn": ("au Honduras", "in Honduras", "en Honduras"),
-    "pe": ("au Pérou", "in Peru", "en el Perú"),
-}
+__all__ = ["COUNTRIES", "PLACES_IN", "REGIONS", "THEMES", "DemoRefused", "check_demo_allowed", "demo_accounts",
+           "accounts_with_demo_password", "refuse_demo_passwords", "seed_accounts", "seed_demo", "seed_structure"]
 
 # Clearly fictional partner organisations: (country, name, kind).
 PARTNERS = [
@@ -83,15 +56,8 @@ PARTNERS = [
     ("pe", "Defensoría Ficticia del Niño Andino", "civil_society"),
 ]
 
-THEMES = [
-    ("protection-violence", "Droit à la protection contre toutes les formes de violence",
-     "Right to protection from all forms of violence",
-     "Derecho a la protección contra toda forma de violencia"),
-    ("child-friendly-justice", "Droit à une justice adaptée aux enfants", "Right to child-friendly justice",
-     "Derecho a una justicia adaptada a la niñez"),
-    ("right-to-be-heard", "Droit d'être entendu et de voir son opinion prise en compte",
-     "Right to be heard and have one's views taken into account",
-     "Derecho a ser escuchado y a que su opinión se tenga en cuenta"),
+# The Lab's own priority themes, beside the three core rights (sociallab/ops/structure.py).
+PRIORITY_THEMES = [
     ("participation", "Participation", "Participation", "Participación"),
     ("sexual-reproductive-education", "Éducation sexuelle et reproductive", "Sexual and reproductive education",
      "Educación sexual y reproductiva"),
@@ -101,6 +67,7 @@ THEMES = [
     ("sgbv", "Violences sexuelles et basées sur le genre", "Sexual and gender-based violence",
      "Violencia sexual y basada en género"),
 ]
+THEMES = CORE_THEMES + PRIORITY_THEMES
 
 LANGUAGE_BY_REGION = {"ssa": "fr", "na": "fr", "la": "es"}
 
@@ -129,40 +96,14 @@ _EXISTING = {}
 
 
 def seed_structure():
+    """The Lab's real structure (sociallab/ops/structure.py), its fictional partners and every theme."""
     _EXISTING.clear()
-    regions = {}
-    for code, fr, en, es in REGIONS:
-        regions[code] = _get_or_create(Region, code=code, defaults={"name_fr": fr, "name_en": en, "name_es": es})
-    countries = {}
-    for iso2, region, fr, en, es, tz in COUNTRIES:
-        in_fr, in_en, in_es = PLACES_IN[iso2]
-        countries[iso2] = _get_or_create(Country, iso2=iso2, defaults={
-            "region_id": regions[region].id, "name_fr": fr, "name_en": en, "name_es": es, "timezone": tz,
-            "name_in_fr": in_fr, "name_in_en": in_en, "name_in_es": in_es})
-    _get_or_create(Space, slug="international", defaults={
-        "kind": Space.INTERNATIONAL, "name_fr": "International", "name_en": "International", "name_es": "Internacional",
-        "description_fr": "L'espace commun à tous les partenaires du Laboratoire social.",
-        "description_en": "The space shared by every partner of the Social Laboratory.",
-        "description_es": "El espacio común a todos los socios del Laboratorio social."})
-    for code, region in regions.items():
-        _get_or_create(Space, slug=f"region-{code}", defaults={
-            "kind": Space.REGIONAL, "region_id": region.id,
-            "name_fr": region.name_fr, "name_en": region.name_en, "name_es": region.name_es,
-            "description_fr": f"Les partenaires de la région {region.name_fr}.",
-            "description_en": f"The partners of the {region.name_en} region.",
-            "description_es": f"Los socios de la región {region.name_es}."})
-    for iso2, country in countries.items():
-        _get_or_create(Space, slug=f"country-{iso2}", defaults={
-            "kind": Space.NATIONAL, "country_id": country.id,
-            "name_fr": country.name_fr, "name_en": country.name_en, "name_es": country.name_es,
-            "description_fr": f"Les partenaires nationaux {country.place_in('fr')}.",
-            "description_en": f"The national partners {country.place_in('en')}.",
-            "description_es": f"Los socios nacionales {country.place_in('es')}."})
+    countries, _added = add_structure()
     organisations = {}
     for iso2, name, kind in PARTNERS:
         organisations.setdefault(iso2, []).append(
             _get_or_create(Organisation, name=name, country_id=countries[iso2].id, defaults={"kind": kind}))
-    for code, fr, en, es in THEMES:
+    for code, fr, en, es in PRIORITY_THEMES:
         _get_or_create(Theme, code=code, defaults={"label_fr": fr, "label_en": en, "label_es": es})
     return countries, organisations
 
@@ -180,29 +121,46 @@ def _role(user, role, space=None):
     _get_or_create(SpaceRole, user_id=user.id, role=role, space_id=space.id if space else None)
 
 
+# The demo's people live in example.org, a domain reserved for examples (RFC 2606): no real person
+# has an address there, so its accounts are told from real ones by their address alone.
+DEMO_DOMAIN = "example.org"
+DEMO_ADMIN = f"admin@{DEMO_DOMAIN}"
+ROLE_ACCOUNTS = {
+    DEMO_ADMIN: "administrator (IBCR staff)",
+    f"moderator@{DEMO_DOMAIN}": "moderator of every space",
+    f"facilitator@{DEMO_DOMAIN}": "facilitator in every space",
+    f"volunteer@{DEMO_DOMAIN}": "volunteer, mandate running with a Togo partner",
+}
+MEMBER_ACCOUNTS = [f"member.{iso2}@{DEMO_DOMAIN}" for iso2, *_rest in COUNTRIES]
+
+
+def _member_description(organisation):
+    return f"partner member, {organisation.name}" if organisation is not None else "partner member"
+
+
 def seed_accounts(countries, organisations):
     accounts = []
-    _account("admin@example.org", "Awa Administratrice", "administrator (IBCR staff)", accounts,
+    admin, moderator, facilitator, volunteer = ROLE_ACCOUNTS
+    _account(admin, "Awa Administratrice", ROLE_ACCOUNTS[admin], accounts,
              is_admin=True, language="fr", timezone="America/Montreal")
-    moderator = _account("moderator@example.org", "Marc Modérateur", "moderator of every space", accounts,
+    moderator = _account(moderator, "Marc Modérateur", ROLE_ACCOUNTS[moderator], accounts,
                          language="fr", timezone="America/Montreal")
     _role(moderator, SpaceRole.MODERATOR)
-    facilitator = _account("facilitator@example.org", "Fatou Facilitatrice", "facilitator in every space",
+    facilitator = _account(facilitator, "Fatou Facilitatrice", ROLE_ACCOUNTS[facilitator],
                            accounts, language="fr", timezone="Africa/Dakar")
     _role(facilitator, SpaceRole.FACILITATOR)
-    volunteer = _account("volunteer@example.org", "Valérie Volontaire",
-                         "volunteer, mandate running with a Togo partner", accounts, language="fr",
+    volunteer = _account(volunteer, "Valérie Volontaire", ROLE_ACCOUNTS[volunteer], accounts, language="fr",
                          timezone="Africa/Lome")
     if not volunteer.mandates:
         today = date.today()
         db.session.add(VolunteerMandate(user=volunteer, organisation=organisations["tg"][0],
                                         start_date=today - timedelta(days=60),
                                         end_date=today + timedelta(days=240), specialty="communication"))
-    for iso2, region, _fr, en, es, tz in COUNTRIES:
+    for email, (iso2, region, _fr, en, es, tz) in zip(MEMBER_ACCOUNTS, COUNTRIES, strict=True):
         language = LANGUAGE_BY_REGION[region]
         organisation = organisations[iso2][0]
-        user = _account(f"member.{iso2}@example.org", f"Membre {en}" if language == "fr" else f"Miembro {es}",
-                        f"partner member, {organisation.name}", accounts,
+        user = _account(email, f"Membre {en}" if language == "fr" else f"Miembro {es}",
+                        _member_description(organisation), accounts,
                         organisation=organisation, language=language, timezone=tz)
         if organisation.focal_point_id is None:
             organisation.focal_point_id = user.id
@@ -224,3 +182,70 @@ def seed_demo():
         module.seed()
         db.session.commit()
     return accounts
+
+
+class DemoRefused(Exception):
+    """The demo may not be loaded into this database; the message says why and what to do instead."""
+
+
+def check_demo_allowed():
+    """Whether seed_demo should run: True into an empty database, False when the demo is already
+    there (nothing to write). The demo's accounts share a published password, so it is refused
+    (DemoRefused) outside development (SOCIALLAB_ENV=development) and into a database holding
+    anything but the demo: a real platform starts with `flask sociallab init`."""
+    if not current_app.config["DEVELOPMENT"]:
+        raise DemoRefused(
+            "The demo is loaded only on a developer's machine (SOCIALLAB_ENV=development): its accounts "
+            "share a published password. A real platform starts with `flask sociallab init`.")
+    if db.session.scalar(db.select(User.id).where(User.email == DEMO_ADMIN)) is not None:
+        return False
+    people = db.session.scalar(db.select(db.func.count(User.id)))
+    spaces = db.session.scalar(db.select(db.func.count(Space.id)))
+    if people or spaces:
+        raise DemoRefused(
+            f"This database already holds {people} account(s) and {spaces} space(s), and not the demo's: "
+            f"the demo goes only into an empty database. Point DATABASE_URL at a new one (unset, it is "
+            f"SQLite in instance/), or reset it as README \"Development\" says.")
+    return True
+
+
+def demo_accounts():
+    """The demo's accounts this database holds, as seed_demo lists them; nothing is written."""
+    emails = [*ROLE_ACCOUNTS, *MEMBER_ACCOUNTS]
+    users = {user.email: user for user in db.session.scalars(db.select(User).where(User.email.in_(emails)))}
+    return [(email, ROLE_ACCOUNTS.get(email) or _member_description(users[email].organisation))
+            for email in emails if email in users]
+
+
+def accounts_with_demo_password():
+    """The e-mail addresses of the accounts (of the demo's domain) that open with the demo password,
+    the configured one or the published one. One query, and a hash check only for such accounts."""
+    passwords = {current_app.config["DEMO_PASSWORD"], config.PUBLISHED_DEMO_PASSWORD}
+    accounts = db.session.execute(db.select(User.email, User.password_hash).where(
+        User.email.endswith(f"@{DEMO_DOMAIN}"), User.password_hash.is_not(None)).order_by(User.id)).all()
+    return [email for email, password_hash in accounts
+            if any(verify_password(password_hash, password) for password in passwords)]
+
+
+def refuse_demo_passwords(app):
+    """Outside development, refuse to start (RuntimeError) while an account opens with the demo
+    password: the demo's accounts would let anyone in as an administrator.
+
+    A database that cannot be read yet (before `flask db upgrade`, or down for a moment) is not
+    checked: the upgrade must be able to run, and a server restarted during an outage must start.
+    """
+    with app.app_context():
+        try:
+            emails = accounts_with_demo_password()
+        except SQLAlchemyError as error:
+            db.session.rollback()
+            logging.getLogger(__name__).warning("accounts not checked for the demo password: %s",
+                                                type(error).__name__)
+            return
+    if emails:
+        shown = ", ".join(emails[:4]) + (f" and {len(emails) - 4} more" if len(emails) > 4 else "")
+        raise RuntimeError(
+            f"{len(emails)} account(s) of this database open with the demo password ({shown}): it holds the "
+            f"demo, which a real platform must never serve. Start from an empty database (flask db upgrade, "
+            f"then flask sociallab init), or give those accounts other passwords, or delete them "
+            f"(SOCIALLAB_ENV=development flask --app wsgi sociallab delete-user EMAIL --without-request).")

@@ -154,6 +154,14 @@ class SearchEngine:
                             "`flask sociallab reindex`", self.path)
             return whoosh_index.create_in(self.path, schema)
 
+    def is_readable(self):
+        """Whether the index opens and its files are there (the health check, /healthz). A missing
+        index is created empty, as the first search would; nothing is read from it."""
+        try:
+            return self.ix is not None and whoosh_index.exists_in(self.path)
+        except Exception:  # noqa: BLE001 — any failure to open it is the answer: not readable
+            return False
+
     def close(self):
         with self._search_lock:
             if self._searcher is not None:
