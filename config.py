@@ -12,7 +12,7 @@ INSTANCE_DIR = Path(os.environ.get("SOCIALLAB_INSTANCE", BASE_DIR / "instance"))
 # The domain packages, in the order create_app initialises them (each has an `init_app(app)`);
 # the translation catalogues and the demo seeder follow the same list.
 DOMAINS = ("accounts", "spaces", "admin", "notifications", "forums", "initiatives", "knowledge",
-           "workshops", "search", "content", "safeguarding", "audit", "privacy", "backup", "ops")
+           "workshops", "search", "content", "safeguarding", "audit", "privacy", "ops")
 
 
 # The demo accounts' password, written in README: a production server refuses to start while an
@@ -121,9 +121,6 @@ class Config:
     # this server's disk, or "postgres", in the database every server shares.
     STORAGE_BACKEND = os.environ.get("STORAGE_BACKEND", "filesystem")
     SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR", str(INSTANCE_DIR / "index"))
-    # What search runs on (sociallab/search): "whoosh", an index under SEARCH_INDEX_DIR on this server's
-    # disk, or "postgres", tables in the PostgreSQL database every server shares (then `flask sociallab reindex`).
-    SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "whoosh")
 
     BABEL_DEFAULT_LOCALE = "fr"
     BABEL_DEFAULT_TIMEZONE = "UTC"
