@@ -87,7 +87,8 @@ SECTIONS = ["accounts/_mandate_section.html", "forums/_space_section.html", "ini
 KINDS = {"forums.mention", "forums.flagged", "initiative.submitted", "initiative.restore", "workshop.reminder",
          "workshop.scheduled"}
 COMMANDS = {"seed-demo", "serve", "reindex", "check-index", "rerender-posts", "send-digests",
-            "send-workshop-reminders", "default-categories", "export-user", "delete-user", "run-scheduled"}
+            "send-workshop-reminders", "default-categories", "export-user", "delete-user", "run-scheduled",
+            "move-files"}
 SOCKET_EVENTS = {"/forums": {"connect", "join"},
                  "/workshops": {"connect", "disconnect", "join", "resume", *room.ACTIONS}}
 SEARCH_TYPES = {"thread", "post", "initiative", "journal", "resource"}

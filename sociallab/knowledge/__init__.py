@@ -5,7 +5,8 @@ def init_app(app):
     # Imported here, not at the top: importing any of this package's models runs this file, and
     # must not load its views (they import the access rules, which import the models).
     from sociallab import permissions, spaces
-    from sociallab.knowledge import privacy, safeguarding, search, views
+    from sociallab.commands import add_commands
+    from sociallab.knowledge import commands, privacy, safeguarding, search, views
     from sociallab.knowledge.forms import STATUS_LABELS, TYPE_LABELS
 
     rules = (permissions.can_read_resource, permissions.can_add_resource, permissions.can_edit_resource)
@@ -18,3 +19,4 @@ def init_app(app):
     search.init_app(app)
     safeguarding.init_app(app)
     privacy.init_app(app)
+    add_commands(app, commands.move_files_command)

@@ -101,7 +101,7 @@ class Attachment(db.Model):
 
 
 class FileVersion(db.Model):
-    """One uploaded file, stored under UPLOAD_DIR with a random name."""
+    """One uploaded file, kept under a random name by the storage STORAGE_BACKEND names (storage.py)."""
     id: Mapped[int] = mapped_column(primary_key=True)
     attachment_id: Mapped[int] = mapped_column(ForeignKey("attachment.id", ondelete="CASCADE"), index=True)
     number: Mapped[int] = mapped_column(Integer, default=1)

@@ -8,18 +8,23 @@ answers a download (send), and deletes (delete_with). Names are ours and random,
 uploader's. In the database, saving and deleting are part of the unit of work: a rollback leaves
 nothing behind and keeps what it would have deleted. On disk, a file is written at once and
 removed only after the commit that stops referring to it.
+
+move_files (`flask sociallab move-files --to postgres|filesystem`) copies every stored file from
+one backend to the other, for a platform that moves to several servers (or back).
 """
+import hashlib
 import io
 import os
 import secrets
 import shutil
+from collections import Counter
 from contextlib import suppress
 
 from flask import current_app, request, send_file
 from sqlalchemy import delete, insert, select
 
 from sociallab.extensions import db
-from sociallab.knowledge.models import StoredChunk
+from sociallab.knowledge.models import FileVersion, StoredChunk
 
 BACKENDS = ("filesystem", "postgres")
 CHUNK_BYTES = 256 * 1024
@@ -94,10 +99,12 @@ class PostgresStorage:
 
     def save(self, stream, name=None):
         """Write a binary stream as chunks in the current unit of work; (its name, its size).
-        `name` (move_files only) names a file that is not stored yet."""
+        `name` (move_files only) replaces a file of that name in the same unit of work."""
+        if name is not None:
+            self.delete(name)
         name, number, size = name or new_name(), 0, 0
         while True:
-            block = stream.read(CHUNK_BYTES)
+            block = read_block(stream)
             if not block and number:
                 break
             # An empty file still gets its (empty) first chunk, so that it exists.
@@ -140,6 +147,18 @@ class PostgresStorage:
         # A stream has no size werkzeug can see: given here, ranges and conditional requests work too.
         response.content_length = size
         return response.make_conditional(request.environ, accept_ranges=True, complete_length=size)
+
+
+def read_block(stream):
+    """The next CHUNK_BYTES of a stream, fewer only at its end: every chunk but the last is
+    whole, which is how ChunkReader finds a position (a pipe or a socket may answer short)."""
+    block = stream.read(CHUNK_BYTES)
+    while block and len(block) < CHUNK_BYTES:
+        more = stream.read(CHUNK_BYTES - len(block))
+        if not more:
+            break
+        block += more
+    return block
 
 
 class ChunkReader(io.RawIOBase):
@@ -207,3 +226,76 @@ def backend(app=None, choice=None):
     if choice == "postgres":
         return PostgresStorage()
     raise RuntimeError(f"STORAGE_BACKEND must be one of {', '.join(BACKENDS)}, not {choice!r}")
+
+
+class Hashing(io.RawIOBase):
+    """A binary stream read through, its bytes counted and hashed on the way."""
+
+    def __init__(self, stream):
+        super().__init__()
+        self.stream = stream
+        self.sha = hashlib.sha256()
+        self.size = 0
+
+    def readable(self):
+        return True
+
+    def readinto(self, target):
+        block = self.stream.read(len(target))
+        target[:len(block)] = block
+        self.sha.update(block)
+        self.size += len(block)
+        return len(block)
+
+
+def fingerprint(files, name):
+    """(sha256, size) of a stored file, read a block at a time; None when it is missing."""
+    try:
+        stream = files.open(name)
+    except FileNotFoundError:
+        return None
+    with stream, Hashing(stream) as reader:
+        while reader.read(CHUNK_BYTES):
+            pass
+        return reader.sha.hexdigest(), reader.size
+
+
+MOVE_OUTCOMES = ("copied", "already there", "missing", "failed")
+
+
+def move_files(source, target, report=lambda outcome, name: None):
+    """Copy every file a FileVersion refers to from the `source` backend to `target`, under the
+    same name, streamed, each one committed on its own and read back from `target` to check its
+    size and SHA-256. A file `target` already holds with the same bytes is left as it is; one
+    holding other bytes (a copy cut short elsewhere) is replaced. `source` is never changed and
+    nothing switches backend: the administrator then sets STORAGE_BACKEND. Safe to run again;
+    `report(outcome, name)` hears of each file. A Counter of MOVE_OUTCOMES."""
+    counts = Counter(dict.fromkeys(MOVE_OUTCOMES, 0))
+    files = db.session.execute(select(FileVersion.stored_name, FileVersion.size).order_by(FileVersion.id)).all()
+    db.session.rollback()  # no transaction held open while the files are read
+    for name, size in files:
+        outcome = _move_one(source, target, name, size)
+        counts[outcome] += 1
+        report(outcome, name)
+    return counts
+
+
+def _move_one(source, target, name, size):
+    there = fingerprint(target, name)
+    if there is not None and there[1] == size:
+        original = fingerprint(source, name)
+        # None: uploaded since the servers switched to `target`.
+        if original is None or original == there:
+            return "already there"
+    try:
+        stream = source.open(name)
+    except FileNotFoundError:
+        return "missing"  # lost before this ran: nothing to copy it from
+    with stream, Hashing(stream) as reader:
+        target.save(reader, name=name)
+    db.session.commit()
+    if reader.size == size and fingerprint(target, name) == (reader.sha.hexdigest(), size):
+        return "copied"
+    target.delete(name)  # a copy that does not read back as the original is not kept
+    db.session.commit()
+    return "failed"
