@@ -121,6 +121,9 @@ class Config:
     # this server's disk, or "postgres", in the database every server shares.
     STORAGE_BACKEND = os.environ.get("STORAGE_BACKEND", "filesystem")
     SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR", str(INSTANCE_DIR / "index"))
+    # What search runs on (sociallab/search): "whoosh", an index under SEARCH_INDEX_DIR on this server's
+    # disk, or "postgres", tables in the PostgreSQL database every server shares (then `flask sociallab reindex`).
+    SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "whoosh")
 
     BABEL_DEFAULT_LOCALE = "fr"
     BABEL_DEFAULT_TIMEZONE = "UTC"

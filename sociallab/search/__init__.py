@@ -2,8 +2,8 @@
 
 Each searchable domain registers its models from its init_app through a `search.py` adapter
 (register_documents, register_dependents: see documents.py); the session hooks in hooks.py
-re-index them after commit, so callers rarely need index() or remove() themselves. No view
-imports Whoosh.
+re-index them with each commit, so callers rarely need index() or remove() themselves. No view
+imports Whoosh or knows which engine answers (SEARCH_BACKEND: indexing.get_engine).
 """
 from sociallab.search.documents import register_dependents, register_documents
 from sociallab.search.indexing import get_engine, index, query, remove
@@ -15,8 +15,10 @@ def init_app(app):
     # Imported here, not at the top: importing any of this package's models runs this file, and
     # must not load its views (they import the access rules, which import the models).
     from sociallab.commands import add_commands
-    from sociallab.search import commands, hooks, views
+    from sociallab.search import commands, hooks, models, views  # noqa: F401 — models: the backend's tables
+    from sociallab.search.indexing import check_backend
 
+    check_backend(app)
     app.register_blueprint(views.bp)
     hooks.attach()
     add_commands(app, commands.reindex_command, commands.check_index_command)

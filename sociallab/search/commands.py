@@ -56,19 +56,25 @@ def rebuild_index(procs=None, progress=None):
     """Rebuild the index from the database; returns the number of documents written."""
     documents = (d for d in database_documents() if d is not None)
     engine = get_engine()
-    engine.clear()
+    if not getattr(engine, "writes_in_transaction", False):
+        # Whoosh starts from an empty index; PostgreSQL replaces every row in one transaction,
+        # and searches see the old rows until it commits.
+        engine.clear()
     return engine.rebuild(documents, procs=procs, progress=progress)
 
 
 @click.command("reindex")
 @click.option("--procs", type=int, default=None,
-              help="Processes that analyse text in parallel (default: 2 where there are two cores).")
+              help="Processes that analyse text in parallel (default: 2 where there are two cores; Whoosh only).")
 def reindex_command(procs):
-    """Rebuild the search index from the database."""
+    """Rebuild the search index from the database (Whoosh's files or PostgreSQL's tables: SEARCH_BACKEND)."""
     total = count_rows()
     with click.progressbar(length=total, label="Indexing", show_pos=True) as bar:
         written = rebuild_index(procs=procs, progress=bar.update)
-    click.echo(f"{written} documents indexed in {current_app.config['SEARCH_INDEX_DIR']}.")
+    if current_app.config.get("SEARCH_BACKEND") == "postgres":
+        click.echo(f"{written} documents indexed in the database (SEARCH_BACKEND=postgres).")
+    else:
+        click.echo(f"{written} documents indexed in {current_app.config['SEARCH_INDEX_DIR']}.")
 
 
 @click.command("check-index")
