@@ -1,8 +1,10 @@
 """Session hooks that keep the index in step with the database, for every model an app registers.
 
 Changed searchable objects are noted at each flush; their documents are built just before the
-commit (while SQL may still run and lazy relationships load) and written to the index once the
-commit has succeeded, so a rolled-back change never reaches the index. A model that is not
+commit (while SQL may still run and lazy relationships load). The Whoosh index is written once the
+commit has succeeded, so a rolled-back change never reaches it; the PostgreSQL backend's rows are
+written right there, before the commit, with the session's connection: they commit or roll back
+with the change itself, so the search tables never drift from the data. A model that is not
 searchable but shapes a searchable one's document (an attachment of a resource, a thread whose
 posts inherit its space) names those objects through `register_dependents` (documents.py).
 
@@ -100,7 +102,12 @@ def _before_commit(session):
         else:
             removals.discard(document["id"])
             built.append(document)
-    session.info[READY] = (built, removals)
+    engine = get_engine(current_app)
+    if getattr(engine, "writes_in_transaction", False):
+        # In the database: written now, with the change, and gone with it if the commit fails.
+        engine.apply(built, removals, connection=session.connection())
+    else:
+        session.info[READY] = (built, removals)
 
 
 def _after_commit(session):
