@@ -62,7 +62,7 @@ def test_importing_every_module_registers_nothing():
 
 
 DOMAIN_BLUEPRINTS = {"accounts", "spaces", "admin", "notifications", "forums", "initiatives", "knowledge",
-                     "workshops", "search"}
+                     "workshops", "search", "ops"}
 TEMPLATE_GLOBALS = {
     # the core's
     "can_read_space", "can_moderate", "can_facilitate", "can_invite", "is_admin", "is_space_member",
@@ -88,7 +88,7 @@ KINDS = {"forums.mention", "forums.flagged", "initiative.submitted", "initiative
          "workshop.scheduled"}
 COMMANDS = {"seed-demo", "serve", "reindex", "check-index", "rerender-posts", "send-digests",
             "send-workshop-reminders", "default-categories", "export-user", "delete-user", "run-scheduled",
-            "move-files"}
+            "move-files", "init"}
 SOCKET_EVENTS = {"/forums": {"connect", "join"},
                  "/workshops": {"connect", "disconnect", "join", "resume", *room.ACTIONS}}
 SEARCH_TYPES = {"thread", "post", "initiative", "journal", "resource"}
