@@ -6,9 +6,10 @@ def init_app(app):
     # must not load its views (they import the access rules, which import the models).
     from sociallab import permissions, spaces
     from sociallab.commands import add_commands
-    from sociallab.knowledge import commands, privacy, safeguarding, search, views
+    from sociallab.knowledge import commands, privacy, safeguarding, search, storage, views
     from sociallab.knowledge.forms import STATUS_LABELS, TYPE_LABELS
 
+    storage.check_backend(app)
     rules = (permissions.can_read_resource, permissions.can_add_resource, permissions.can_edit_resource)
     app.register_blueprint(views.bp)
     for rule in rules:

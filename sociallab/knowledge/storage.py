@@ -217,6 +217,16 @@ class ChunkReader(io.RawIOBase):
         super().close()
 
 
+def check_backend(app):
+    """Refuse at startup a STORAGE_BACKEND no backend answers to (a typo would otherwise surface
+    only at the first upload or download, on that server alone)."""
+    choice = app.config.get("STORAGE_BACKEND", "filesystem")
+    if choice not in BACKENDS:
+        raise RuntimeError(f"STORAGE_BACKEND must be one of {', '.join(BACKENDS)}, not {choice!r}: filesystem "
+                           f"keeps uploaded files under UPLOAD_DIR on this server's disk, postgres in the database "
+                           f"every server shares.")
+
+
 def backend(app=None, choice=None):
     """The storage STORAGE_BACKEND names (or `choice`), for `app` (the current one by default)."""
     config = (app or current_app).config

@@ -17,7 +17,7 @@ from sociallab.knowledge.safeguarding import IdentifyingFile
 from sociallab.knowledge.services import add_file, create_resource
 from sociallab.knowledge.uploads import UploadError
 from sociallab.privacy import services as privacy
-from tests.conftest import skip_or_fail
+from tests.conftest import make_app, skip_or_fail
 from tests.factories import PASSWORD
 from tests.knowledge import files
 from tests.knowledge.test_uploads import upload
@@ -45,6 +45,11 @@ def test_the_backend_is_the_configured_one(app):
     app.config["STORAGE_BACKEND"] = "s3"
     with pytest.raises(RuntimeError, match="STORAGE_BACKEND"):
         storage.backend()
+
+
+def test_a_server_whose_backend_has_no_such_name_refuses_to_start(tmp_path):
+    with pytest.raises(RuntimeError, match="STORAGE_BACKEND must be one of filesystem, postgres, not 'postgresql'"):
+        make_app(tmp_path, STORAGE_BACKEND="postgresql")
 
 
 def test_a_saved_file_reads_back_whole_under_a_random_name(backend):
