@@ -1,7 +1,10 @@
 """GET /healthz: 200 when the database, Redis (when configured) and the search index answer, 503 when
 one does not; JSON with states only, no cookie, no rate limit."""
+import pytest
 import redis
+from sqlalchemy import text
 
+from sociallab.extensions import db
 from tests.conftest import make_app, serving, skip_or_fail
 
 CLOSED_PORT = "redis://127.0.0.1:1/0"  # nothing listens on port 1: a Redis that is down
@@ -59,3 +62,18 @@ def test_healthz_answers_503_when_the_search_index_cannot_be_opened(tmp_path):
     assert response.status_code == 503
     assert response.get_json()["services"] == {"database": "ok", "redis": "not configured", "search": "unavailable"}
     assert str(tmp_path) not in response.get_data(as_text=True)
+
+
+def test_healthz_reports_the_search_tables_of_postgresql(app, client):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("search in PostgreSQL needs TEST_DATABASE_URL on PostgreSQL")
+    app.config.update(SEARCH_BACKEND="postgres", REDIS_URL=None)
+    assert client.get("/healthz").get_json()["services"]["search"] == "ok"
+    with db.engine.begin() as connection:
+        connection.execute(text("ALTER TABLE search_entry RENAME TO search_entry_away"))
+    try:
+        response = client.get("/healthz")
+    finally:
+        with db.engine.begin() as connection:
+            connection.execute(text("ALTER TABLE search_entry_away RENAME TO search_entry"))
+    assert response.status_code == 503 and response.get_json()["services"]["search"] == "unavailable"
