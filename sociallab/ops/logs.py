@@ -59,11 +59,17 @@ def finish_request(response):
     if request_id is None:  # a response made before the hooks ran
         return response
     response.headers[REQUEST_ID_HEADER] = request_id
-    if current_app.config["LOG_FORMAT"] == "json" and request.endpoint != "static":
+    if current_app.config["LOG_FORMAT"] == "json" and not _routine(response):
         duration_ms = round((time.perf_counter() - g.request_started) * 1000, 1)
         request_log.info("%s %s %s", request.method, g.log_path, response.status_code,
                          extra={"status": response.status_code, "duration_ms": duration_ms})
     return response
+
+
+def _routine(response):
+    """Requests not worth a line: static files, and health checks that found everything well (a
+    monitor asks every few seconds)."""
+    return request.endpoint == "static" or (request.endpoint == "ops.healthz" and response.status_code == 200)
 
 
 def loggable_path():

@@ -1,11 +1,13 @@
 """GET /healthz: 200 when the database, Redis (when configured) and the search index answer, 503 when
 one does not; JSON with states only, no cookie, no rate limit."""
+from datetime import UTC, datetime
+
 import pytest
 import redis
 from sqlalchemy import text
 
 from sociallab.extensions import db
-from tests.conftest import make_app, serving, skip_or_fail
+from tests.conftest import Auth, make_app, serving, skip_or_fail
 
 CLOSED_PORT = "redis://127.0.0.1:1/0"  # nothing listens on port 1: a Redis that is down
 
@@ -18,6 +20,18 @@ def test_healthz_answers_200_with_the_state_of_each_service(app, client):
                                                                 "search": "ok"}}
     assert "Set-Cookie" not in response.headers
     assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_healthz_sets_no_cookie_for_a_signed_in_browser(app, client, world):
+    """The check runs before the session and the signed-in person are looked at: a browser that
+    would have its activity time renewed on any page gets nothing from /healthz."""
+    app.config["REDIS_URL"] = None
+    Auth(client).login(world.member.email)
+    with client.session_transaction() as session:
+        session["_seen"] = datetime.now(UTC).timestamp() - 300
+    response = client.get("/healthz")
+    assert response.status_code == 200 and "Set-Cookie" not in response.headers
+    assert client.get("/spaces").headers.get("Set-Cookie")  # any other page renews it
 
 
 def test_healthz_is_not_rate_limited(app, client):

@@ -37,6 +37,7 @@ def test_json_lines_hold_the_request_fields_and_no_personal_data(app, client, wo
     assert response.status_code == 200
     failed = client.get("/failing")
     client.get("/password/reset/a-secret-reset-token-0123")
+    client.get("/healthz", headers={"X-Request-ID": "monitor-poll-0001"})
     output = capsys.readouterr().err
     entries = [json.loads(line) for line in output.splitlines() if line.strip()]
 
@@ -50,6 +51,7 @@ def test_json_lines_hold_the_request_fields_and_no_personal_data(app, client, wo
     assert error["user_id"] == world.member.id and "Failure: could not store <e-mail>" in error["exception"]
 
     assert any(e.get("path") == "/password/reset/<token>" for e in entries)
+    assert not any(e.get("request_id") == "monitor-poll-0001" for e in entries)  # a health check found all well
     assert "a-secret-reset-token" not in output
     for secret in (world.member.email, world.member.name, "@example.org"):
         assert secret not in output
