@@ -1,4 +1,5 @@
-"""The index follows the database: after commit, never on rollback; concurrent saves; check and rebuild."""
+"""The index follows the database: with each commit, never on rollback; concurrent saves; check and rebuild
+(on both backends: tests/search/conftest.py)."""
 import threading
 
 import config
@@ -7,6 +8,8 @@ from sociallab.extensions import db
 from sociallab.knowledge.models import Resource
 from sociallab.search.engine import SearchEngine
 from tests import factories
+from tests.conftest import make_app
+from tests.database import reset_database
 from tests.factories import resource
 
 
@@ -34,15 +37,19 @@ def test_a_deleted_resource_leaves_the_index(find, world):
     assert search.get_engine().stored_digests() == {}
 
 
-def test_forty_simultaneous_saves_are_all_searchable(tmp_path):
-    class FileConfig(config.TestConfig):
-        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'concurrent_test.db'}"
-        SEARCH_INDEX_DIR = str(tmp_path / "index")
-        UPLOAD_DIR = str(tmp_path / "uploads")
+def test_forty_simultaneous_saves_are_all_searchable(tmp_path, search_backend):
+    if search_backend == "postgres":
+        # The suite's PostgreSQL database: forty transactions each writing their search rows.
+        app = make_app(tmp_path, SEARCH_BACKEND="postgres")
+    else:
+        class FileConfig(config.TestConfig):
+            SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'concurrent_test.db'}"
+            SEARCH_INDEX_DIR = str(tmp_path / "index")
+            UPLOAD_DIR = str(tmp_path / "uploads")
 
-    app = create_app(FileConfig)
+        app = create_app(FileConfig)
     with app.app_context():
-        db.create_all()
+        reset_database(app)
         from sociallab.demo import seed_structure
         _countries, organisations = seed_structure()
         author = factories.user("writer@example.org", organisations["sn"][0])
@@ -81,10 +88,14 @@ def test_forty_simultaneous_saves_are_all_searchable(tmp_path):
         results = search.query(user, "simultane", {}, 1)
         assert results.total == 40
         assert all(search.query(user, f"numero{n}", {}, 1).total == 1 for n in (0, 17, 39))
+        db.session.remove()
+        for engine in db.engines.values():
+            engine.dispose()
 
 
 def test_two_writers_on_one_index_directory_lose_nothing(tmp_path):
-    """Two engines on one directory stand for two server processes sharing the index."""
+    """Two engines on one directory stand for two server processes sharing the index (Whoosh's; on
+    PostgreSQL every server shares the database: test_postgres_backend.py)."""
     path = str(tmp_path / "shared-index")
     engines = [SearchEngine(path), SearchEngine(path)]
     start = threading.Barrier(40)
@@ -132,7 +143,8 @@ def test_check_index_reports_a_stale_document(app, world):
 
 
 def test_an_index_write_that_fails_at_commit_does_not_block_the_writes_after_it(tmp_path, monkeypatch):
-    """A commit raising half-way used to keep the index's lock: every later save waited 60 s and failed."""
+    """A commit raising half-way used to keep the index's lock: every later save waited 60 s and failed.
+    (Whoosh's; on PostgreSQL a failed write fails the change itself: test_postgres_backend.py.)"""
     import time
 
     from whoosh.writing import SegmentWriter
