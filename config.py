@@ -12,7 +12,7 @@ INSTANCE_DIR = Path(os.environ.get("SOCIALLAB_INSTANCE", BASE_DIR / "instance"))
 # The domain packages, in the order create_app initialises them (each has an `init_app(app)`);
 # the translation catalogues and the demo seeder follow the same list.
 DOMAINS = ("accounts", "spaces", "admin", "notifications", "forums", "initiatives", "knowledge",
-           "workshops", "search", "content", "safeguarding", "audit", "privacy", "ops")
+           "workshops", "search", "content", "safeguarding", "audit", "privacy", "backup", "ops")
 
 
 # The demo accounts' password, written in README: a production server refuses to start while an

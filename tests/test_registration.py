@@ -88,7 +88,7 @@ KINDS = {"forums.mention", "forums.flagged", "initiative.submitted", "initiative
          "workshop.scheduled"}
 COMMANDS = {"seed-demo", "serve", "reindex", "check-index", "rerender-posts", "send-digests",
             "send-workshop-reminders", "default-categories", "export-user", "delete-user", "run-scheduled",
-            "move-files", "init"}
+            "move-files", "init", "backup", "restore"}
 SOCKET_EVENTS = {"/forums": {"connect", "join"},
                  "/workshops": {"connect", "disconnect", "join", "resume", *room.ACTIONS}}
 SEARCH_TYPES = {"thread", "post", "initiative", "journal", "resource"}
