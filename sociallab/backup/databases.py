@@ -172,28 +172,44 @@ class PostgresDatabase:
             raise DatabaseError(f"the archive comes from PostgreSQL {source}; this server runs {server}. Restore "
                                 f"onto PostgreSQL {_major(source)} or newer.")
 
+    # Objects of the current schema made by the migrations rather than by an extension (the search's
+    # text search configurations and any function): each as the name DROP takes.
+    OWN_OBJECTS = {
+        "TEXT SEARCH CONFIGURATION": ("SELECT quote_ident(c.cfgname) FROM pg_ts_config c WHERE c.cfgnamespace = "
+                                      "current_schema()::regnamespace AND NOT EXISTS (SELECT 1 FROM pg_depend d "
+                                      "WHERE d.objid = c.oid AND d.deptype = 'e')"),
+        "FUNCTION": ("SELECT p.oid::regprocedure::text FROM pg_proc p WHERE p.pronamespace = "
+                     "current_schema()::regnamespace AND p.prokind = 'f' AND NOT EXISTS (SELECT 1 FROM pg_depend d "
+                     "WHERE d.objid = p.oid AND d.deptype = 'e')"),
+    }
+
     def _drop_everything(self):
-        """Empty the target schema: what pg_restore --clean would not drop (tables of a newer
-        schema than the archive's) would otherwise stay, and clash with the migrations."""
+        """Empty the target schema, so that what the dump creates is not there already and what a
+        newer schema holds (tables the archive's migration did not have yet) does not stay to clash
+        with the migrations. Extensions stay: the dump creates them only if they are missing (and
+        the target's user may not be allowed to drop or create them)."""
         inspector = inspect(self.engine)
         preparer = self.engine.dialect.identifier_preparer
         names = {
-            "VIEW": inspector.get_view_names(),
-            "TABLE": inspector.get_table_names(),
-            "SEQUENCE": inspector.get_sequence_names(),
-            "TYPE": [enum["name"] for enum in inspector.get_enums()],
+            "VIEW": [preparer.quote(name) for name in inspector.get_view_names()],
+            "TABLE": [preparer.quote(name) for name in inspector.get_table_names()],
+            "SEQUENCE": [preparer.quote(name) for name in inspector.get_sequence_names()],
+            "TYPE": [preparer.quote(enum["name"]) for enum in inspector.get_enums()],
         }
         with self.engine.begin() as connection:
+            for kind, query in self.OWN_OBJECTS.items():
+                names[kind] = list(connection.execute(text(query)).scalars())
             for kind, found in names.items():
                 if found:
-                    quoted = ", ".join(preparer.quote(name) for name in found)
-                    connection.execute(text(f"DROP {kind} IF EXISTS {quoted} CASCADE"))
+                    connection.execute(text(f"DROP {kind} IF EXISTS {', '.join(found)} CASCADE"))
 
     def restore(self, path):
         """Replace the database's content with the dump at `path`, in one transaction."""
         pg_restore, _version = self.tool("pg_restore")
         self.engine.dispose()
         self._drop_everything()
-        self._run([pg_restore, "--no-owner", "--no-privileges", "--clean", "--if-exists", "--single-transaction",
+        # As the target's own user (its owner and grants, not the source's), without the comments
+        # on extensions, which only their owner may set; all or nothing.
+        self._run([pg_restore, "--no-owner", "--no-privileges", "--no-comments", "--single-transaction",
                    "--exit-on-error", path])
         self.engine.dispose()
