@@ -33,7 +33,7 @@ def run(args):
     redis = world.RedisServer(workdir).start()
     server = None
     try:
-        env = world.configure(workdir, backend=args.backend, redis_url=redis.url)
+        env = world.configure(workdir, backend=args.backend, redis_url=redis.url, shape=args.shape)
         if args.backend == "postgres":
             world.recreate_postgres()
         world.log(f"preparing the world in {workdir}")
@@ -96,7 +96,8 @@ def run(args):
         print(f"  broken references: {broken}")
     ok = (not missing and errors_5xx == 0 and no_answer == 0 and index_diff == 0 and not broken
           and acknowledged > 0)
-    print(f"RESULT load users={args.users} seconds={args.seconds} elapsed_s={elapsed:.0f} requests={total_requests} "
+    print(f"RESULT load shape={args.shape} users={args.users} seconds={args.seconds} elapsed_s={elapsed:.0f} "
+          f"requests={total_requests} "
           f"5xx={errors_5xx} no_answer={no_answer} acknowledged={acknowledged} found={found} "
           f"posts_acknowledged={indexable.get('post', (0, 0, 0))[0]} posts_indexed={indexed} "
           f"index_diff={index_diff} broken_fk={sum(broken.values())} loadavg={'/'.join(load_average)} "
@@ -117,6 +118,8 @@ def main():
     parser.add_argument("--spawn-rate", type=float, default=10)
     parser.add_argument("--seconds", type=int, default=120)
     parser.add_argument("--backend", choices=("postgres", "sqlite"), default="postgres")
+    parser.add_argument("--shape", choices=tuple(world.SHAPES), default="shared",
+                        help="search (and files) in PostgreSQL as on several servers, or on this server's disk")
     sys.exit(0 if run(parser.parse_args()) else 1)
 
 

@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,6 +33,12 @@ SIGNIN_EMAIL = "signin@proof.example.org"
 SIGNIN_PASSWORD = "proof-password-not-the-demo"  # a throw-away test database
 # Words every proof post carries, so that search finds them; each also carries a unique marker.
 WORDS = ("écoute", "orientation", "médiation", "accueil", "protection", "formation")
+
+
+def marker(prefix):
+    """A unique word of letters only (digits in a text can look like a phone number or a date of
+    birth to the safeguarding check, which then asks the author before publishing)."""
+    return prefix + uuid.uuid4().hex[:16].translate(str.maketrans("0123456789", "ghijklmnop"))
 
 
 def log(message):
@@ -94,7 +101,13 @@ def recreate_postgres(name=PG_DATABASE):
         connection.execute(f'CREATE DATABASE "{name}"')
 
 
-def configure(workdir, backend="postgres", redis_url=None, port=None):
+# Where files and the search index live: on one server's disk (the defaults), or in the shared
+# PostgreSQL database, as README "Several servers" sets for a platform on PostgreSQL.
+SHAPES = {"one-server": {"STORAGE_BACKEND": "filesystem", "SEARCH_BACKEND": "whoosh"},
+          "shared": {"STORAGE_BACKEND": "postgres", "SEARCH_BACKEND": "postgres"}}
+
+
+def configure(workdir, backend="postgres", redis_url=None, port=None, shape="one-server"):
     """Set (and return) the environment of the server and of this process's application."""
     workdir = Path(workdir)
     port = port or free_port()
@@ -104,11 +117,9 @@ def configure(workdir, backend="postgres", redis_url=None, port=None):
         "SECRET_KEY": SECRET, "SITE_URL": f"http://127.0.0.1:{port}", "DATABASE_URL": database,
         "SOCIALLAB_INSTANCE": str(workdir), "SEARCH_INDEX_DIR": str(workdir / "index"),
         "UPLOAD_DIR": str(workdir / "uploads"), "SCHEDULER": "off", "GUNICORN_BIND": f"127.0.0.1:{port}",
-        "SCHEDULER_LOCK_DIR": str(workdir), "PROOF_PORT": str(port),
+        "SCHEDULER_LOCK_DIR": str(workdir), "PROOF_PORT": str(port), **SHAPES[shape],
     }
     os.environ.pop("SOCIALLAB_ENV", None)
-    os.environ.pop("STORAGE_BACKEND", None)
-    os.environ.pop("SEARCH_BACKEND", None)
     if redis_url:
         env["REDIS_URL"] = redis_url
     else:
@@ -123,7 +134,7 @@ def make_app():
     return create_app()
 
 
-def prepare(workdir, people=30):
+def prepare(workdir, people=30, demo=True):
     """Demo data, `people` proof participants of the Senegal space, a live workshop with an open
     poll and questions, three threads to reply to; written to workdir/world.json (the locustfile
     reads it) and returned."""
@@ -131,7 +142,7 @@ def prepare(workdir, people=30):
 
     from sociallab.accounts.models import User
     from sociallab.accounts.services import create_user
-    from sociallab.demo import seed_demo
+    from sociallab.demo import seed_demo, seed_structure
     from sociallab.extensions import db
     from sociallab.forums import services as forums
     from sociallab.forums.models import Category
@@ -143,7 +154,11 @@ def prepare(workdir, people=30):
     app = make_app()
     with app.app_context():
         db.create_all()
-        seed_demo()
+        if demo:
+            seed_demo()
+        else:  # the Lab's structure and partners only: what a crash run needs, made faster
+            seed_structure()
+            db.session.commit()
         demo_differences = index_differences()
         space = db.session.scalar(db.select(Space).where(Space.slug == "country-sn"))
         organisation = db.session.scalar(db.select(Organisation).where(Organisation.country_id == space.country_id))
@@ -278,18 +293,25 @@ def sqlite_integrity(path):
 
 
 def stored_files(upload_dir):
-    """(orphans, missing, wrong size, leftovers): files on disk no row names, rows whose file is
-    gone, files whose size differs from their row's, and anything else under the directory."""
+    """(orphans, missing, wrong size, leftovers): stored files no row names, rows whose file is
+    gone, files whose size differs from their row's, and anything else under UPLOAD_DIR."""
     from sociallab.extensions import db
-    from sociallab.knowledge.models import FileVersion
+    from sociallab.knowledge import storage
+    from sociallab.knowledge.models import FileVersion, StoredChunk
     rows = dict(db.session.execute(db.select(FileVersion.stored_name, FileVersion.size)).all())
+    files = storage.backend()
+    names = files.names()
+    if isinstance(files, storage.FilesystemStorage):
+        sizes = {n: os.path.getsize(files.path(n)) for n in names}
+    else:
+        sizes = dict(db.session.execute(db.select(StoredChunk.stored_name, db.func.sum(
+            db.func.length(StoredChunk.data))).group_by(StoredChunk.stored_name)).all())
     upload_dir = Path(upload_dir)
-    on_disk = {p.name: p.stat().st_size for p in upload_dir.iterdir() if p.is_file()} if upload_dir.is_dir() else {}
-    names = {n for n in on_disk if len(n) == 32 and all(ch in "0123456789abcdef" for ch in n)}
-    orphans = sorted(names - set(rows))
-    missing = sorted(set(rows) - names)
-    wrong_size = sorted(n for n in names & set(rows) if on_disk[n] != rows[n])
-    leftovers = sorted(set(on_disk) - names)
+    on_disk = {p.name for p in upload_dir.rglob("*") if p.is_file()} if upload_dir.is_dir() else set()
+    leftovers = sorted(on_disk - (names if isinstance(files, storage.FilesystemStorage) else set()))
+    orphans = sorted(set(names) - set(rows))
+    missing = sorted(set(rows) - set(names))
+    wrong_size = sorted(n for n in set(names) & set(rows) if sizes.get(n) != rows[n])
     return orphans, missing, wrong_size, leftovers
 
 
