@@ -13,7 +13,7 @@ from sqlalchemy.pool import StaticPool
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config as config_module
-from sociallab import commands, http_input, i18n, permissions
+from sociallab import commands, http_input, i18n, permissions, static_files
 from sociallab.accounts.models import User
 from sociallab.content import render_markdown
 from sociallab.demo import refuse_demo_passwords
@@ -49,6 +49,7 @@ def create_app(config=None):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     _configure_database(app)
     register_extensions(app)
+    static_files.init_app(app)
     if not development:
         refuse_demo_passwords(app)
     # Before the blueprints: a rule takes its converters from the map when it is added.
