@@ -7,6 +7,7 @@ import asyncio
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -38,6 +39,7 @@ NOT_INHERITED = ("SOCIALLAB_ENV", "UPLOAD_DIR", "SEARCH_INDEX_DIR", "SCHEDULER_L
 PREPARE = r'''
 import json, sys
 from datetime import timedelta
+from flask_migrate import upgrade
 import config
 from sociallab import create_app
 from sociallab.accounts.models import SpaceRole
@@ -53,6 +55,8 @@ from sociallab.workshops.models import Workshop
 password = sys.argv[1]
 app = create_app(config.Config)
 with app.app_context():
+    upgrade()  # what `flask db upgrade` runs
+    print("migrated", flush=True)  # the servers may start
     _countries, organisations = seed_structure()
     space = db.session.scalar(db.select(Space).where(Space.slug == "country-sn"))
     awa = create_user("awa@example.org", "Awa Ndiaye", password, organisations["sn"][0])
@@ -111,12 +115,6 @@ def _free_port():
         return s.getsockname()[1]
 
 
-def _run(command, env, cwd=ROOT):
-    done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, check=False)
-    assert done.returncode == 0, f"{' '.join(map(str, command))}\n{done.stdout}\n{done.stderr}"
-    return done.stdout
-
-
 def _wait_for(url, log):
     deadline = time.monotonic() + STARTUP_SECONDS
     while True:
@@ -139,10 +137,13 @@ def machines(tmp_path):
     # What README "Several servers" asks to set alike on every server.
     env.update(DATABASE_URL=database_url, REDIS_URL=REDIS_URL, STORAGE_BACKEND="postgres", SEARCH_BACKEND="postgres",
                SECRET_KEY="two-machines-test-secret", SITE_URL="http://127.0.0.1", FLASK_APP="wsgi")
-    administrator = tmp_path / "administrator"
-    _run([ROOT / ".venv/bin/flask", "db", "upgrade"], dict(env, SOCIALLAB_INSTANCE=str(administrator)))
-    prepared = json.loads(_run([sys.executable, "-c", PREPARE, PASSWORD],
-                               dict(env, SOCIALLAB_INSTANCE=str(administrator))))
+    # The administrator's own machine migrates the database and adds the people, the category and
+    # the workshop, while the servers start once the schema is there.
+    administrator = subprocess.Popen([sys.executable, "-c", PREPARE, PASSWORD], cwd=ROOT, text=True,
+                                     env=dict(env, SOCIALLAB_INSTANCE=str(tmp_path / "administrator")),
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if administrator.stdout.readline().strip() != "migrated":
+        pytest.fail(f"the migration failed:\n{administrator.communicate()[1]}")
     servers, instances = [], []
     try:
         for machine in ("a", "b"):
@@ -155,12 +156,15 @@ def machines(tmp_path):
                     env=dict(env, SOCIALLAB_INSTANCE=str(instance), GUNICORN_BIND=f"127.0.0.1:{port}"),
                     stdout=output, stderr=subprocess.STDOUT), f"http://127.0.0.1:{port}", log))
             instances.append(instance)
+        output, errors = administrator.communicate(timeout=STARTUP_SECONDS)
+        assert administrator.returncode == 0, errors
+        prepared = json.loads(output)
         for _process, url, log in servers:
             _wait_for(url, log)
         yield servers[0][1], servers[1][1], prepared, instances
     finally:
         for process, _url, _log in servers:
-            process.terminate()
+            process.send_signal(signal.SIGINT)  # gunicorn's quick shutdown: the test is over
         for process, _url, _log in servers:
             process.wait(timeout=20)
 
