@@ -162,6 +162,7 @@ class PostgresDatabase:
         """Refuse, before anything is changed, what pg_restore could not put back here."""
         made_by = manifest["database"].get("pg_dump_version", "")
         _path, restore_version = self.tool("pg_restore")
+        self.tool("psql")
         if _major(restore_version) < _major(made_by):
             raise DatabaseError(f"the archive was written by pg_dump {made_by}; pg_restore {restore_version} cannot "
                                 f"read it. Install the PostgreSQL {_major(made_by)} client (or newer).")
@@ -183,9 +184,9 @@ class PostgresDatabase:
                      "WHERE d.objid = p.oid AND d.deptype = 'e')"),
     }
 
-    def _drop_everything(self):
-        """Empty the target schema, so that what the dump creates is not there already and what a
-        newer schema holds (tables the archive's migration did not have yet) does not stay to clash
+    def _drop_statements(self):
+        """What empties the target schema, so that nothing the dump creates is there already and
+        nothing of a newer schema (tables the archive's migration did not have yet) stays to clash
         with the migrations. Extensions stay: the dump creates them only if they are missing (and
         the target's user may not be allowed to drop or create them)."""
         inspector = inspect(self.engine)
@@ -196,20 +197,38 @@ class PostgresDatabase:
             "SEQUENCE": [preparer.quote(name) for name in inspector.get_sequence_names()],
             "TYPE": [preparer.quote(enum["name"]) for enum in inspector.get_enums()],
         }
-        with self.engine.begin() as connection:
+        with self.engine.connect() as connection:
             for kind, query in self.OWN_OBJECTS.items():
                 names[kind] = list(connection.execute(text(query)).scalars())
-            for kind, found in names.items():
-                if found:
-                    connection.execute(text(f"DROP {kind} IF EXISTS {', '.join(found)} CASCADE"))
+        self.engine.dispose()
+        return [f"DROP {kind} IF EXISTS {', '.join(found)} CASCADE;" for kind, found in names.items() if found]
 
     def restore(self, path):
-        """Replace the database's content with the dump at `path`, in one transaction."""
+        """Replace the database's content with the dump at `path`, all or nothing: the drops and the
+        dump's statements run in one transaction of psql, so a failure leaves the content as it was.
+        As the target's own user (its owner and grants, not the source's), and without the comments
+        on extensions, which only their owner may set."""
         pg_restore, _version = self.tool("pg_restore")
-        self.engine.dispose()
-        self._drop_everything()
-        # As the target's own user (its owner and grants, not the source's), without the comments
-        # on extensions, which only their owner may set; all or nothing.
-        self._run([pg_restore, "--no-owner", "--no-privileges", "--no-comments", "--single-transaction",
-                   "--exit-on-error", path])
+        psql, _version = self.tool("psql")
+        prelude = os.path.join(os.path.dirname(path), "drop.sql")
+        with open(prelude, "w") as f:
+            f.write("\n".join(self._drop_statements()) + "\n")
+        uri, env = _libpq(self.engine.url)
+        with open(os.path.join(os.path.dirname(path), "pg_restore.log"), "w+") as log:
+            script = subprocess.Popen(  # noqa: S603  # nosec B603
+                [pg_restore, "--no-owner", "--no-privileges", "--no-comments", "--file=-", path],
+                stdout=subprocess.PIPE, stderr=log, env=env)
+            try:
+                applied = subprocess.run(  # noqa: S603  # nosec B603
+                    [psql, "--no-psqlrc", "--quiet", "--set=ON_ERROR_STOP=1", "--single-transaction",
+                     f"--file={prelude}", "--file=-", f"--dbname={uri}"],
+                    stdin=script.stdout, capture_output=True, text=True, env=env, check=False)
+            finally:
+                script.stdout.close()
+                written = script.wait()
+            log.seek(0)
+            errors = log.read()
+        if applied.returncode != 0 or written != 0:
+            raise DatabaseError(f"the dump could not be restored; the database was left as it was: "
+                                f"{(applied.stderr + errors).strip()[-2000:]}")
         self.engine.dispose()

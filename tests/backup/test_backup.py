@@ -20,6 +20,7 @@ import config
 from sociallab import search
 from sociallab.accounts.models import User
 from sociallab.backup import services
+from sociallab.backup.databases import PostgresDatabase
 from sociallab.extensions import db
 from sociallab.forums import services as forums
 from sociallab.knowledge import storage
@@ -217,7 +218,8 @@ def _rewrite(path, destination, change):
     return str(destination)
 
 
-def test_a_restore_that_would_not_give_the_same_platform_is_refused(app, platform, databases, tmp_path):
+def test_a_restore_that_would_not_give_the_same_platform_is_refused(app, platform, databases, tmp_path,
+                                                                     monkeypatch):
     path = str(tmp_path / "platform.tar")
     assert run(app, "backup", path).exit_code == 0
     before = platform_state(app, platform)
@@ -251,6 +253,14 @@ def test_a_restore_that_would_not_give_the_same_platform_is_refused(app, platfor
         assert restored.exit_code == 0, restored.output
         again = run(target, "restore", path)
         assert again.exit_code == 1 and "not empty" in again.output
+        if db.engine.dialect.name == "postgresql":  # a restore failing half-way changes nothing
+            drops = PostgresDatabase._drop_statements
+            monkeypatch.setattr(PostgresDatabase, "_drop_statements",
+                                lambda self: [*drops(self), "SELECT 1/0;"])
+            failed = run(target, "restore", "--force", path)
+            assert failed.exit_code == 1 and "left as it was" in failed.output, failed.output
+            assert platform_state(target, platform)["tables"] == before["tables"]
+            monkeypatch.undo()
         forced = run(target, "restore", "--force", path)
         assert forced.exit_code == 0, forced.output
         assert platform_state(target, platform)["tables"] == before["tables"]
