@@ -17,6 +17,7 @@ VERSION = 1
 MANIFEST = "manifest.json"
 BLOCK = 1024 * 1024
 # The only members an archive may hold besides the manifest: the database and uploads/<stored name>.
+DATABASE_SUFFIX = {"sqlite": "sqlite3", "postgresql": "pgdump"}
 MEMBER = re.compile(r"(database\.(sqlite3|pgdump)|uploads/[A-Za-z0-9_-]{1,64})")
 
 
@@ -153,6 +154,16 @@ class Reader:
         if manifest.get("version") != VERSION:
             raise ArchiveError(f"{path} is a backup of format version {manifest.get('version')}; "
                                f"this version of Sociallab reads version {VERSION}.")
+        try:
+            database, files = manifest["database"], manifest["storage"]["files"]
+            complete = (isinstance(manifest["migration_revision"], str) and isinstance(database["row_counts"], dict)
+                        and database["member"] == f"database.{DATABASE_SUFFIX.get(database['kind'])}"
+                        and all(isinstance(entry[key], str if key != "size" else int)
+                                for entry in files + manifest["members"] for key in ("size", "sha256")))
+        except (KeyError, TypeError):
+            complete = False
+        if not complete:
+            raise ArchiveError(f"the manifest of {path} is incomplete or altered.")
         return manifest
 
     def names(self, prefix):
