@@ -2,8 +2,11 @@
 backend with the same bytes, the source left as it was, nothing switched; safe to run again (it
 copies only what is missing or damaged); a copy that does not read back as its original is reported
 and not kept."""
+import hashlib
 import io
+import os
 import shutil
+import tracemalloc
 
 import pytest
 
@@ -131,3 +134,43 @@ def test_a_copy_that_does_not_read_back_as_its_original_is_reported_and_not_kept
     assert "0 copied, 0 already there, 0 missing from both, 1 failed." in result.output
     assert "run the command again" in result.output
     assert storage.backend(choice="postgres").names() == set()
+
+
+def test_a_large_file_moves_both_ways_without_being_held_whole(app, world, item, tmp_path):
+    on_disk, in_database = storage.backend(choice="filesystem"), storage.backend(choice="postgres")
+    path, expected = _twenty_megabytes(str(tmp_path))
+    size = os.path.getsize(path)
+    with open(path, "rb") as f:
+        name, _size = on_disk.save(f)
+    _add(item, world, "archive.pdf", files.pdf("Archive"))
+    version = stored_versions()[0]
+    on_disk.delete(version.stored_name)
+    version.stored_name, version.size = name, size  # the large file stands for the PDF
+    db.session.commit()
+
+    peaks = []
+    for source, target in ((on_disk, in_database), (in_database, on_disk)):
+        if target is on_disk:
+            on_disk.delete(name)  # as on a new server's empty disk
+        tracemalloc.start()
+        try:
+            counts = storage.move_files(source, target)
+            _current, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        assert counts["copied"] == 1 and counts["failed"] == 0, counts
+        assert storage.fingerprint(target, name) == (expected, size)
+        peaks.append(peak)
+    # A few chunks at most (256 KB each), where the file is 20 MB.
+    assert max(peaks) < size / 10, peaks
+
+
+def _twenty_megabytes(folder):
+    path = os.path.join(folder, "big.bin")
+    digest = hashlib.sha256()
+    with open(path, "wb") as f:
+        for _ in range(20 * 16):
+            block = os.urandom(64 * 1024)
+            digest.update(block)
+            f.write(block)
+    return path, digest.hexdigest()
