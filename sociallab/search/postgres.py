@@ -35,7 +35,7 @@ from sociallab.search.engine import (
 )
 from sociallab.search.models import CONFIGURATIONS
 from sociallab.search.results import PLAIN_SNIPPET_CHARS, Hit, SearchResults
-from sociallab.search.schema import FACETS, LANGUAGES, MAX_WORD_CHARS
+from sociallab.search.schema import FACETS, MAX_WORD_CHARS
 from sociallab.search.suggestions import MIN_CORRECTED_CHARS, SUGGESTION_DISTANCE, SUGGESTION_PREFIX
 from sociallab.search.text import plain_text
 
@@ -51,14 +51,18 @@ START, STOP, BETWEEN = "\x02", "\x03", "\x04"
 _UNSTORABLE = re.compile("[\x00\x02\x03\x04\x1f]")
 MARK = '<mark class="match term{}">'
 MARK_CLASSES = 5  # as Whoosh's HtmlFormatter: term0 … term4
-SNIPPET_OPTIONS = (f"StartSel={START}, StopSel={STOP}, FragmentDelimiter={BETWEEN}, MaxFragments=2, "
-                   "MaxWords=30, MinWords=12, ShortWord=2")
+# One passage around the best match (MaxFragments, as Whoosh's two passages, cost 30 times more).
+SNIPPET_OPTIONS = (f"StartSel={START}, StopSel={STOP}, FragmentDelimiter={BETWEEN}, MaxWords=35, MinWords=15, "
+                   "ShortWord=2")
 TITLE_OPTIONS = f"StartSel={START}, StopSel={STOP}, HighlightAll=true"
 _MARKED = re.compile(f"{START}(.*?){STOP}", re.S)
 WORD = re.compile(r"\w+")
 # Near words are looked up by trigram similarity first (the index), then kept within
 # SUGGESTION_DISTANCE edits; a low threshold because a short word with two edits shares few trigrams.
 TRIGRAM_THRESHOLD = 0.2
+# Readable rows counted per near word (enough to rank them), and read to find one writing it as it is.
+HELD_CAP = 1000
+WRITTEN_SAMPLES = 20
 BATCH = 1000
 
 
@@ -140,42 +144,6 @@ def _as_datetime(value, end_of_day=False):
     return None
 
 
-class Matching:
-    """The SQL condition and rank of a query read in each language ({lang: tsquery text}), with its
-    parameters; rows of other languages, or of a language whose reading kept no word, never match."""
-
-    def __init__(self, queries, prefix="q"):
-        self.params = {}
-        names = {}
-        for lang, query in queries.items():
-            if query:
-                names[lang] = f"{prefix}_{lang}"
-                self.params[names[lang]] = query
-        self.empty = not names
-        distinct = sorted(set(self.params.values()))
-        if len(distinct) == 1 and len(names) == len(LANGUAGES):
-            # The same reading in every language (a word no stemmer changes): one condition for all.
-            one = f"CAST(:{next(iter(names.values()))} AS tsquery)"
-            self.condition = f"e.words @@ {one}"
-            self.rank = f"ts_rank(e.words, {one}, 1)"
-            return
-        per_lang = {lang: f"CAST(:{name} AS tsquery)" for lang, name in names.items()}
-        # Any language's reading (what the GIN index looks up), then the row's own.
-        any_query = " || ".join(dict.fromkeys(per_lang.values()))
-        cases = " ".join(f"WHEN '{lang}' THEN e.words @@ {query}" for lang, query in per_lang.items())
-        self.condition = f"e.words @@ ({any_query}) AND CASE e.lang {cases} ELSE false END"
-        rank_cases = " ".join(f"WHEN '{lang}' THEN {query}" for lang, query in per_lang.items())
-        self.rank = f"ts_rank(e.words, CASE e.lang {rank_cases} END, 1)"
-        self.per_lang = per_lang
-
-    def query_for_row(self):
-        """The row's own reading of the query (for ts_headline)."""
-        if not hasattr(self, "per_lang"):
-            return f"CAST(:{next(iter(self.params))} AS tsquery)"
-        cases = " ".join(f"WHEN '{lang}' THEN {query}" for lang, query in self.per_lang.items())
-        return f"CASE e.lang {cases} END"
-
-
 def _restriction(tokens, filters):
     """Who may read, and the chosen facet values and dates: SQL and parameters."""
     conditions = ["e.audience && CAST(:tokens AS text[])"]
@@ -197,17 +165,17 @@ def _restriction(tokens, filters):
 
 CONFIG_OF_ROW = "CASE e.lang " + " ".join(f"WHEN '{lang}' THEN '{name}'::regconfig"
                                           for lang, (name, _language) in CONFIGURATIONS.items()) + " END"
-READINGS = text("SELECT " + ", ".join(f"websearch_to_tsquery('{name}', :text)::text"
-                                      for name, _language in CONFIGURATIONS.values()))
-WORD_READINGS_SQL = "SELECT w.word, {readings} FROM unnest(CAST(:words AS text[])) AS w(word)"
 
 
-# Every match the person may read (m), the best of each group (best), their order (ranked) and
-# the page shown; answered as rows of three parts: the total, the facet counts, the hits.
+# The query read in each language (r); every match the person may read, each through the reading
+# of its own language (m); the best of each group (best), their order (ranked) and the page shown.
+# Answered as rows of three parts: the total, the facet counts, the hits.
 SEARCH_SQL = """
-WITH m AS MATERIALIZED (
-    SELECT e.id, e.group_key, e.facets, e.created, {rank} AS rank
-    FROM search_entry e WHERE {restriction} AND {condition}
+WITH r AS NOT MATERIALIZED (
+    SELECT {websearch_as}
+), m AS MATERIALIZED (
+    SELECT e.id, e.group_key, e.facets, e.created, ts_rank(e.words, {row_query}, 1) AS rank
+    FROM search_entry e, r WHERE {restriction} AND {held_by_row}
 ), best AS MATERIALIZED (
     SELECT DISTINCT ON (group_key) id, group_key, rank, created FROM m
     ORDER BY group_key, rank DESC, created DESC NULLS LAST, id
@@ -232,23 +200,60 @@ SELECT 'hit', e.id, s.group_key, s.position, e.type, e.lang, e.url, e.created, e
        ts_headline({config}, e.title, {row_query}, '{title_options}'),
        ts_headline({config}, e.body, {row_query}, '{snippet_options}'),
        left(e.body, {plain_chars})
-FROM shown s JOIN search_entry e ON e.id = s.id
+FROM shown s JOIN search_entry e ON e.id = s.id, r
 """
-COUNT_SQL = "SELECT count(*) FROM search_entry e WHERE {restriction} AND {condition}"
-COUNT_THINGS_SQL = "SELECT count(DISTINCT e.group_key) FROM search_entry e WHERE {restriction} AND {condition}"
-WRITTEN_SQL = """
-SELECT EXISTS (SELECT 1 FROM search_entry e WHERE {restriction} AND {condition}
-               AND to_tsvector('simple', e.title || ' ' || e.body) @@ plainto_tsquery('simple', :word))
+# Did you mean: per word (w) its reading in each language (r); a row holds it when it matches the
+# reading of its own language ({held_by_row}).
+WORD_READINGS_FROM = """
+FROM unnest(CAST(:words AS text[])) AS w(word),
+     LATERAL (SELECT {readings_as}) AS r
 """
+KNOWN_SQL = """
+SELECT w.word, {nodes} AS nodes,
+       EXISTS (SELECT 1 FROM search_entry e WHERE {restriction} AND {held_by_row}) AS known,
+       (SELECT set_config('pg_trgm.similarity_threshold', :threshold, true)) AS threshold
+{from_words}"""
+HELD_SQL = """
+SELECT w.word,
+       (SELECT count(*) FROM (SELECT 1 FROM search_entry e WHERE {restriction} AND {held_by_row}
+                              LIMIT {cap}) AS held) AS held,
+       EXISTS (SELECT 1 FROM (SELECT e.title, e.body FROM search_entry e WHERE {restriction} AND {held_by_row}
+                              LIMIT {samples}) AS sample
+               WHERE to_tsvector('simple', sample.title || ' ' || sample.body) @@ plainto_tsquery('simple', w.word))
+           AS written
+{from_words}"""
+CANDIDATES_SQL = """
+SELECT u.word, s.word, s.folded
+FROM unnest(CAST(:words AS text[]), CAST(:folded AS text[])) AS u(word, folded)
+JOIN search_word s ON s.folded % u.folded AND left(s.folded, :prefix) = left(u.folded, :prefix)
+                  AND length(s.folded) BETWEEN length(u.folded) - :distance AND length(u.folded) + :distance
+"""
+# The corrected query, read in each language here (r) and counted in results (a thread once).
+COUNT_THINGS_SQL = """
+WITH r AS NOT MATERIALIZED (SELECT {websearch_as})
+SELECT count(DISTINCT e.group_key) FROM search_entry e, r WHERE {restriction} AND {held_by_row}
+"""
+
+
+HELD_BY_ROW = ("e.words @@ (" + " || ".join(f"r.{lang}" for lang in CONFIGURATIONS) + ") AND CASE e.lang "
+               + " ".join(f"WHEN '{lang}' THEN e.words @@ r.{lang}" for lang in CONFIGURATIONS) + " ELSE false END")
+
+
+ROW_QUERY = "CASE e.lang " + " ".join(f"WHEN '{lang}' THEN r.{lang}" for lang in CONFIGURATIONS) + " END"
 
 
 def _sql(template, **parts):
     """A statement from one of the templates above and SQL fragments made here of constants and
-    parameter names only (Matching, _restriction, the options): every value is a bound parameter."""
+    parameter names only (_restriction, the constants here): every value is a bound parameter."""
     constants = {"config": CONFIG_OF_ROW, "title_options": TITLE_OPTIONS, "snippet_options": SNIPPET_OPTIONS,
                  "plain_chars": PLAIN_SNIPPET_CHARS + 1, "stored": MAX_STORED_CHARS,
-                 "readings": ", ".join(f"plainto_tsquery('{name}', w.word)::text"
-                                       for name, _language in CONFIGURATIONS.values())}
+                 "from_words": WORD_READINGS_FROM.format(readings_as=", ".join(
+                     f"plainto_tsquery('{name}', w.word) AS {lang}"
+                     for lang, (name, _language) in CONFIGURATIONS.items())),
+                 "websearch_as": ", ".join(f"websearch_to_tsquery('{name}', :text) AS {lang}"
+                                           for lang, (name, _language) in CONFIGURATIONS.items()),
+                 "nodes": " + ".join(f"numnode(r.{lang})" for lang in CONFIGURATIONS),
+                 "held_by_row": HELD_BY_ROW, "row_query": ROW_QUERY}
     return text(template.format(**{**constants, **parts}))
 
 
@@ -310,6 +315,12 @@ class PostgresSearchEngine:
                 self._write(connection, [batch[key] for key in sorted(batch)], known_words)
                 if progress is not None:
                     progress(len(batch))
+            # New rows wait in the GIN indexes' pending lists (read in full by every search until
+            # autovacuum merges them): merged now. Then fresh statistics for the planner.
+            for index in ("ix_search_entry_words", "ix_search_entry_audience", "ix_search_word_folded"):
+                connection.execute(text("SELECT gin_clean_pending_list(CAST(:index AS regclass))"), {"index": index})
+            connection.execute(text("ANALYZE search_entry"))
+            connection.execute(text("ANALYZE search_word"))
         return count
 
     def clear(self):
@@ -352,9 +363,7 @@ class PostgresSearchEngine:
             raise QueryError(typed)  # nothing but signs: nothing we could look for
         filters = filters or {}
         with self.database.connect() as connection:
-            matching = self._matching(connection, cleaned)
-            if not matching.empty:
-                self._run(connection, matching, tokens, filters, results, pagelen)
+            self._run(connection, cleaned, tokens, filters, results, pagelen)
             if results.total < 3:
                 try:
                     results.suggestion = self._suggest(connection, cleaned, tokens, filters, results.total)
@@ -363,16 +372,10 @@ class PostgresSearchEngine:
                     connection.rollback()
         return results
 
-    def _matching(self, connection, typed, prefix="q"):
-        readings = connection.execute(READINGS, {"text": typed}).one()
-        return Matching(dict(zip(CONFIGURATIONS, readings, strict=True)), prefix)
-
-    def _run(self, connection, matching, tokens, filters, results, pagelen):
+    def _run(self, connection, typed, tokens, filters, results, pagelen):
         restriction, params = _restriction(tokens, filters)
-        params.update(matching.params)
-        params.update({"page": results.page, "pagelen": pagelen})
-        statement = _sql(SEARCH_SQL, restriction=restriction, condition=matching.condition, rank=matching.rank,
-                         row_query=matching.query_for_row())
+        params.update({"text": typed, "page": results.page, "pagelen": pagelen})
+        statement = _sql(SEARCH_SQL, restriction=restriction)
         hits, counts = [], {name: {} for name in FACETS}
         for row in connection.execute(statement, params):
             if row.part == "total":
@@ -391,86 +394,59 @@ class PostgresSearchEngine:
 
     # -- did you mean --------------------------------------------------------------------
 
-    def _readable_counts(self, connection, words, tokens, filters):
-        """{word: how many readable rows hold it (read in each row's language)}; None for a word no
-        language reads (a stop word everywhere)."""
-        restriction, params = _restriction(tokens, filters)
-        readings = {row[0]: row[1:] for row in connection.execute(_sql(WORD_READINGS_SQL), {"words": list(words)})}
-        counts = {}
-        for word in words:
-            matching = Matching(dict(zip(CONFIGURATIONS, readings[word], strict=True)))
-            if matching.empty:
-                counts[word] = None
-                continue
-            counts[word] = connection.execute(
-                _sql(COUNT_SQL, restriction=restriction, condition=matching.condition),
-                {**params, **matching.params}).scalar()
-        return counts
-
-    def _written_readably(self, connection, word, tokens, filters):
-        """Whether a readable row writes `word` as it is (lower case), not only a word of its stem."""
-        restriction, params = _restriction(tokens, filters)
-        readings = connection.execute(_sql(WORD_READINGS_SQL), {"words": [word]}).one()[1:]
-        matching = Matching(dict(zip(CONFIGURATIONS, readings, strict=True)))
-        if matching.empty:
-            return False
-        return connection.execute(_sql(WRITTEN_SQL, restriction=restriction, condition=matching.condition),
-                                  {**params, **matching.params, "word": word}).scalar()
-
-    def _near_words(self, connection, word):
-        """{distance: [words]} of the lexicon's words within SUGGESTION_DISTANCE edits of `word`
-        (accents aside), keeping its first letters; the word itself left out."""
-        folded = fold(word)
-        connection.execute(text("SELECT set_config('pg_trgm.similarity_threshold', :t, true)"),
-                           {"t": str(TRIGRAM_THRESHOLD)})
-        rows = connection.execute(text("""
-            SELECT word, folded FROM search_word
-            WHERE folded % :folded AND left(folded, :prefix) = :start
-              AND length(folded) BETWEEN :shortest AND :longest
-        """), {"folded": folded, "prefix": SUGGESTION_PREFIX, "start": folded[:SUGGESTION_PREFIX],
-               "shortest": len(folded) - SUGGESTION_DISTANCE, "longest": len(folded) + SUGGESTION_DISTANCE}).all()
-        near = {}
-        for candidate, candidate_folded in rows:
-            distance = edit_distance(folded, candidate_folded, SUGGESTION_DISTANCE)
-            if 0 < distance <= SUGGESTION_DISTANCE:
-                near.setdefault(distance, []).append(candidate)
-        return near
-
     def _suggest(self, connection, typed, tokens, filters, found):
         """A corrected query that finds more of what this person may read than `found`, else None
-        (suggestions.suggest, worked out in the database): words no readable row holds are replaced
-        by the nearest word that the most readable rows hold, written as they write it."""
+        (suggestions.suggest, worked out in the database). A word no readable row holds (read in
+        each row's language) is replaced by the near word (one edit away, else two; its first letter
+        kept) that the most readable rows hold, written as one of them writes it; the lexicon only
+        proposes words, the readable rows decide. Four statements at most."""
         words = list(dict.fromkeys(w.lower() for w in WORD.findall(typed) if len(w) >= MIN_CORRECTED_CHARS))
         if not words:
             return None
-        counts = self._readable_counts(connection, words, tokens, filters)
-        unknown = [w for w in words if counts[w] == 0]
+        restriction, params = _restriction(tokens, filters)
+        # Also sets, for this transaction, the trigram similarity that CANDIDATES_SQL looks up with.
+        rows = connection.execute(_sql(KNOWN_SQL, restriction=restriction),
+                                  {**params, "words": words, "threshold": str(TRIGRAM_THRESHOLD)}).all()
+        # A stop word in every language is neither known nor unknown.
+        unknown = [word for word, nodes, known, _threshold in rows if nodes and not known]
         if not unknown:
             return None
+        near = self._near_words(connection, unknown)
+        candidates = sorted({candidate for by_distance in near.values() for candidate, _d in by_distance})
+        if not candidates:
+            return None
+        held = {word: (count, written) for word, count, written in connection.execute(
+            _sql(HELD_SQL, restriction=restriction, cap=HELD_CAP, samples=WRITTEN_SAMPLES),
+            {**params, "words": candidates})}
         changes = {}
         for word in unknown:
-            near = self._near_words(connection, word)
-            for distance in sorted(near):
-                held = self._readable_counts(connection, near[distance], tokens, filters)
-                ranked = sorted((-count, candidate) for candidate, count in held.items() if count)
-                chosen = next((candidate for _count, candidate in ranked
-                               if self._written_readably(connection, candidate, tokens, filters)), None)
-                if chosen is not None:
-                    changes[word] = chosen
+            for distance in range(1, SUGGESTION_DISTANCE + 1):
+                ranked = sorted((-held[c][0], c) for c, d in near.get(word, ()) if d == distance
+                                and held[c][0] and held[c][1])
+                if ranked:
+                    changes[word] = ranked[0][1]
                     break
         if not changes:
             return None
         suggestion = WORD.sub(lambda m: changes.get(m.group().lower(), m.group()), typed)
         if suggestion.strip().lower() == typed.strip().lower():
             return None
-        matching = self._matching(connection, suggestion, prefix="s")
-        if matching.empty:
-            return None
-        restriction, params = _restriction(tokens, filters)
-        things = connection.execute(
-            _sql(COUNT_THINGS_SQL, restriction=restriction, condition=matching.condition),
-            {**params, **matching.params}).scalar()
+        things = connection.execute(_sql(COUNT_THINGS_SQL, restriction=restriction),
+                                    {**params, "text": suggestion}).scalar()
         return suggestion if things > found else None
+
+    def _near_words(self, connection, words):
+        """{word: [(lexicon word, edits)]}: the lexicon's words within SUGGESTION_DISTANCE edits of
+        each word (accents aside), keeping its first letters; the word itself left out."""
+        folded = [fold(word) for word in words]
+        near = {}
+        for word, candidate, candidate_folded in connection.execute(
+                text(CANDIDATES_SQL), {"words": words, "folded": folded, "prefix": SUGGESTION_PREFIX,
+                                       "distance": SUGGESTION_DISTANCE}):
+            distance = edit_distance(fold(word), candidate_folded, SUGGESTION_DISTANCE)
+            if 0 < distance <= SUGGESTION_DISTANCE:
+                near.setdefault(word, []).append((candidate, distance))
+        return near
 
 
 def edit_distance(a, b, limit):
