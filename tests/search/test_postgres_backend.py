@@ -156,7 +156,7 @@ def test_the_permission_filter_is_an_indexed_condition(app, world):
     statements = []
 
     def keep(conn, cursor, statement, parameters, context, executemany):
-        if "WITH m AS MATERIALIZED" in statement:
+        if "FROM search_entry e, r WHERE" in statement:
             statements.append((statement, parameters))
     event.listen(db.engine, "before_cursor_execute", keep)
     try:
