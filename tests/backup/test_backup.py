@@ -8,7 +8,10 @@ import json
 import os
 import stat
 import tarfile
+import threading
+import time
 from contextlib import contextmanager
+from datetime import UTC, datetime
 
 import flask_migrate
 import psycopg
@@ -293,3 +296,49 @@ def test_an_archive_from_an_older_version_is_migrated_to_this_one_on_restore(app
         with target.app_context():
             assert db.session.execute(text("SELECT version_num FROM alembic_version")).scalar() == head
             assert _schema() == upgraded
+
+
+def test_a_backup_taken_while_people_write_restores_the_moment_it_was_taken(app, databases, tmp_path):
+    """Rows written during the backup, on their own connection as a server's would be: the archive
+    holds those committed when its copy began and none after (restore checks every table's count
+    against the manifest, read in the same snapshot as the copy), whatever the database."""
+    path = str(tmp_path / "busy.tar")
+    with fresh_install(databases, tmp_path, "restored") as busy:
+        with busy.app_context():
+            flask_migrate.upgrade()
+            engine = db.engine
+        written, started, stop = [], threading.Event(), threading.Event()
+
+        def write():
+            with engine.connect() as connection:
+                while not stop.is_set():
+                    connection.execute(text("INSERT INTO audit_entry (created_at, action, target_type) "
+                                            "VALUES (:at, 'test.write', 'Test')"), {"at": datetime.now(UTC)})
+                    connection.commit()
+                    written.append(1)
+                    if len(written) >= 20:
+                        started.set()
+
+        writer = threading.Thread(target=write)
+        writer.start()
+        try:
+            assert started.wait(30)
+            before = len(written)
+            backed_up = run(busy, "backup", path)
+            assert backed_up.exit_code == 0, backed_up.output
+            after = len(written)
+            deadline = time.monotonic() + 30
+            while len(written) < after + 5 and time.monotonic() < deadline:
+                time.sleep(0.01)
+        finally:
+            stop.set()
+            writer.join()
+        with tarfile.open(path) as archive:
+            counted = json.load(archive.extractfile("manifest.json"))["database"]["row_counts"]["audit_entry"]
+        assert before <= counted <= after < len(written)
+        restored = run(busy, "restore", "--force", path)
+        assert restored.exit_code == 0, restored.output
+        with busy.app_context():
+            assert db.session.execute(text("SELECT count(*) FROM audit_entry")).scalar() == counted
+            if db.engine.dialect.name == "sqlite":
+                assert db.session.execute(text("PRAGMA integrity_check")).scalar() == "ok"
