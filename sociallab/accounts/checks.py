@@ -5,9 +5,11 @@ refusal is an AccountError: 404 for an organisation the person may not invite in
 answer 404 too), 400 for what the person can correct, 410 for an invitation link that can no
 longer create an account.
 """
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+import config
 from sociallab import permissions
 from sociallab.errors import ServiceError
 
@@ -28,6 +30,9 @@ def check_password_strength(password):
     if len(password or "") < MIN_PASSWORD_LENGTH:
         raise AccountError(ngettext("The password must have at least %(num)d character.",
                                     "The password must have at least %(num)d characters.", MIN_PASSWORD_LENGTH))
+    # The demo's password is printed in the README: a server refuses to start while an account uses it.
+    if password in (config.PUBLISHED_DEMO_PASSWORD, current_app.config.get("DEMO_PASSWORD")):
+        raise AccountError(_("This password is published with the demo platform. Choose another one."))
 
 
 def _not_yours():

@@ -147,7 +147,8 @@ def reset_password(token):
             login_user(user)
             flash(_("Your password has been changed and you are signed in."), "success")
             return redirect(url_for("spaces.my_spaces"))
-    return render_template("accounts/reset_password.html", form=form)
+    # A refused password is a 400 too, with the form shown again and the reason above it.
+    return render_template("accounts/reset_password.html", form=form), 400 if request.method == "POST" else 200
 
 
 @bp.route("/account/profile", methods=["GET", "POST"])

@@ -16,7 +16,7 @@ ACTION_LABELS = {
     "space.create": _l("Space created"), "space.update": _l("Space changed"),
     "space.archive": _l("Space archived"), "space.unarchive": _l("Space restored"),
     "organisation.create": _l("Organisation created"), "organisation.update": _l("Organisation changed"),
-    "person.update": _l("Person changed"),
+    "person.create": _l("Person created"), "person.update": _l("Person changed"),
     "mandate.create": _l("Mandate created"), "mandate.update": _l("Mandate changed"),
     "space_role.add": _l("Role given"), "space_role.remove": _l("Role removed"),
     "theme.create": _l("Theme created"), "theme.update": _l("Theme changed"),

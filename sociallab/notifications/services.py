@@ -158,7 +158,7 @@ def safe_target(notification):
 def _mail_item(notification):
     """What a mail needs, as plain values (the session may be closed when it is sent)."""
     user = notification.user
-    return {"email": user.email, "language": user.language, "name": user.name,
+    return {"user_id": user.id, "email": user.email, "language": user.language, "name": user.name,
             "kind": notification.kind, "data": dict(notification.data or {}), "url": notification.url}
 
 
@@ -209,7 +209,7 @@ def _send_claimed(session):
         try:
             send_immediate(item)
         except Exception:  # a mail server outage must not turn a saved post into an error page
-            log.exception("could not mail a notification to %s", item["email"])
+            log.exception("could not mail a notification to person %s", item["user_id"])
 
 
 @event.listens_for(db.session, "after_soft_rollback")
@@ -254,5 +254,5 @@ def send_digests(now=None):
             send_mail(user.email, subject, body)
             sent += 1
         except Exception:
-            log.exception("could not mail the digest to %s", user.email)
+            log.exception("could not mail the digest to person %s", user.id)
     return sent
