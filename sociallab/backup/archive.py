@@ -159,7 +159,8 @@ class Reader:
             complete = (isinstance(manifest["migration_revision"], str) and isinstance(database["row_counts"], dict)
                         and database["member"] == f"database.{DATABASE_SUFFIX.get(database['kind'])}"
                         and all(isinstance(entry[key], str if key != "size" else int)
-                                for entry in files + manifest["members"] for key in ("size", "sha256")))
+                                for entry in files + manifest["members"] for key in ("size", "sha256"))
+                        and all(MEMBER.fullmatch(f"uploads/{entry['name']}") for entry in files))
         except (KeyError, TypeError):
             complete = False
         if not complete:

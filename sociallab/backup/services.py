@@ -108,6 +108,7 @@ def create_backup(destination, echo=lambda line: None):
     try:
         with archive.Writer(path) as writer, tempfile.TemporaryDirectory(dir=directory,
                                                                          prefix=".sociallab-backup-") as work:
+            taken = datetime.now(UTC)  # the copy's moment is a little later, and never earlier
             with database.snapshot(work) as snapshot:
                 connection = snapshot.connection
                 revision = _revision(connection)
@@ -126,7 +127,7 @@ def create_backup(destination, echo=lambda line: None):
             manifest = {
                 "format": archive.FORMAT,
                 "version": archive.VERSION,
-                "created_at": datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
+                "created_at": taken.isoformat(timespec="seconds").replace("+00:00", "Z"),
                 "migration_revision": revision,
                 "database": {"kind": database.kind, "member": database.member, **snapshot.details,
                              "row_counts": counts},
@@ -181,7 +182,7 @@ def _migrations():
 
 
 def _check_revision(revision):
-    """(known, at head): refuses an archive whose schema this code does not know (a newer version's)."""
+    """Whether the archive's schema is this code's head; refuses one this code does not know (a newer version's)."""
     script = _migrations()
     try:
         known = revision is not None and script.get_revision(revision) is not None
