@@ -2,7 +2,8 @@
 PostgreSQL database and one Redis, configured as README "Several servers" says. What a member does
 through one is seen by another member through the other: a forum post found by search, a file of
 the library downloaded with the same bytes, a live-room chat message delivered; a session signed
-by one server is good on the other; and neither server leaves anything in its instance directory."""
+by one server is good on the other; sign-in attempts are counted once for both; and neither
+server leaves anything in its instance directory."""
 import asyncio
 import json
 import os
@@ -31,10 +32,14 @@ DATABASE = "test_two_machines"
 REDIS_URL = "redis://127.0.0.1:6379/9"
 PASSWORD = "deux-machines, un seul site"  # the test's own accounts
 STARTUP_SECONDS = 40
+# Failed sign-ins allowed per account (5 a minute on a real server): two, so three attempts show
+# whether both servers count them together.
+LOGIN_LIMIT = "2 per minute"
 # Settings the environment of a developer or of CI may hold, which a server must not inherit here.
 NOT_INHERITED = ("SOCIALLAB_ENV", "UPLOAD_DIR", "SEARCH_INDEX_DIR", "SCHEDULER_LOCK_DIR", "STORAGE_BACKEND",
                  "SEARCH_BACKEND", "DATABASE_URL", "REDIS_URL", "SOCKETIO_ASYNC_MODE", "SECRET_KEY", "SITE_URL",
-                 "DEMO_PASSWORD", "GUNICORN_BIND", "FLASK_APP")
+                 "DEMO_PASSWORD", "GUNICORN_BIND", "FLASK_APP", "LOGIN_LIMIT_PER_ADDRESS",
+                 "LOGIN_LIMIT_PER_ACCOUNT")
 
 PREPARE = r'''
 import json, sys
@@ -136,7 +141,8 @@ def machines(tmp_path):
     env = {key: value for key, value in os.environ.items() if key not in NOT_INHERITED}
     # What README "Several servers" asks to set alike on every server.
     env.update(DATABASE_URL=database_url, REDIS_URL=REDIS_URL, STORAGE_BACKEND="postgres", SEARCH_BACKEND="postgres",
-               SECRET_KEY="two-machines-test-secret", SITE_URL="http://127.0.0.1", FLASK_APP="wsgi")
+               SECRET_KEY="two-machines-test-secret", SITE_URL="http://127.0.0.1", FLASK_APP="wsgi",
+               LOGIN_LIMIT_PER_ACCOUNT=LOGIN_LIMIT)
     # The administrator's own machine migrates the database and adds the people, the category and
     # the workshop, while the servers start once the schema is there.
     administrator = subprocess.Popen([sys.executable, "-c", PREPARE, PASSWORD], cwd=ROOT, text=True,
@@ -263,6 +269,16 @@ def test_what_a_member_does_on_one_machine_another_member_gets_on_the_other(mach
     # A chat message sent through A reaches Moussa's Socket.IO client on B.
     sent, event = _in_a_thread(_chat_across(a, b, prepared["workshop"], awa, moussa))
     assert event["data"]["body"] == "Bonjour depuis la machine A" and event["seq"] == sent["seq"]
+
+    # Sign-in attempts are counted in Redis, once for both servers: two wrong passwords for
+    # Moussa's account (the limit here), one through each, and a third through A is refused.
+    stranger = requests.Session()
+    answers = []
+    for url in (a, b, a):
+        token = csrf_token_from(stranger.get(f"{url}/login").text)
+        answers.append(stranger.post(f"{url}/login", allow_redirects=False, data={
+            "email": "moussa@example.org", "password": "pas le bon mot de passe", "csrf_token": token}).status_code)
+    assert answers == [200, 200, 429]
 
     # Nothing either server would need from the other was written to its own disk.
     for instance in instances:
