@@ -6,6 +6,7 @@ import hashlib
 import io
 import json
 import os
+import shutil
 import stat
 import tarfile
 import threading
@@ -48,8 +49,12 @@ def shape():
 @pytest.fixture
 def app(tmp_path, shape):
     """The suite's test app, with files and search on disk or (PostgreSQL only) in the database."""
-    if shape == "several servers" and not config.TestConfig.SQLALCHEMY_DATABASE_URI.startswith("postgresql"):
+    on_postgresql = config.TestConfig.SQLALCHEMY_DATABASE_URI.startswith("postgresql")
+    if shape == "several servers" and not on_postgresql:
         skip_or_fail("files and search in PostgreSQL are backed up when TEST_DATABASE_URL points at PostgreSQL")
+    missing = [tool for tool in ("pg_dump", "pg_restore", "psql") if on_postgresql and shutil.which(tool) is None]
+    if missing:
+        skip_or_fail(f"backups of PostgreSQL need {', '.join(missing)} (Debian: postgresql-client)")
     storage_backend, search_backend = SHAPES[shape]
     with serving(make_app(tmp_path, STORAGE_BACKEND=storage_backend, SEARCH_BACKEND=search_backend)) as app:
         yield app
