@@ -145,11 +145,14 @@ def machines(tmp_path):
                LOGIN_LIMIT_PER_ACCOUNT=LOGIN_LIMIT)
     # The administrator's own machine migrates the database and adds the people, the category and
     # the workshop, while the servers start once the schema is there.
-    administrator = subprocess.Popen([sys.executable, "-c", PREPARE, PASSWORD], cwd=ROOT, text=True,
-                                     env=dict(env, SOCIALLAB_INSTANCE=str(tmp_path / "administrator")),
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    administrator_log = tmp_path / "administrator.log"
+    with open(administrator_log, "w") as errors:
+        administrator = subprocess.Popen([sys.executable, "-c", PREPARE, PASSWORD], cwd=ROOT, text=True,
+                                         env=dict(env, SOCIALLAB_INSTANCE=str(tmp_path / "administrator")),
+                                         stdout=subprocess.PIPE, stderr=errors)
     if administrator.stdout.readline().strip() != "migrated":
-        pytest.fail(f"the migration failed:\n{administrator.communicate()[1]}")
+        administrator.wait()
+        pytest.fail(f"the migration failed:\n{administrator_log.read_text()}")
     servers, instances = [], []
     try:
         for machine in ("a", "b"):
@@ -162,13 +165,16 @@ def machines(tmp_path):
                     env=dict(env, SOCIALLAB_INSTANCE=str(instance), GUNICORN_BIND=f"127.0.0.1:{port}"),
                     stdout=output, stderr=subprocess.STDOUT), f"http://127.0.0.1:{port}", log))
             instances.append(instance)
-        output, errors = administrator.communicate(timeout=STARTUP_SECONDS)
-        assert administrator.returncode == 0, errors
+        output, _none = administrator.communicate(timeout=STARTUP_SECONDS)
+        assert administrator.returncode == 0, administrator_log.read_text()
         prepared = json.loads(output)
         for _process, url, log in servers:
             _wait_for(url, log)
         yield servers[0][1], servers[1][1], prepared, instances
     finally:
+        if administrator.poll() is None:
+            administrator.kill()
+            administrator.wait()
         for process, _url, _log in servers:
             process.send_signal(signal.SIGINT)  # gunicorn's quick shutdown: the test is over
         for process, _url, _log in servers:
