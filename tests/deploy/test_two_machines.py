@@ -28,7 +28,8 @@ pytestmark = pytest.mark.alone
 
 ROOT = Path(__file__).resolve().parents[2]
 DATABASE = "test_two_machines"
-# A Redis database of its own (9): the servers' Socket.IO queue and rate limits, emptied first.
+# A Redis database of its own (9) for the servers' rate limits, emptied first. Socket.IO's messages
+# (publish/subscribe) ignore the number: this runs alone, never beside another two-server test.
 REDIS_URL = "redis://127.0.0.1:6379/9"
 PASSWORD = "deux-machines, un seul site"  # the test's own accounts
 STARTUP_SECONDS = 40
