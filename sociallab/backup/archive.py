@@ -127,10 +127,13 @@ class Reader:
 
     def __init__(self, path):
         try:
-            self.tar = tarfile.open(path, mode="r:")  # noqa: SIM115 - closed by close()
+            # "r:*": an archive compressed afterwards (gzip, bzip2, xz) is read as it is.
+            self.tar = tarfile.open(path, mode="r:*")  # noqa: SIM115 - closed by close()
             self.by_name = {member.name: member for member in self.tar.getmembers()}
-        except (OSError, tarfile.TarError) as error:
-            raise ArchiveError(f"{path} is not a Sociallab backup archive ({error}).") from error
+        except tarfile.TarError as error:
+            raise ArchiveError(f"{path} is not a Sociallab backup archive (not a whole tar file).") from error
+        except OSError as error:
+            raise ArchiveError(f"{path} cannot be read: {error}") from error
         self.manifest = self._manifest(path)
         self.members = {member["path"]: member for member in self.manifest["members"]}
         unlisted = set(self.by_name) - set(self.members) - {MANIFEST}

@@ -40,6 +40,10 @@ def archive_path(destination):
     """A directory gets a dated archive name inside it; any other path is the archive's own."""
     if os.path.isdir(destination):
         return os.path.join(destination, default_name())
+    directory = os.path.dirname(os.path.abspath(destination))
+    if destination.endswith(os.sep) or not os.path.isdir(directory):
+        raise BackupError(f"there is no directory {destination if destination.endswith(os.sep) else directory}: "
+                          f"create it first (readable by the servers' user only).")
     return destination
 
 
