@@ -16,7 +16,9 @@ Whoosh engine (engine.py), kept in the database every server shares.
 - Writes: `apply` with the session's connection, in the transaction of the change (hooks.py).
 """
 import logging
+import queue
 import re
+import threading
 import unicodedata
 from datetime import date, datetime
 from datetime import time as dtime
@@ -104,7 +106,7 @@ def to_row(document):
 
 def written_words(row):
     """The words of a row for the lexicon: lower case, as written."""
-    return {w for w in WORD.findall(f"{row['title']} {row['body']}".lower())
+    return {w for w in set(WORD.findall(f"{row['title']} {row['body']}".lower()))
             if 2 <= len(w) <= MAX_WORD_CHARS and not w.isdigit()}
 
 
@@ -297,24 +299,52 @@ class PostgresSearchEngine:
 
     def rebuild(self, documents, procs=None, progress=None):
         """Replace every row with `documents` in one transaction (searches see the old rows until
-        it commits); returns how many were written. `procs` is Whoosh's: ignored here."""
+        it commits); returns how many were written. `procs` is Whoosh's: ignored here.
+
+        While the database analyses one batch, this process prepares the next (a writer thread
+        sends them): the Python side (plain text, digests, words) and PostgreSQL's (stemming,
+        indexes) then run side by side on two cores.
+        """
         count, known_words = 0, set()
+        batches = queue.Queue(maxsize=2)
+        failure = []
+
+        def write_batches(connection):
+            try:
+                while (batch := batches.get()) is not None:
+                    self._write(connection, batch, known_words)
+                    if progress is not None:
+                        progress(len(batch))
+            except Exception as error:  # noqa: BLE001 — handed to the caller's thread, raised there
+                failure.append(error)
+                while batches.get() is not None:  # let the producer finish without blocking
+                    pass
+
+        def send(batch):
+            if failure:
+                raise failure[0]
+            batches.put([batch[key] for key in sorted(batch)])
+
         with self.database.begin() as connection:
             connection.execute(text("DELETE FROM search_entry"))
             connection.execute(text("DELETE FROM search_word"))
-            batch = {}
-            for document in documents:
-                batch[document["id"]] = to_row(document)
-                count += 1
-                if len(batch) >= BATCH:
-                    self._write(connection, [batch[key] for key in sorted(batch)], known_words)
-                    if progress is not None:
-                        progress(len(batch))
-                    batch = {}
-            if batch:
-                self._write(connection, [batch[key] for key in sorted(batch)], known_words)
-                if progress is not None:
-                    progress(len(batch))
+            writer = threading.Thread(target=write_batches, args=(connection,), name="search-rebuild", daemon=True)
+            writer.start()
+            try:
+                batch = {}
+                for document in documents:
+                    batch[document["id"]] = to_row(document)
+                    count += 1
+                    if len(batch) >= BATCH:
+                        send(batch)
+                        batch = {}
+                if batch:
+                    send(batch)
+            finally:
+                batches.put(None)
+                writer.join()
+            if failure:
+                raise failure[0]
             # New rows wait in the GIN indexes' pending lists (read in full by every search until
             # autovacuum merges them): merged now. Then fresh statistics for the planner.
             for index in ("ix_search_entry_words", "ix_search_entry_audience", "ix_search_word_folded"):

@@ -106,6 +106,27 @@ def test_moving_from_whoosh_to_postgres_and_back_is_one_reindex(app, world, find
     whoosh.close()
 
 
+def test_a_reindex_that_fails_half_way_leaves_search_as_it_was(app, world, find, monkeypatch):
+    for n in range(3):
+        resource(world.sn_space, world.member, f"Fiche {n}", body="Le registre des baobabs.")
+    engine = search.get_engine()
+    monkeypatch.setattr("sociallab.search.postgres.BATCH", 1)
+    written = []
+    real_write = engine._write
+
+    def write_then_fail(connection, rows, known_words=None):
+        if written:
+            raise OSError("the database went away")
+        written.append(rows)
+        real_write(connection, rows, known_words)
+    monkeypatch.setattr(engine, "_write", write_then_fail)
+    rebuilt = app.test_cli_runner().invoke(args=["sociallab", "reindex"])
+    assert rebuilt.exit_code != 0 and isinstance(rebuilt.exception, OSError)
+    monkeypatch.undo()
+    assert find(world.member, "baobab").total == 3
+    assert app.test_cli_runner().invoke(args=["sociallab", "check-index"]).exit_code == 0
+
+
 QUERIES = ["enfants", "enquete", "ECOUTE", "niña", "hearing", '"audition filmée"', "audition -police",
            "audition -enquete", "audition filmée", "police", "enquetr", "audiencias", "protocole",
            "gendarmerei", "registre", "zorblatte", "tribunal", "tribunal -salle", "children", "salle", "registr",
