@@ -347,3 +347,14 @@ def test_a_backup_taken_while_people_write_restores_the_moment_it_was_taken(app,
             assert db.session.execute(text("SELECT count(*) FROM audit_entry")).scalar() == counted
             if db.engine.dialect.name == "sqlite":
                 assert db.session.execute(text("PRAGMA integrity_check")).scalar() == "ok"
+
+
+def test_a_file_missing_from_the_disk_is_named_and_the_backup_says_it_failed(app, platform, tmp_path):
+    with app.app_context():
+        lost, kept = db.session.scalars(select(FileVersion.stored_name).order_by(FileVersion.id)).all()
+    os.remove(os.path.join(app.config["UPLOAD_DIR"], lost))
+    path = tmp_path / "incomplete.tar"
+    result = run(app, "backup", str(path))
+    assert result.exit_code == 1 and f"Warning: {lost}: missing from" in result.output
+    with tarfile.open(path) as archive:  # written all the same, with every other file
+        assert f"uploads/{kept}" in archive.getnames() and f"uploads/{lost}" not in archive.getnames()
