@@ -5,11 +5,15 @@
 Starts the production server (gunicorn -c gunicorn.conf.py, gevent worker) on 127.0.0.1 over a
 fresh SQLite database with the demo data, connects K signed-in participants to one workshop room
 over WebSockets, and sends `rate` chat messages per second for `seconds` through the real `chat`
-event (permission check, rate limit, storage, sequence number, broadcast). The same messages are
-then broadcast by a bare python-socketio server under the same gunicorn worker, as a reference.
-The last line is
+event (permission check, rate limit, storage, sequence number, broadcast). Right after each size,
+the same messages are broadcast by a bare python-socketio server under the same gunicorn worker,
+as a reference. The last line is
 
     RESULT k=200 p50_ms=… p95_ms=… ref_p95_ms=… lost=… server_cpu_us_per_delivery=…
+        ref_cpu_us_per_delivery=… cpu_ratio=…   (one line)
+
+where cpu_ratio is the server's CPU per delivery over the reference's, measured right after it in
+the same run (the figure to compare across runs on a shared machine).
 """
 import argparse
 import asyncio
@@ -91,6 +95,9 @@ def prepare(workdir, people):
         workshop = Workshop(space_id=space.id, title="Benchmark", lang="en", starts_at=utcnow(),
                             ends_at=utcnow() + timedelta(hours=2), status=Workshop.LIVE, facilitators=[facilitator])
         db.session.add(workshop)
+        # Nobody signs in with a password here (the cookies below are signed directly), and a
+        # server outside development refuses a database whose accounts open with the demo's.
+        db.session.execute(db.update(User).values(password_hash=None))
         db.session.commit()
         # The signed session cookie a person gets at sign-in (Flask-Login's user id and token).
         serializer = app.session_interface.get_signing_serializer(app)
@@ -280,38 +287,41 @@ def main():
     try:
         workshop_id, cookies, cookie_name = prepare(workdir, sum(ks))
         results = {}
-        port = free_port()
+        # Both servers run side by side and each size is measured on ours, then at once on the
+        # reference: on a shared machine the load moves within a minute, and the ratio of the two
+        # is the figure to compare across runs.
+        port, ref_port = free_port(), free_port()
         server = start_server("wsgi:app", port, workdir, args.mode)
         try:
-            offset = 0
-            for k in ks:
-                # Fresh participants each round, so the per-person chat limit starts from zero.
-                results[k] = asyncio.run(measure(f"http://127.0.0.1:{port}", cookies[offset:offset + k], cookie_name,
-                                                 workshop_id, args.seconds, args.rate, server.pid))
-                offset += k
+            reference = start_server("bench.workshop_bench:reference_app()", ref_port, workdir, args.mode)
+            try:
+                offset = 0
+                for k in ks:
+                    # Fresh participants each round, so the per-person chat limit starts from zero.
+                    results[k] = asyncio.run(measure(f"http://127.0.0.1:{port}", cookies[offset:offset + k],
+                                                     cookie_name, workshop_id, args.seconds, args.rate, server.pid))
+                    offset += k
+                    ref = asyncio.run(measure(f"http://127.0.0.1:{ref_port}", cookies[:k], cookie_name, workshop_id,
+                                              args.seconds, args.rate, reference.pid, join=False))
+                    results[k].update(ref_p95_ms=ref["p95_ms"], ref_cpu_us_per_delivery=ref["cpu_us_per_delivery"],
+                                      ref_lost=ref["lost"],
+                                      cpu_ratio=results[k]["cpu_us_per_delivery"] / ref["cpu_us_per_delivery"])
+            finally:
+                stop_server(reference)
         finally:
             stop_server(server)
-        ref_port = free_port()
-        reference = start_server("bench.workshop_bench:reference_app()", ref_port, workdir, args.mode)
-        try:
-            for k in ks:
-                ref = asyncio.run(measure(f"http://127.0.0.1:{ref_port}", cookies[:k], cookie_name, workshop_id,
-                                          args.seconds, args.rate, reference.pid, join=False))
-                results[k]["ref_p95_ms"] = ref["p95_ms"]
-                results[k]["ref_cpu_us_per_delivery"] = ref["cpu_us_per_delivery"]
-                results[k]["ref_lost"] = ref["lost"]
-        finally:
-            stop_server(reference)
         for k in ks:
             r = results[k]
             print(f"k={k} p50_ms={r['p50_ms']:.1f} p95_ms={r['p95_ms']:.1f} lost={r['lost']} refused={r['refused']} "
                   f"server_cpu_us_per_delivery={r['cpu_us_per_delivery']:.1f} | reference p95_ms={r['ref_p95_ms']:.1f} "
-                  f"lost={r['ref_lost']} cpu_us_per_delivery={r['ref_cpu_us_per_delivery']:.1f}")
+                  f"lost={r['ref_lost']} cpu_us_per_delivery={r['ref_cpu_us_per_delivery']:.1f} "
+                  f"| cpu_ratio={r['cpu_ratio']:.2f}")
         k = max(ks)
         r = results[k]
         print(f"mode={args.mode} ({os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f})")
         print(f"RESULT k={k} p50_ms={r['p50_ms']:.1f} p95_ms={r['p95_ms']:.1f} ref_p95_ms={r['ref_p95_ms']:.1f} "
-              f"lost={r['lost']} server_cpu_us_per_delivery={r['cpu_us_per_delivery']:.1f}")
+              f"lost={r['lost']} server_cpu_us_per_delivery={r['cpu_us_per_delivery']:.1f} "
+              f"ref_cpu_us_per_delivery={r['ref_cpu_us_per_delivery']:.1f} cpu_ratio={r['cpu_ratio']:.2f}")
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 

@@ -99,11 +99,17 @@ def on_join(data):
             "events": room.replay(workshop, data["last_seq"] or 0, current_user)}
 
 
-def _connected_workshop():
+def _connected_workshop(user=None):
     workshop = db.session.get(Workshop, session.get("workshop_id") or 0)
-    if workshop is None or not permissions.is_signed_in():
+    if workshop is None or not permissions.is_signed_in(user):
         raise room.Forbidden(_("You are not a participant of this room."))
     return workshop
+
+
+def _person():
+    """The signed-in person of this event, loaded afresh (Flask-Login), as the object itself: the
+    services read it many times, and each read through the current_user proxy costs a lookup."""
+    return current_user._get_current_object()
 
 
 @_answers_refusals
@@ -122,9 +128,10 @@ def _action_handler(action):
         # A malformed payload is refused before any query (room.perform checks it again, as it
         # does for a form post; checking checked fields changes nothing).
         fields = room.check_action(action, data)
-        workshop = _connected_workshop()
+        user = _person()
+        workshop = _connected_workshop(user)
         # The service decides access through permissions.py, afresh for every event.
-        event = room.perform(workshop, current_user, action, fields)
+        event = room.perform(workshop, user, action, fields)
         return {"ok": True, "seq": event.sent["seq"] if event is not None else None}
     handler.__name__ = f"on_{action}"
     return handler

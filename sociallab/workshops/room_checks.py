@@ -9,7 +9,7 @@ from datetime import timedelta
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import func
+from sqlalchemy import bindparam, func
 from sqlalchemy.orm import selectinload
 
 from sociallab import permissions
@@ -111,13 +111,18 @@ def check_client_id(value):
     return value
 
 
+_messages = ChatMessage.__table__
+# Built once (it runs for every chat message).
+_RECENT_MESSAGES = db.select(func.count(_messages.c.id)).where(
+    _messages.c.workshop_id == bindparam("workshop_id"), _messages.c.author_id == bindparam("author_id"),
+    _messages.c.created_at > bindparam("since"))
+
+
 def check_chat_rate(workshop, user):
     """A per-person limit counted in the database, so it holds across server processes."""
     count, seconds = current_app.config["WORKSHOP_CHAT_RATE"]
     since = utcnow() - timedelta(seconds=seconds)
-    recent = db.session.scalar(db.select(func.count(ChatMessage.id)).where(
-        ChatMessage.workshop_id == workshop.id, ChatMessage.author_id == user.id,
-        ChatMessage.created_at > since))
+    recent = db.session.scalar(_RECENT_MESSAGES, {"workshop_id": workshop.id, "author_id": user.id, "since": since})
     if recent >= count:
         raise RateLimited(ngettext(
             "You are sending messages too fast: at most %(num)d messages in %(seconds)d seconds. "

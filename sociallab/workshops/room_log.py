@@ -3,13 +3,20 @@
 Every room action (room.py) and the sweep of stopped server processes (hosts.py) announce what
 happened through these functions; neither of them is imported here, so both can use it.
 """
-from sqlalchemy import update
+from sqlalchemy import bindparam
 
 from sociallab.extensions import db, socketio
 from sociallab.i18n import utcnow
 from sociallab.workshops.models import RoomEvent, Workshop
 
 NAMESPACE = "/workshops"
+
+# Built once: every chat message runs both, and building a statement (then its cache key) each
+# time cost several times what executing it does.
+_workshops, _events = Workshop.__table__, RoomEvent.__table__
+_NEXT_SEQ = (_workshops.update().where(_workshops.c.id == bindparam("workshop_id"))
+             .values(last_seq=_workshops.c.last_seq + 1).returning(_workshops.c.last_seq))
+_INSERT_EVENT = _events.insert().returning(_events.c.id)
 
 
 def room_name(workshop_id):
@@ -22,17 +29,21 @@ def next_seq(workshop):
     The UPDATE … RETURNING takes the workshop row's write lock, so two processes never hand
     out the same number; the unique (workshop_id, seq) constraint is the backstop.
     """
-    return db.session.execute(
-        update(Workshop).where(Workshop.id == workshop.id).values(last_seq=Workshop.last_seq + 1)
-        .returning(Workshop.last_seq).execution_options(synchronize_session=False)).scalar_one()
+    db.session.flush()  # what the action changed goes first, as an ORM statement would have it
+    return db.session.execute(_NEXT_SEQ, {"workshop_id": workshop.id}).scalar_one()
 
 
 def append_event(workshop, kind, actor, seq=None, **data):
-    """Store an event of the room under its sequence number (a new one unless given)."""
+    """Store an event of the room under its sequence number (a new one unless given).
+
+    Inserted at once, in the current transaction, without the session's unit of work (nothing in
+    an event is screened or indexed, and the ORM's insert cost as much as the rest of a chat
+    message); the RoomEvent returned is not in the session: it carries the payload to broadcast."""
     seq = seq if seq is not None else next_seq(workshop)
-    event = RoomEvent(workshop_id=workshop.id, seq=seq, kind=kind,
-                      actor_id=actor.id if actor is not None else None, data=data, created_at=utcnow())
-    db.session.add(event)
+    row = {"workshop_id": workshop.id, "seq": seq, "kind": kind,
+           "actor_id": actor.id if actor is not None else None, "data": data, "created_at": utcnow()}
+    event = RoomEvent(**row)
+    event.id = db.session.execute(_INSERT_EVENT, row).scalar_one()
     return event
 
 
