@@ -9,10 +9,11 @@ do what reads them together.
 It imports the domains' models and nothing else of theirs; models never import it (a contract in
 pyproject.toml keeps both true).
 """
-from functools import wraps
+from functools import lru_cache, wraps
 
 from flask import abort, g
 from flask_login import current_user
+from sqlalchemy import bindparam
 from sqlalchemy.orm import joinedload
 
 from sociallab.accounts.models import Invitation, SpaceRole, User
@@ -43,12 +44,18 @@ def is_admin(user=None):
 
 # --- spaces ------------------------------------------------------------------------------
 
+# Statements the live room runs on every event (room_checks.check_participant), built once: building
+# one costs more than running it.
+_ROLES = db.select(SpaceRole.role, SpaceRole.space_id).where(SpaceRole.user_id == bindparam("user_id"))
+_REMOVAL = db.select(RoomRemoval.id).where(RoomRemoval.workshop_id == bindparam("workshop_id"),
+                                           RoomRemoval.user_id == bindparam("user_id"))
+
+
 def _roles(user):
     """(role, space_id) pairs of the person, loaded once per request."""
     cache = g.setdefault("_space_roles", {})
     if user.id not in cache:
-        cache[user.id] = set(db.session.execute(
-            db.select(SpaceRole.role, SpaceRole.space_id).where(SpaceRole.user_id == user.id)).all())
+        cache[user.id] = {tuple(row) for row in db.session.execute(_ROLES, {"user_id": user.id})}
     return cache[user.id]
 
 
@@ -80,8 +87,8 @@ def acting_organisation(user):
 def _space_access(user):
     """(readable space ids, member space ids) of a signed-in person, in one query per request.
 
-    This is the only place the rule is written, as SQL; can_read_space, is_space_member and every
-    rule built on them look their answer up in these two sets.
+    This is the only place the rule is written, as SQL (with _space_access_statement); can_read_space,
+    is_space_member and every rule built on them look their answer up in these two sets.
     Members: every person of an active partner organisation (or volunteer in mandate with one)
     belongs to the international space, their region's and their country's; administrators and
     people with a role belong to the international space. Readers: the members, plus the spaces
@@ -92,23 +99,35 @@ def _space_access(user):
     if user.id in cache:
         return cache[user.id]
     roles = _roles(user)
-    membership = []
-    if user.is_admin or roles:
-        membership.append(Space.kind == Space.INTERNATIONAL)
     organisation = acting_organisation(user)
-    if organisation is not None:
-        country = organisation.country
-        membership.append(Space.kind == Space.INTERNATIONAL)
-        membership.append(db.and_(Space.kind == Space.REGIONAL, Space.region_id == country.region_id))
-        membership.append(db.and_(Space.kind == Space.NATIONAL, Space.country_id == country.id))
-    member = db.or_(*membership) if membership else db.false()
-    if user.is_admin or any(space is None for _, space in roles):
-        readable = db.true()
-    else:
-        readable = db.or_(member, Space.id.in_(sorted(space for _, space in roles)))
-    rows = db.session.execute(db.select(Space.id, member).where(Space.archived.is_(False), readable)).all()
+    country = organisation.country if organisation is not None else None
+    statement = _space_access_statement(
+        international=bool(user.is_admin or roles or organisation is not None),
+        country=(country.region_id, country.id) if country is not None else None,
+        everything=bool(user.is_admin or any(space is None for _, space in roles)),
+        role_space_ids=tuple(sorted(space for _, space in roles if space is not None)))
+    rows = db.session.execute(statement).all()
     cache[user.id] = (frozenset(row[0] for row in rows), frozenset(row[0] for row in rows if row[1]))
     return cache[user.id]
+
+
+@lru_cache(maxsize=1024)
+def _space_access_statement(international, country, everything, role_space_ids):
+    """The query of _space_access: (space id, member?) of each space the person reads.
+
+    Built once per process for each set of inputs (people of one country with the same roles
+    share it): the live room decides access on every event, and building this statement cost
+    more than running it. `country` is (region id, country id) of the acting organisation."""
+    membership = []
+    if international:
+        membership.append(Space.kind == Space.INTERNATIONAL)
+    if country is not None:
+        region_id, country_id = country
+        membership.append(db.and_(Space.kind == Space.REGIONAL, Space.region_id == region_id))
+        membership.append(db.and_(Space.kind == Space.NATIONAL, Space.country_id == country_id))
+    member = db.or_(*membership) if membership else db.false()
+    readable = db.true() if everything else db.or_(member, Space.id.in_(role_space_ids))
+    return db.select(Space.id, member).where(Space.archived.is_(False), readable)
 
 
 def readable_space_ids(user=None):
@@ -614,8 +633,7 @@ def can_run_workshop(workshop, user=None):
 
 def is_removed_from_room(workshop, user=None):
     user = _user(user)
-    return db.session.scalar(db.select(RoomRemoval.id).where(
-        RoomRemoval.workshop_id == workshop.id, RoomRemoval.user_id == user.id)) is not None
+    return db.session.scalar(_REMOVAL, {"workshop_id": workshop.id, "user_id": user.id}) is not None
 
 
 def can_enter_room(workshop, user=None):
