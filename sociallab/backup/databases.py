@@ -3,13 +3,14 @@
 SQLite: SQLite's online backup API (sqlite3.Connection.backup) copies the database in one step,
 as one read transaction, while the server goes on writing. PostgreSQL: `pg_dump --format=custom`
 in a snapshot exported by a REPEATABLE READ transaction, in which the manifest's counts and the
-stored files are read too, so the whole archive shows one moment; `pg_restore` puts it back.
+stored files are read too, so the whole archive shows one moment; `pg_restore` and `psql` put it
+back in one transaction.
 """
 import os
 import re
 import shutil
 import sqlite3
-import subprocess  # nosec B404
+import subprocess  # nosec B404 — pg_dump, pg_restore and psql only, argument lists, no shell
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -215,10 +216,12 @@ class PostgresDatabase:
             f.write("\n".join(self._drop_statements()) + "\n")
         uri, env = _libpq(self.engine.url)
         with open(os.path.join(os.path.dirname(path), "pg_restore.log"), "w+") as log:
+            # Argument lists of our own, no shell (as for every call below).
             script = subprocess.Popen(  # noqa: S603  # nosec B603
                 [pg_restore, "--no-owner", "--no-privileges", "--no-comments", "--file=-", path],
                 stdout=subprocess.PIPE, stderr=log, env=env)
             try:
+                # The script streamed into psql, in one transaction.
                 applied = subprocess.run(  # noqa: S603  # nosec B603
                     [psql, "--no-psqlrc", "--quiet", "--set=ON_ERROR_STOP=1", "--single-transaction",
                      f"--file={prelude}", "--file=-", f"--dbname={uri}"],
