@@ -22,3 +22,6 @@ graceful_timeout = 20
 keepalive = 5
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG")  # off unless asked: one line per poll is noise
 errorlog = "-"
+# gunicorn's control socket (~/.gunicorn/gunicorn.ctl) is one path per machine user: every server
+# on the machine would fight over it, and nothing here uses it.
+control_socket_disable = True
