@@ -68,12 +68,12 @@ def pdf_bytes(marker, size=300_000):
 class Writer(threading.Thread):
     """One person writing until the server goes away (or `stop` is set)."""
 
-    def __init__(self, url, person, world_data, acks, stop, lock):
+    def __init__(self, url, person, world_data, acks, stop, lock, statuses):
         super().__init__(daemon=True)
         self.url, self.world, self.acks, self.stop, self.lock = url, world_data, acks, stop, lock
         self.session = requests.Session()
         self.session.cookies.set(world_data["cookie_name"], person["cookie"], domain="127.0.0.1", path="/")
-        self.sent = 0
+        self.sent, self.statuses = 0, statuses
 
     def run(self):
         try:
@@ -89,6 +89,9 @@ class Writer(threading.Thread):
 
     def _ack(self, answer, pattern, ack):
         found = pattern.search(answer.headers.get("Location", "")) if answer.status_code == 302 else None
+        key = f"{ack['kind']} {answer.status_code}"
+        with self.lock:
+            self.statuses[key] = self.statuses.get(key, 0) + 1
         if found:
             with self.lock:
                 self.acks.append({**ack, "id": int(found.group(1))})
@@ -143,11 +146,11 @@ def run(backend, cycles, writers, shape):
         world.log(f"crash on {backend} ({shape}: {world.SHAPES[shape]}): preparing {workdir}")
         data = world.prepare(workdir, people=max(writers, 4), demo=False)
         server = world.Server(env, workdir)
-        acks, lock, integrity, survived, sent = [], threading.Lock(), [], 0, 0
+        acks, lock, integrity, survived, sent, statuses = [], threading.Lock(), [], 0, 0, {}
         for cycle in range(1, cycles + 1):
             server.start()
             stop = threading.Event()
-            team = [Writer(server.url, data["people"][i], data, acks, stop, lock) for i in range(writers)]
+            team = [Writer(server.url, data["people"][i], data, acks, stop, lock, statuses) for i in range(writers)]
             for writer in team:
                 writer.start()
             time.sleep(random.uniform(2.0, 4.0))
@@ -184,6 +187,7 @@ def run(backend, cycles, writers, shape):
     indexed = sum(i for _a, _d, i in tally.values())
     for kind, (a, d, i) in sorted(tally.items()):
         print(f"  {kind}: acknowledged {a}, in the database {d}, in the index {i}")
+    print(f"  answers to writes (kind status: count): {dict(sorted(statuses.items()))}")
     if missing:
         print(f"  missing (first 10): {missing[:10]}")
     print("  flask sociallab check-index: " + " | ".join(check_index.stdout.strip().splitlines()[:8]))

@@ -271,7 +271,7 @@ def postgres_restart(server, data, seconds=14, cuts=(3, 5.5, 8)):
                 ok = isinstance(answer, dict) and answer.get("ok")
                 clean = isinstance(answer, dict) and not ok and bool(answer.get("error"))
                 record("chat", bool(ok), clean, "" if ok else repr(answer)[:200])
-                time.sleep(0.3)
+                time.sleep(0.6)  # under the room's 20 messages in 10 s
         finally:
             me.close()
 
@@ -299,8 +299,10 @@ def postgres_restart(server, data, seconds=14, cuts=(3, 5.5, 8)):
     app = world.make_app()
     with app.app_context():
         found = db.session.scalar(db.select(db.func.count(Post.id)).where(Post.id.in_(acked_posts or [0])))
-    for o in (dirty + after_failed)[:6]:
-        print(f"  {'unclean' if o in dirty else 'after the cuts'}: {o[1]} {o[4]}")
+    for o in dirty[:4]:
+        print(f"  failed uncleanly, {o[0] - start:.1f} s in: {o[1]} {o[4]}")
+    for o in after_failed[:4]:
+        print(f"  failed {o[0] - last_cut:.1f} s after the last cut: {o[1]} {o[4]}")
     ok = not dirty and not after_failed and len(settled) > 0 and found == len(acked_posts)
     print(f"RESULT postgres_restart connections_cut={sum(cut)} cuts={len(cuts)} requests={len(outcomes)} "
           f"failed={len(failed)} failed_cleanly={len(failed) - len(dirty)} unclean={len(dirty)} "
@@ -335,7 +337,7 @@ def disk_full(env, workdir, data):
                 server.url + path, allow_redirects=False, timeout=60,
                 data={"csrf_token": CSRF.search(page.text).group(1), "type": "guide", "title": f"Guide {marker}",
                       "summary": "Un guide.", "body": "", "lang": "fr", "status": "published"},
-                files={"file": (f"{marker}.pdf", pdf_bytes(marker), "application/pdf")})
+                files={"file": (f"{marker}.pdf", pdf_bytes(marker, size=1_000_000), "application/pdf")})
 
         full_marker = world.marker("plein")
         refused = upload(full_marker)
