@@ -5,6 +5,7 @@ and a restore that could not give the same platform is refused before anything i
 import hashlib
 import io
 import json
+import logging
 import os
 import shutil
 import stat
@@ -58,6 +59,19 @@ def app(tmp_path, shape):
     storage_backend, search_backend = SHAPES[shape]
     with serving(make_app(tmp_path, STORAGE_BACKEND=storage_backend, SEARCH_BACKEND=search_backend)) as app:
         yield app
+
+
+@pytest.fixture(autouse=True)
+def logging_kept():
+    """Running migrations loads Alembic's logging configuration (migrations/env.py): the root
+    logger's level and handlers, and its own loggers', are put back for the tests that follow."""
+    names = ("", "sqlalchemy.engine", "alembic", "flask_migrate")
+    kept = {name: (logging.getLogger(name).level, list(logging.getLogger(name).handlers)) for name in names}
+    yield
+    for name, (level, handlers) in kept.items():
+        logger = logging.getLogger(name)
+        logger.setLevel(level)
+        logger.handlers[:] = handlers
 
 
 @pytest.fixture
