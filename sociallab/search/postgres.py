@@ -50,7 +50,10 @@ LIST_SEPARATOR = "\x1f"
 # Marks ts_headline puts around matched words and between fragments; removed from every stored
 # text first, so that escaping the snippet here and then turning them into tags is safe.
 START, STOP, BETWEEN = "\x02", "\x03", "\x04"
-_UNSTORABLE = re.compile("[\x00\x02\x03\x04\x1f]")
+# "<" is handed to ts_headline as this: its parser would take "<b>" for a tag and leave it out of
+# the passage, where Whoosh quotes (escaped) what the person wrote.
+LESS_THAN = "\x05"
+_UNSTORABLE = re.compile("[\x00\x02\x03\x04\x05\x1f]")
 MARK = '<mark class="match term{}">'
 MARK_CLASSES = 5  # as Whoosh's HtmlFormatter: term0 … term4
 # One passage around the best match (MaxFragments, as Whoosh's two passages, cost 30 times more).
@@ -146,9 +149,15 @@ def _as_datetime(value, end_of_day=False):
     return None
 
 
-def _restriction(tokens, filters):
-    """Who may read, and the chosen facet values and dates: SQL and parameters."""
-    conditions = ["e.audience && CAST(:tokens AS text[])"]
+def _restriction(tokens, filters, probe=False):
+    """Who may read, and the chosen facet values and dates: SQL and parameters.
+
+    `probe`: for look-ups of a word that stop early (did you mean: the first readable row, or a
+    capped count): the audience is then checked on the word's rows rather than read from its
+    index, which would mark every readable row again for each word (IS TRUE keeps the planner off it).
+    """
+    audience = "e.audience && CAST(:tokens AS text[])"
+    conditions = [f"({audience}) IS TRUE" if probe else audience]
     params = {"tokens": list(tokens)}
     for param, facet in FILTER_FACETS.items():
         values = [v for v in (filters.get(param) or ()) if v]
@@ -199,8 +208,8 @@ SELECT 'facet', d.value, NULL, count(*), NULL, NULL, NULL, NULL, NULL, NULL, NUL
 FROM (SELECT DISTINCT m.group_key, f.value FROM m, unnest(m.facets) AS f(value)) d GROUP BY d.value
 UNION ALL
 SELECT 'hit', e.id, s.group_key, s.position, e.type, e.lang, e.url, e.created, e.facets,
-       ts_headline({config}, e.title, {row_query}, '{title_options}'),
-       ts_headline({config}, e.body, {row_query}, '{snippet_options}'),
+       ts_headline({config}, replace(e.title, '<', chr(5)), {row_query}, '{title_options}'),
+       ts_headline({config}, replace(e.body, '<', chr(5)), {row_query}, '{snippet_options}'),
        left(e.body, {plain_chars})
 FROM shown s JOIN search_entry e ON e.id = s.id, r
 """
@@ -434,8 +443,9 @@ class PostgresSearchEngine:
         if not words:
             return None
         restriction, params = _restriction(tokens, filters)
+        probe, _params = _restriction(tokens, filters, probe=True)
         # Also sets, for this transaction, the trigram similarity that CANDIDATES_SQL looks up with.
-        rows = connection.execute(_sql(KNOWN_SQL, restriction=restriction),
+        rows = connection.execute(_sql(KNOWN_SQL, restriction=probe),
                                   {**params, "words": words, "threshold": str(TRIGRAM_THRESHOLD)}).all()
         # A stop word in every language is neither known nor unknown.
         unknown = [word for word, nodes, known, _threshold in rows if nodes and not known]
@@ -446,7 +456,7 @@ class PostgresSearchEngine:
         if not candidates:
             return None
         held = {word: (count, written) for word, count, written in connection.execute(
-            _sql(HELD_SQL, restriction=restriction, cap=HELD_CAP, samples=WRITTEN_SAMPLES),
+            _sql(HELD_SQL, restriction=probe, cap=HELD_CAP, samples=WRITTEN_SAMPLES),
             {**params, "words": candidates})}
         changes = {}
         for word in unknown:
@@ -499,6 +509,7 @@ def edit_distance(a, b, limit):
 def _marked(headline):
     """A ts_headline answer as safe HTML: everything escaped, then the marks made <mark> tags,
     numbered per distinct word as Whoosh's formatter numbers them."""
+    headline = headline.replace(LESS_THAN, "<")
     classes = {}
     pieces, last = [], 0
     for match in _MARKED.finditer(headline):
@@ -540,4 +551,4 @@ def _hit(row):
 
 
 def _clean_marks(value):
-    return (value or "").replace(START, "").replace(STOP, "").replace(BETWEEN, " … ")
+    return (value or "").replace(START, "").replace(STOP, "").replace(BETWEEN, " … ").replace(LESS_THAN, "<")

@@ -69,6 +69,16 @@ def test_snippet_highlights_the_matched_words_and_escapes_the_rest(find, world):
     assert "<script>" not in snippet
 
 
+def test_markup_written_as_text_is_shown_as_text_around_the_marks(find, world):
+    """What a person wrote that looks like HTML (a title, or an escaped tag in the text) is shown
+    as text; only the marks of the matched words are tags."""
+    resource(world.sn_space, world.member, "Fiche <i>enfants</i>", body="Le &lt;b&gt;protocole&lt;/b&gt; des enfants.")
+    hit = find(world.member, "enfant").hits[0]
+    title, snippet = str(hit.title), str(hit.snippet)
+    assert "&lt;i&gt;" in title and "<i>" not in title and "<mark" in title
+    assert "&lt;b&gt;" in snippet and "<b>" not in snippet and ">enfants</mark>" in snippet
+
+
 def test_title_is_highlighted(find, world, library):
     results = find(world.member, "protocole")
     assert '>Protocole</mark> d' in str(results.hits[0].title)
