@@ -1,6 +1,8 @@
 """Search benchmark: build the index of a multilingual corpus and query it as a signed-in member.
 
     .venv/bin/python bench/search_bench.py [--docs 50000] [--queries 300] [--procs 2] [--seed 7]
+    SEARCH_BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/search_bench \
+        .venv/bin/python bench/search_bench.py --backend postgres --docs 50000
     .venv/bin/python bench/search_bench.py --brackets 50000
 
 Generates a reproducible corpus (French, English and Spanish texts in the 15 spaces of the Lab,
@@ -19,6 +21,13 @@ runs the same terms there with a space filter, bm25 ranking, LIMIT 20 and snippe
 reference. The last line is
 
     RESULT docs=… build_docs_per_s=… p50_ms=… p95_ms=… fts5_p50_ms=… ratio_p50=… suggest_p50_ms=… …
+
+With --backend postgres the same documents are also indexed and searched by the PostgreSQL backend
+(PostgresSearchEngine.rebuild, the path of `flask sociallab reindex` with SEARCH_BACKEND=postgres,
+then .search with the same permission filter, facets, highlights and suggestions), in the database
+that --database-url or SEARCH_BENCH_DATABASE_URL names (its name must say "bench" or "test": the
+bench replaces its search tables). The RESULT line then adds pg_build_docs_per_s, pg_p50_ms,
+pg_p95_ms, pg_suggest_p50_ms, pg_suggest_p95_ms and pg_suggested.
 
 With --brackets N it only times the save, through the real form, of a resource whose body is N
 "[" (a pattern of the search text once took 16 s of CPU on 50,000), and the page showing it:
@@ -294,6 +303,61 @@ def run_fts5(docs, planned, readable_spaces, reps):
     return timings
 
 
+def postgres_engine(url):
+    """The PostgreSQL search backend on the bench database (its search tables created if missing)."""
+    import config
+    from sociallab import create_app
+    from sociallab.extensions import db
+    from sociallab.search.indexing import get_engine
+    from sociallab.search.models import SearchEntry, SearchWord
+
+    database = url.rsplit("/", 1)[-1].split("?", 1)[0].lower()
+    if not url.startswith("postgresql") or not ("bench" in database or "test" in database):
+        raise SystemExit("--database-url must name a PostgreSQL database whose name says bench or test "
+                         "(its search tables are replaced)")
+
+    class BenchConfig(config.TestConfig):
+        SQLALCHEMY_DATABASE_URI = url
+        SEARCH_BACKEND = "postgres"
+
+    app = create_app(BenchConfig)
+    with app.app_context():
+        db.metadata.create_all(db.engine, tables=[SearchEntry.__table__, SearchWord.__table__])
+        return get_engine(app)
+
+
+def run_postgres(url, docs, planned, tokens, readable_spaces, seed):
+    """Build and query the PostgreSQL backend as the Whoosh engine is.
+
+    Returns (build_s, timings, suggest_timings, suggested)."""
+    engine = postgres_engine(url)
+    started = time.perf_counter()
+    written = engine.rebuild(iter(docs))
+    build_s = time.perf_counter() - started
+    assert written == len(docs)
+    print(f"postgres: built {written} documents in {build_s:.1f} s")
+    for text, _terms, _excluded in planned[:20]:
+        engine.search(tokens, text)
+    timings, totals, leaks = [], [], 0
+    for text, _terms, _excluded in planned:
+        started = time.perf_counter()
+        results = engine.search(tokens, text)
+        timings.append((time.perf_counter() - started) * 1000)
+        totals.append(results.total)
+        leaks += sum(1 for hit in results.hits if hit.space_id not in readable_spaces)
+    assert leaks == 0, f"{leaks} results from unreadable spaces"
+    print(f"postgres queries: {len(timings)}, median hits {statistics.median(totals):.0f}, max {max(totals)}")
+    suggest_timings, suggested = [], 0
+    for text in misspelled(planned, seed):
+        started = time.perf_counter()
+        results = engine.search(tokens, text)
+        suggest_timings.append((time.perf_counter() - started) * 1000)
+        suggested += results.suggestion is not None
+    print(f"postgres misspelled queries: {len(suggest_timings)}, with a suggestion {suggested}")
+    engine.database.dispose()
+    return build_s, timings, suggest_timings, suggested
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--docs", type=int, default=50000)
@@ -302,12 +366,18 @@ def main():
     # segment each, where there are two cores).
     parser.add_argument("--procs", type=int, default=None)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--backend", choices=("whoosh", "postgres"), default="whoosh",
+                        help="postgres: also build and query the PostgreSQL backend, beside Whoosh and FTS5")
+    parser.add_argument("--database-url", default=os.environ.get("SEARCH_BENCH_DATABASE_URL"),
+                        help="the PostgreSQL database for --backend postgres (default: SEARCH_BENCH_DATABASE_URL)")
     parser.add_argument("--brackets", type=int, default=None,
                         help='only time saving (and showing) a resource whose body is this many "["')
     args = parser.parse_args()
     if args.brackets is not None:
         bracket_resource(args.brackets)
         return
+    if args.backend == "postgres" and not args.database_url:
+        parser.error("--backend postgres needs --database-url or SEARCH_BENCH_DATABASE_URL")
 
     from sociallab.search.engine import SearchEngine
 
@@ -353,11 +423,20 @@ def main():
               f"{percentile(fts5, 95):.2f} ms; misspelled p50 {percentile(suggest_timings, 50):.2f} ms "
               f"p95 {percentile(suggest_timings, 95):.2f} ms")
         engine.close()
+        postgres = ""
+        if args.backend == "postgres":
+            pg_build_s, pg, pg_suggest, pg_suggested = run_postgres(args.database_url, docs, planned, tokens,
+                                                                    readable_spaces, args.seed)
+            print(f"postgres p50 {percentile(pg, 50):.2f} ms p95 {percentile(pg, 95):.2f} ms; misspelled p50 "
+                  f"{percentile(pg_suggest, 50):.2f} ms p95 {percentile(pg_suggest, 95):.2f} ms")
+            postgres = (f" pg_build_docs_per_s={args.docs / pg_build_s:.0f} pg_p50_ms={percentile(pg, 50):.1f} "
+                        f"pg_p95_ms={percentile(pg, 95):.1f} pg_suggest_p50_ms={percentile(pg_suggest, 50):.1f} "
+                        f"pg_suggest_p95_ms={percentile(pg_suggest, 95):.1f} pg_suggested={pg_suggested}")
         print(f"RESULT docs={args.docs} build_docs_per_s={args.docs / build_s:.0f} p50_ms={p50:.1f} "
               f"p95_ms={p95:.1f} fts5_p50_ms={fts5_p50:.2f} ratio_p50={p50 / fts5_p50:.1f} "
               f"suggest_p50_ms={percentile(suggest_timings, 50):.1f} "
               f"suggest_p95_ms={percentile(suggest_timings, 95):.1f} "
-              f"suggested={suggested}")
+              f"suggested={suggested}{postgres}")
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
