@@ -5,6 +5,7 @@ from flask import request, url_for
 from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup, escape
 from wtforms.i18n import messages_path
 
 from sociallab.forums import reading, services
@@ -46,41 +47,63 @@ def reply_form(posts, quote_id=None):
     return form
 
 
+_CLOCK_PATTERNS = {}
+
+
 def post_clock():
     """Format post times in the reader's zone and locale ("short", as babel's format_datetime does),
-    with the locale's patterns looked up once for a whole list rather than once per post."""
+    with the locale's patterns looked up once per process rather than once per post: clock(value)
+    is the whole <time> element, its machine-readable UTC time and the local one."""
     locale, zone = get_locale(), get_timezone()
-    combined = get_datetime_format("short", locale=locale).replace("'", "")
-    date_pattern = parse_pattern(locale.date_formats["short"])
-    time_pattern = parse_pattern(locale.time_formats["short"])
+    key = str(locale)
+    if key not in _CLOCK_PATTERNS:
+        _CLOCK_PATTERNS[key] = (get_datetime_format("short", locale=locale).replace("'", ""),
+                                parse_pattern(locale.date_formats["short"]),
+                                parse_pattern(locale.time_formats["short"]))
+    combined, date_pattern, time_pattern = _CLOCK_PATTERNS[key]
 
     def clock(value):
         moment = as_utc(value).astimezone(zone)
-        return combined.replace("{0}", time_pattern.apply(moment, locale)) \
+        text = combined.replace("{0}", time_pattern.apply(moment, locale)) \
             .replace("{1}", date_pattern.apply(moment.date(), locale))
+        # An ISO time is digits and punctuation; the localised text is escaped.
+        return Markup(f'<time datetime="{value.isoformat()}Z">{escape(text)}</time>')  # noqa: S704 # nosec B704
     return clock
 
 
+_LABELS = {}
+
+
 def post_labels():
-    """The posts' action names, translated once per list (a hundred posts would look each up again)."""
-    return {"quote": _("Quote"), "edit": _("Edit"), "delete": _("Delete"), "flag": _("Flag"),
+    """The posts' action names, translated once per language and process (a hundred posts would
+    look each up again), and the reader's time zone."""
+    key = str(get_locale())
+    if key not in _LABELS:
+        _LABELS[key] = {
+            "quote": _("Quote"), "edit": _("Edit"), "delete": _("Delete"), "flag": _("Flag"),
             "history": _("History"), "hide": _("Hide"), "show": _("Show again"), "edited": _("edited"),
-            "redact": _("Remove identifying details"), "zone": str(get_timezone())}
+            "redact": _("Remove identifying details")}
+    return dict(_LABELS[key], zone=str(get_timezone()))
 
 
 _ID = 987654321
+_PATHS = {}
 
 
 def post_paths():
-    """The addresses of a post's actions as (before the id, after it): built once per list rather
-    than by url_for for each post and action."""
-    def around(endpoint, **values):
-        before, _sep, after = url_for(endpoint, **values).partition(str(_ID))
-        return before, after
-    return {"edit": around("forums.edit_post", post_id=_ID), "delete": around("forums.delete_post", post_id=_ID),
+    """The addresses of a post's actions as (before the id, after it): built once per process (and
+    mount point) rather than by url_for for each post and action."""
+    key = request.script_root
+    if key not in _PATHS:
+        def around(endpoint, **values):
+            before, _sep, after = url_for(endpoint, **values).partition(str(_ID))
+            return before, after
+        _PATHS[key] = {
+            "edit": around("forums.edit_post", post_id=_ID), "delete": around("forums.delete_post", post_id=_ID),
             "flag": around("forums.flag_post", post_id=_ID), "history": around("forums.post_history", post_id=_ID),
             "hide": around("forums.hide_post", post_id=_ID), "go": around("forums.go_to_post", post_id=_ID),
             "redact": around("safeguarding.redact", type_name="post", item_id=_ID)}
+    return _PATHS[key]
 
 
 def init_app(app):
