@@ -43,7 +43,7 @@ def upgrade():
         "search_entry",
         sa.Column("id", sa.String(length=80), nullable=False),
         sa.Column("type", sa.String(length=20), nullable=False),
-        sa.Column("group_key", sa.String(length=300), nullable=False),
+        sa.Column("group_key", sa.Text(), nullable=False),
         sa.Column("lang", sa.String(length=8), nullable=False),
         sa.Column("title", sa.Text(), nullable=False),
         sa.Column("body", sa.Text(), nullable=False),
@@ -60,8 +60,8 @@ def upgrade():
     op.create_index("ix_search_entry_words", "search_entry", ["words"], unique=False, postgresql_using="gin")
     op.create_table(
         "search_word",
-        sa.Column("word", sa.String(length=60), nullable=False),
-        sa.Column("folded", sa.String(length=60), nullable=False),
+        sa.Column("word", sa.Text(), nullable=False),
+        sa.Column("folded", sa.Text(), nullable=False),
         sa.PrimaryKeyConstraint("word", name=op.f("pk_search_word")),
     )
     op.create_index("ix_search_word_folded", "search_word", ["folded"], unique=False, postgresql_using="gin",

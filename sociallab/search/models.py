@@ -47,7 +47,7 @@ class SearchEntry(db.Model):
     id: Mapped[str] = mapped_column(String(80), primary_key=True)
     type: Mapped[str] = mapped_column(String(20))
     # What a person would open: entries sharing a key are one result (grouping.py); its own id if none.
-    group_key: Mapped[str] = mapped_column(String(300))
+    group_key: Mapped[str] = mapped_column(Text)
     lang: Mapped[str] = mapped_column(String(8))
     title: Mapped[str] = mapped_column(Text)
     # The start of the text, quoted in snippets (the whole text is in `words`).
@@ -71,8 +71,8 @@ class SearchWord(db.Model):
     """A word written somewhere (lower case, as written) and the same without accents, for the
     trigram look-up of near words. Suggestions are only ever made of words that readable items hold."""
     __tablename__ = "search_word"
-    word: Mapped[str] = mapped_column(String(60), primary_key=True)
-    folded: Mapped[str] = mapped_column(String(60))
+    word: Mapped[str] = mapped_column(Text, primary_key=True)
+    folded: Mapped[str] = mapped_column(Text)
 
     __table_args__ = (
         Index("ix_search_word_folded", "folded", postgresql_using="gin", postgresql_ops={"folded": "gin_trgm_ops"}),
