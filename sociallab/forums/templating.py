@@ -1,7 +1,7 @@
 """What forum templates need beyond the view's context: discussion helpers (registered by forums.init_app)."""
 from babel.dates import get_datetime_format, parse_pattern
 from babel.support import Translations
-from flask import request, url_for
+from flask import get_template_attribute, request, url_for
 from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -45,6 +45,24 @@ def reply_form(posts, quote_id=None):
         form.body.data = services.quote_text(quoted)
         form.quote.data = str(quoted.id)
     return form
+
+
+_REPLY_FIELDS = {}
+
+
+def reply_fields(form):
+    """The reply form's fields (the quoted post, the message, its language) as HTML. An empty form
+    is the same for everyone who reads in one language and writes in another: it is rendered once
+    per process for each pair; a form with a quote or errors is rendered every time."""
+    pristine = not form.body.data and not form.quote.data and not form.errors
+    key = (str(get_locale()), form.lang.data) if pristine else None
+    if key in _REPLY_FIELDS:
+        return _REPLY_FIELDS[key]
+    field = get_template_attribute("_macros/form.html", "field")
+    html = Markup("\n  ").join((form.quote(), field(form.body, help=form.body.description), field(form.lang)))
+    if key is not None:
+        _REPLY_FIELDS[key] = html
+    return html
 
 
 _CLOCK_PATTERNS = {}
@@ -107,7 +125,7 @@ def post_paths():
 
 
 def init_app(app):
-    for helper in (discussion_context, post_clock, post_labels, post_paths):
+    for helper in (discussion_context, post_clock, post_labels, post_paths, reply_fields):
         app.add_template_global(helper)
     app.add_template_global(services.categories_of, "forum_categories")
     app.add_template_global(services.latest_threads, "forum_latest_threads")
