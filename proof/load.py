@@ -5,14 +5,19 @@
 
 The production shape on 127.0.0.1: gunicorn -c gunicorn.conf.py (one gevent worker) over
 PostgreSQL (the database PROOF_DATABASE, default test_proof, dropped and made again) and a
-redis-server of its own (rate limits and Socket.IO's message queue). Locust runs headless with
+redis-server of its own (rate limits and Socket.IO's message queue), with search and files in
+PostgreSQL as README "Several servers" sets them (--shape one-server: Whoosh and UPLOAD_DIR).
+People are signed in by their session cookie, signed as sign-in makes it (30 sign-ins from one
+address would rightly meet the sign-in limits). Locust runs headless with
 proof/locustfile.py. Afterwards, with the server stopped: every post answered 302 with its address
 is in the database and in the search index, every acknowledged room event (chat message, question,
 up-vote, poll vote) is in the database, `check-index` finds no difference, no foreign key is
 broken, and no response was a 5xx. The last lines are
 
     RESULT load users=30 seconds=120 requests=… 5xx=0 acknowledged=… found=… indexed=… index_diff=0 …
-    RESULT pages p50_ms=… p95_ms=… (all pages) ; one line per page kind after it
+    RESULT pages all p50_ms=… p95_ms=… requests=…
+    RESULT room event=… p50_ms=… p95_ms=…       (the time to each room event's answer)
+    RESULT page kind=… p50_ms=… p95_ms=… requests=…
 
 Exit status 0 when everything holds.
 """
@@ -106,6 +111,9 @@ def run(args):
     everything = [t for samples in times.values() for t in samples]
     print(f"RESULT pages all p50_ms={world.percent(everything, 0.5):.0f} p95_ms={world.percent(everything, 0.95):.0f} "
           f"requests={len(everything)}")
+    for name, samples in sorted(outcome["room_times"].items()):
+        print(f"RESULT room event={name.replace(' ', '_')} p50_ms={world.percent(samples, 0.5):.0f} "
+              f"p95_ms={world.percent(samples, 0.95):.0f} answered_or_not={len(samples)}")
     for name, samples in sorted(times.items()):
         print(f"RESULT page kind={name.replace(' ', '_')} p50_ms={world.percent(samples, 0.5):.0f} "
               f"p95_ms={world.percent(samples, 0.95):.0f} requests={len(samples)}")

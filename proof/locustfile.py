@@ -24,7 +24,7 @@ from locust import HttpUser, between, events, task
 
 NS = "/workshops"
 WORLD = json.loads(open(os.environ["PROOF_WORLD"]).read())  # noqa: SIM115 — read once at start
-ACKS, STATUSES, ROOM_ERRORS, PAGE_TIMES, REFUSED = [], {}, [], {}, []
+ACKS, STATUSES, ROOM_ERRORS, PAGE_TIMES, REFUSED, ROOM_TIMES = [], {}, [], {}, [], {}
 _people = itertools.count()
 _lock = threading.Lock()
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -34,6 +34,8 @@ POST_ID = re.compile(r"#post-(\d+)$")
 @events.request.add_listener
 def _count_status(request_type, name, response_time, response_length, response=None, exception=None, **_kw):
     if request_type == "WS":
+        with _lock:
+            ROOM_TIMES.setdefault(name[3:], []).append(round(response_time, 1))
         return
     code = getattr(response, "status_code", None) or 0
     with _lock:
@@ -46,7 +48,7 @@ def _count_status(request_type, name, response_time, response_length, response=N
 def _write_acks(environment, **_kw):
     with open(os.environ["PROOF_ACKS"], "w") as f:
         json.dump({"acks": ACKS, "statuses": STATUSES, "room_errors": ROOM_ERRORS[:50],
-                   "page_times": PAGE_TIMES, "refused": REFUSED[:20]}, f)
+                   "page_times": PAGE_TIMES, "room_times": ROOM_TIMES, "refused": REFUSED[:20]}, f)
 
 
 class Room:
