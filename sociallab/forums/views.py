@@ -178,7 +178,7 @@ def thread(thread_id):
     if thread.category_id is None and thread.return_url:
         return redirect(thread.return_url)
     # The reader's state of the thread (following it, read mark) comes with the page's posts.
-    page = services.thread_page(thread, page_number(), reading.thread_page_columns(current_user, thread))
+    page = services.thread_page(thread, page_number(), reader=current_user)
     if page.extra is not None:
         watching, mark = bool(page.extra["watching"]), page.extra["mark"] or 0
     else:  # a thread with no post left to show
