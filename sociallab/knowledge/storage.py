@@ -12,6 +12,7 @@ removed only after the commit that stops referring to it.
 move_files (`flask sociallab move-files --to postgres|filesystem`) copies every stored file from
 one backend to the other, for a platform that moves to several servers (or back).
 """
+import errno
 import hashlib
 import io
 import os
@@ -21,14 +22,26 @@ from collections import Counter
 from contextlib import suppress
 
 from flask import current_app, request, send_file
+from flask_babel import gettext as _
 from sqlalchemy import delete, insert, select
 
+from sociallab.errors import ServiceError
 from sociallab.extensions import db
 from sociallab.knowledge.models import FileVersion, StoredChunk
 
 BACKENDS = ("filesystem", "postgres")
 CHUNK_BYTES = 256 * 1024
-PARTIAL = ".partial"  # a file being copied in by move_files, under UPLOAD_DIR
+PARTIAL = ".partial"  # a file being written, under UPLOAD_DIR
+
+
+class StorageFull(ServiceError):
+    """The disk holding uploads is full: nothing of the file was kept."""
+
+    status = 507
+
+    def __init__(self):
+        super().__init__(_("The server has no room left for this file. Nothing was saved: try again later, "
+                           "and tell the platform's administrators if it happens again."))
 
 
 def new_name():
@@ -48,17 +61,21 @@ class FilesystemStorage:
         """Copy a binary stream into a new stored file; (its name, its size in bytes). `name`
         (move_files only) replaces a file of that name once the whole copy is on the disk."""
         os.makedirs(self.directory, exist_ok=True)
-        if name is None:
-            name = new_name()
-            with open(self.path(name), "xb") as f:
-                shutil.copyfileobj(stream, f, CHUNK_BYTES)
-                return name, f.tell()
-        # A copy cut short leaves a partial file under a name no one reads, never under `name`.
+        name = name or new_name()
+        # Written under a name no one reads, then renamed whole: a write cut short (a full disk,
+        # a killed process) never leaves part of a file under `name`, and a failed one leaves nothing.
         partial = self.path(f"{name}{PARTIAL}")
-        with open(partial, "wb") as f:
-            shutil.copyfileobj(stream, f, CHUNK_BYTES)
-            size = f.tell()
-        os.replace(partial, self.path(name))
+        try:
+            with open(partial, "wb") as f:
+                shutil.copyfileobj(stream, f, CHUNK_BYTES)
+                size = f.tell()
+            os.replace(partial, self.path(name))
+        except OSError as error:
+            with suppress(OSError):
+                os.remove(partial)
+            if error.errno in (errno.ENOSPC, errno.EDQUOT):
+                raise StorageFull() from error
+            raise
         return name, size
 
     def open(self, name):

@@ -85,11 +85,13 @@ def signed_in_id():
     """The id of the person signed in for this request, if their account was loaded; read without
     a query (an account expired by a commit is not loaded again to log a line)."""
     user = g.get("_login_user")
-    if user is None or not getattr(user, "is_authenticated", False):
+    if user is None:
         return None
+    # Not user.is_authenticated: it reads the account, which after a failed statement raises
+    # (PendingRollbackError) inside Flask's own error logging, and the error page is lost.
     try:
         identity = inspect(user).identity
-    except Exception:  # noqa: BLE001 — not a mapped account: nobody to name
+    except Exception:  # noqa: BLE001 — not a mapped account (the anonymous visitor): nobody to name
         return None
     return identity[0] if identity else None
 

@@ -51,3 +51,36 @@ def test_text_is_the_default_and_installs_no_handler(app):
 def test_an_unknown_log_format_is_refused(tmp_path):
     with pytest.raises(RuntimeError, match="LOG_FORMAT"):
         make_app(tmp_path, LOG_FORMAT="yaml")
+
+
+def test_a_failed_statement_under_a_signed_in_person_still_shows_the_error_page(tmp_path, caplog):
+    """After a flush fails, reading the signed-in account raises; logging the error must not,
+    or Flask's error page is replaced by a bare one and what the person typed is lost."""
+    from flask_login import current_user
+
+    from sociallab.accounts.models import User
+    from sociallab.extensions import db
+    from tests.factories import user as make_user
+
+    with serving(make_app(tmp_path)) as app:
+        person = make_user("logs.person@example.org")
+        db.session.commit()
+        person_id = person.id
+
+        def fail_in_the_database():
+            assert current_user.is_authenticated
+            db.session.expire(current_user._get_current_object())
+            db.session.add(User(email="logs.person@example.org", stored_name="Twice"))
+            db.session.flush()  # the e-mail is taken: IntegrityError, the session needs a rollback
+        app.add_url_rule("/failing-flush", "failing_flush", fail_in_the_database)
+        app.config["PROPAGATE_EXCEPTIONS"] = False
+        client = app.test_client()
+        with client.session_transaction() as session:
+            session["_user_id"] = person.get_id()
+            session["_fresh"] = True
+        with caplog.at_level(logging.ERROR):
+            response = client.get("/failing-flush")
+    assert response.status_code == 500
+    assert "Internal Server Error</p>" not in response.get_data(as_text=True), "the app's own error page"
+    logged = [r for r in caplog.records if r.exc_info]
+    assert logged and logged[0].user_id == person_id

@@ -80,12 +80,6 @@ def refused_clearly(response):
     return response.status_code not in (200, 302, 500) and response.status_code >= 400
 
 
-not_yet = pytest.mark.xfail(strict=True, reason=(
-    "storage.FilesystemStorage.save leaves the part written under the file's final name and the "
-    "error reaches the person as a generic 500 (issue 15, reported)"))
-
-
-@not_yet
 def test_an_attachment_on_a_full_disk_is_refused_and_nothing_is_left(client, auth, world, full_disk):
     item = resource(world.sn_space, world.member, "Fiche")
     auth.login(world.member.email)
@@ -99,7 +93,6 @@ def test_an_attachment_on_a_full_disk_is_refused_and_nothing_is_left(client, aut
     assert left_under(full_disk.directory) == []
 
 
-@not_yet
 def test_a_new_resource_with_its_file_on_a_full_disk_is_not_half_made(client, auth, world, full_disk):
     auth.login(world.member.email)
     url = f"/spaces/{world.sn_space.slug}/library/new"
