@@ -2,12 +2,13 @@
 import importlib
 import os
 from datetime import UTC, datetime
+from functools import cache
 
 from flask import Flask, flash, render_template, request, session
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 from flask_wtf.csrf import CSRFError
-from sqlalchemy import event
+from sqlalchemy import bindparam, event
 from sqlalchemy.orm import joinedload
 from sqlalchemy.pool import StaticPool
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -110,13 +111,21 @@ def register_extensions(app):
         user_id, _sep, token = (session_id or "").partition(":")
         if not user_id.isdigit() or not token:
             return None
-        # Nearly every page decides access from the person's organisation and its country:
-        # one query instead of three.
-        user = db.session.get(User, int(user_id), options=[
-            joinedload(User.organisation).joinedload(Organisation.country)])
+        user = db.session.execute(_signed_in_person(), {"user_id": int(user_id)}).scalar_one_or_none()
         if user is None or not user.active or user.session_token != token:
             return None
         return user
+
+
+@cache
+def _signed_in_person():
+    """The statement loading a signed-in person (load_user), built once.
+
+    Nearly every page decides access from the person's organisation and its country: one query
+    instead of three. Every live-room event loads the person afresh, and building the statement
+    each time (as Session.get does) cost half as much again as running it."""
+    return db.select(User).options(joinedload(User.organisation).joinedload(Organisation.country)).where(
+        User.id == bindparam("user_id"))
 
 
 def register_domains(app):
