@@ -22,6 +22,7 @@ BODY_MAX = 20000
 CATEGORY_TITLE_MAX = 120
 CATEGORY_DESCRIPTION_MAX = 500
 FLAG_NOTE_MAX = 1000
+SUBMISSION_MAX = 36  # a uuid's text
 
 
 class Category(db.Model):
@@ -101,11 +102,18 @@ class Post(Sensitive, db.Model):
     hidden_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     deleted_at: Mapped[DateTime | None] = mapped_column(DateTime)
     deleted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    # The key of the form that wrote it (a uuid made when the form was shown): the same form sent
+    # again (a double click, a resend after a lost answer) finds this post rather than adding one.
+    submission_id: Mapped[str | None] = mapped_column(String(SUBMISSION_MAX))
 
     thread = relationship("Thread", back_populates="posts")
     author = relationship("User", foreign_keys=[author_id])
     revisions = relationship("PostRevision", back_populates="post", order_by="PostRevision.id",
                              cascade="all, delete-orphan", passive_deletes=True)
+    __table_args__ = (
+        # One post per form sent by a person; posts without a key (older forms) are not constrained.
+        Index("uq_post_author_submission", "author_id", "submission_id", unique=True),
+    )
 
     def set_body(self, body, mentions=()):
         """Store the text and its HTML; `mentions` are the handles to highlight (lowercase)."""

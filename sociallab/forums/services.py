@@ -10,6 +10,7 @@ discussions.py (the comments of other domains' pages).
 from dataclasses import dataclass, field
 from functools import cache
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -51,6 +52,8 @@ class Published:
     post: Post
     notified: list = field(default_factory=list)
     not_notified: list = field(default_factory=list)
+    # The post a form sent again had already made (nothing new was written or notified).
+    resent: bool = False
 
 
 # --- categories ---------------------------------------------------------------------------
@@ -251,15 +254,34 @@ def thread_page(thread, page=1, reader=None):
                       rows[0]._mapping if reader is not None else None)
 
 
-def create_thread(category, title, body, author, lang):
-    """Start a thread in a category with its first post; the author watches it."""
+def create_thread(category, title, body, author, lang, submission=None):
+    """Start a thread in a category with its first post; the author watches it. A form sent again
+    (the same `submission` key, title and text) gives the thread it started the first time."""
     check_start_thread(category, author)
     check_text(title, body)
-    thread = Thread(space_id=category.space_id, category_id=category.id, title=title.strip(),
-                    lang=lang, author_id=author.id)
-    db.session.add(thread)
-    db.session.flush()
-    published = _add_post(thread, author, body, lang)
+    title = title.strip()
+
+    def earlier():
+        post = _submitted(author, submission, body, lambda p: p.thread.category_id == category.id
+                          and p.thread.title == title and p.thread.author_id == author.id)
+        return None if post is None else (post.thread, Published(post=post, resent=True))
+
+    found = earlier()
+    if found is not None:
+        return found
+    try:
+        thread = Thread(space_id=category.space_id, category_id=category.id, title=title,
+                        lang=lang, author_id=author.id)
+        db.session.add(thread)
+        db.session.flush()
+        published = _add_post(thread, author, body, lang, submission=submission)
+    except IntegrityError:
+        if not submission:
+            raise
+        found = _lost_race(earlier)
+        if found is None:  # the key belongs to another post: this one is written without it
+            return create_thread(category, title, body, author, lang)
+        return found
     start_watching(author, thread=thread)
     notify_category_watchers(category, thread, author, skip={u.id for u in published.notified})
     db.session.commit()
@@ -272,13 +294,30 @@ def quoted_post(thread, quote_id):
     return quoted if quoted is not None and quoted.is_public and quoted.thread_id == thread.id else None
 
 
-def reply(thread, author, body, lang, quoted=None):
-    """Add a post to a thread (optionally quoting another post of it); watchers are notified."""
+def reply(thread, author, body, lang, quoted=None, submission=None):
+    """Add a post to a thread (optionally quoting another post of it); watchers are notified.
+    A form sent again (the same `submission` key and text) gives the post it made the first time."""
     check_reply(thread, author)
     check_text(body=body)
     if quoted is not None and quoted.thread_id != thread.id:
         quoted = None
-    published = _add_post(thread, author, body, lang, quoted=quoted)
+
+    def earlier():
+        post = _submitted(author, submission, body, lambda p: p.thread_id == thread.id)
+        return None if post is None else Published(post=post, resent=True)
+
+    found = earlier()
+    if found is not None:
+        return found
+    try:
+        published = _add_post(thread, author, body, lang, quoted=quoted, submission=submission)
+    except IntegrityError:
+        if not submission:
+            raise
+        found = _lost_race(earlier)
+        if found is None:  # the key belongs to another post: this one is written without it
+            return reply(thread, author, body, lang, quoted=quoted)
+        return found
     notify_reply_watchers(thread, published.post, author,
                           skip={u.id for u in published.notified} | {author.id})
     start_watching(author, thread=thread)
@@ -294,8 +333,28 @@ def quote_text(post):
     return f"> **{name}:**\n{quoted}\n\n"
 
 
-def _add_post(thread, author, body, lang, quoted=None):
-    post = Post(thread_id=thread.id, author_id=author.id, lang=lang,
+def _submitted(author, submission, body, same_place):
+    """The post `author` wrote from the form with the key `submission`, if this is that form sent
+    again: the same text, in the same place. Else None (no key, or a different post: the key of a
+    page restored by the back button and rewritten, say, which is then written without it)."""
+    if not submission:
+        return None
+    post = db.session.scalar(db.select(Post).where(Post.author_id == author.id, Post.submission_id == submission))
+    if post is None or post.body != body.strip() or not same_place(post):
+        return None
+    return post
+
+
+def _lost_race(earlier):
+    """Another request with the same form key wrote its post first (a double click: both passed the
+    look-up before either was saved). This one's work is undone; the other's result is returned,
+    None if the key turns out to belong to a different post."""
+    db.session.rollback()
+    return earlier()
+
+
+def _add_post(thread, author, body, lang, quoted=None, submission=None):
+    post = Post(thread_id=thread.id, author_id=author.id, lang=lang, submission_id=submission or None,
                 quoted_post_id=quoted.id if quoted is not None else None)
     post.set_body(body.strip(), mentionable_handles(thread.space, body))
     post.thread = thread

@@ -162,10 +162,11 @@ def new_thread(category_id):
         return _compose(outcome, form, category=category, space=category.space, mode="thread")
     try:
         _thread, published = services.create_thread(category, form.title.data, form.body.data,
-                                                   current_user, form.lang.data)
+                                                   current_user, form.lang.data, submission=form.submission.data)
     except ServiceError as error:
         return _compose_refused(error, form, category=category, space=category.space, mode="thread")
-    events.broadcast_post(published.post)
+    if not published.resent:
+        events.broadcast_post(published.post)
     return _after_publish(published)
 
 
@@ -220,10 +221,12 @@ def reply(thread_id):
         return _compose(outcome, form, thread=thread, space=thread.space, mode="reply")
     try:
         published = services.reply(thread, current_user, form.body.data, form.lang.data,
-                                   quoted=services.quoted_post(thread, as_id(form.quote.data)))
+                                   quoted=services.quoted_post(thread, as_id(form.quote.data)),
+                                   submission=form.submission.data)
     except ServiceError as error:
         return _compose_refused(error, form, thread=thread, space=thread.space, mode="reply")
-    events.broadcast_post(published.post)
+    if not published.resent:
+        events.broadcast_post(published.post)
     return _after_publish(published)
 
 
