@@ -183,6 +183,9 @@ class Config:
     # and the tests use threads. With REDIS_URL, processes share rooms through Redis.
     SOCKETIO_ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE", "threading")
     SOCKETIO_MESSAGE_QUEUE = os.environ.get("REDIS_URL")
+    # Socket.IO's messages go through Redis publish/subscribe, which ignores the database number:
+    # two platforms on one Redis hear each other's rooms unless their channels differ.
+    SOCKETIO_CHANNEL = os.environ.get("SOCKETIO_CHANNEL", "sociallab")
     WORKSHOP_CHAT_RATE = (20, 10)  # at most 20 chat messages per person in 10 seconds
     # Each server process records a heartbeat this often; one silent for three beats has died,
     # and another process (or its own restart) takes its people off the presence lists.

@@ -100,6 +100,7 @@ def register_extensions(app):
     limiter.init_app(app)
     socketio.init_app(app, async_mode=app.config["SOCKETIO_ASYNC_MODE"],
                       message_queue=app.config.get("SOCKETIO_MESSAGE_QUEUE"),
+                      channel=app.config.get("SOCKETIO_CHANNEL", "sociallab"),
                       max_http_buffer_size=64 * 1024)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"

@@ -7,8 +7,14 @@ account it names, whatever address it comes from. A successful sign-in gives its
 colleagues signing in behind one office address are not limited; only failures add up. A stranger
 can lock an account with a few wrong passwords, so the password-reset e-mail opens it again
 (`lift_account_lock`).
+
+When the counter store cannot be reached (Redis restarting), attempts are counted in this
+process's memory until it answers again: the limits then hold per server process rather than
+for the whole platform, and people can still sign in. Neither failing open (no limit at all) nor
+failing closed (nobody can sign in while Redis restarts) is what a partner expects.
 """
 import hashlib
+import logging
 import threading
 
 from flask import current_app
@@ -21,6 +27,7 @@ from sociallab.errors import ServiceError
 
 _KEY = "sociallab_signin_limits"
 _creating = threading.Lock()
+log = logging.getLogger(__name__)
 
 
 class TooManyAttempts(ServiceError):
@@ -33,17 +40,32 @@ class TooManyAttempts(ServiceError):
                             "“Forgotten password?”: the link we e-mail you signs you in."))
 
 
-def _strategy():
+def _strategies():
+    """(the configured counters, this process's memory as their stand-in), per application and
+    storage address: a test (or a reconfigured app) pointing elsewhere gets fresh counters."""
     app = current_app._get_current_object()
-    strategy = app.extensions.get(_KEY)
-    if strategy is None:
-        # One storage per application, made once even when the first attempts arrive together.
+    uri = app.config["RATELIMIT_STORAGE_URI"]
+    made = app.extensions.setdefault(_KEY, {})
+    strategies = made.get(uri)
+    if strategies is None:
+        # Made once even when the first attempts arrive together.
         with _creating:
-            strategy = app.extensions.get(_KEY)
-            if strategy is None:
-                storage = storage_from_string(app.config["RATELIMIT_STORAGE_URI"])
-                strategy = app.extensions[_KEY] = FixedWindowRateLimiter(storage)
-    return strategy
+            strategies = made.get(uri)
+            if strategies is None:
+                strategies = made[uri] = (FixedWindowRateLimiter(storage_from_string(uri)),
+                                          FixedWindowRateLimiter(storage_from_string("memory://")))
+    return strategies
+
+
+def _counted(action):
+    """`action(strategy)` on the configured counters, or on this process's memory while they
+    cannot be reached."""
+    configured, stand_in = _strategies()
+    try:
+        return action(configured)
+    except Exception as error:  # noqa: BLE001 — any failure of the counter store (Redis down, timeout)
+        log.warning("sign-in limits counted in this process: the counter store failed (%s)", type(error).__name__)
+        return action(stand_in)
 
 
 def _address_counters(address):
@@ -65,9 +87,9 @@ class Attempt:
         self.counters = counters
 
     def succeeded(self):
-        storage = _strategy().storage
         for limit, ids in self.counters:
-            storage.incr(limit.key_for(*ids), limit.get_expiry(), amount=-1)
+            _counted(lambda strategy, limit=limit, ids=ids:
+                     strategy.storage.incr(limit.key_for(*ids), limit.get_expiry(), amount=-1))
 
 
 def count_attempt(email, address):
@@ -78,10 +100,9 @@ def count_attempt(email, address):
     """
     if not current_app.config.get("RATELIMIT_ENABLED", True):
         return Attempt([])
-    strategy = _strategy()
     counters = _address_counters(address) + _account_counters(email)
     for limit, ids in counters:
-        if not strategy.hit(limit, *ids):
+        if not _counted(lambda strategy, limit=limit, ids=ids: strategy.hit(limit, *ids)):
             raise TooManyAttempts
     return Attempt(counters)
 
@@ -90,6 +111,5 @@ def lift_account_lock(email):
     """Forget the failed attempts on this account: its owner has just proved they hold its e-mail."""
     if not current_app.config.get("RATELIMIT_ENABLED", True):
         return
-    strategy = _strategy()
     for limit, ids in _account_counters(email):
-        strategy.clear(limit, *ids)
+        _counted(lambda strategy, limit=limit, ids=ids: strategy.clear(limit, *ids))

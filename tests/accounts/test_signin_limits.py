@@ -111,3 +111,13 @@ def test_successful_sign_ins_from_one_office_are_not_limited(app, world, limit_s
     people = [world.member, world.member2, world.moderator, world.facilitator, world.admin, world.volunteer_in]
     for person in people:
         assert _sign_in(*_sign_in_form(app, "203.0.113.50"), person.email, "sociallab-demo").status_code == 302
+
+
+def test_while_redis_is_down_people_sign_in_and_wrong_passwords_are_still_limited(app, world, caplog):
+    """The counter store unreachable (Redis restarting): counted in this process meanwhile, said in the log."""
+    app.config["RATELIMIT_STORAGE_URI"] = "redis://127.0.0.1:9/0"  # nothing listens on the discard port
+    assert _sign_in(*_sign_in_form(app, "203.0.113.60"), world.member.email, "sociallab-demo").status_code == 302
+    statuses = [_sign_in(*_sign_in_form(app, "203.0.113.61"), world.member2.email, "not-the-password").status_code
+                for _ in range(8)]
+    assert 429 in statuses and 500 not in statuses, statuses
+    assert "counter store failed" in caplog.text
