@@ -92,7 +92,8 @@ def test_a_form_without_a_key_posts_as_before(client, auth, world, forum):
     assert db.session.scalar(db.select(db.func.count(Post.id)).where(Post.body == "Sans clé")) == 2
 
 
-@pytest.mark.parametrize("key", ["not-a-key", "x" * 5000, "<script>", "10577E99-377D-4C3B-A76B-5BFB6DBFC721", "10577e99-377d-4c3b-a76b-5bfb6dbfc7210"])
+@pytest.mark.parametrize("key", ["not-a-key", "x" * 5000, "<script>", "10577E99-377D-4C3B-A76B-5BFB6DBFC721",
+                                 "10577e99-377d-4c3b-a76b-5bfb6dbfc7210"])
 def test_a_damaged_key_brings_the_form_back_with_the_text(client, auth, world, forum, key):
     auth.login(world.member2.email)
     action = f"/forums/categories/{forum.category.id}/new"
