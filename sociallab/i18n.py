@@ -125,6 +125,9 @@ def format_day_filter(value, format="medium"):
     return format_date(value, format) if value else ""
 
 
+LOCALE_NAME = "_sociallab_locale"
+
+
 def template_gettext():
     """`_()` and `gettext()` for templates, as Flask-Babel installs them (Jinja's "newstyle": the
     message is escaped for HTML and always formatted with its variables), with a message without
@@ -143,7 +146,9 @@ def template_gettext():
         autoescape = context.eval_ctx.autoescape
         key = None
         if not variables and type(string) is str and len(shown) < most:
-            key = (str(get_locale()), autoescape, string)
+            # The page's language, named once per page by the context processor below (a macro
+            # imported without the page's context asks Babel).
+            key = (context.get(LOCALE_NAME) or str(get_locale()), autoescape, string)
             if key in shown:
                 return shown[key]
         message = get_translations().ugettext(string)
@@ -161,6 +166,7 @@ def init_app(app):
     # Flask-Babel's extension (installed by babel.init_app) compiles {% trans %} and _() as calls
     # of these two names.
     app.jinja_env.globals["_"] = app.jinja_env.globals["gettext"] = template_gettext()
+    app.context_processor(lambda: {LOCALE_NAME: str(get_locale())})
     app.add_template_filter(format_when, "when")
     app.add_template_filter(format_number_filter, "format_number")
     app.add_template_filter(share_filter, "share")
