@@ -1,4 +1,6 @@
 """What forum templates need beyond the view's context: discussion helpers (registered by forums.init_app)."""
+from types import SimpleNamespace
+
 from babel.dates import get_datetime_format, parse_pattern
 from babel.support import Translations
 from flask import get_template_attribute, request, url_for
@@ -101,7 +103,8 @@ def post_labels():
             "quote": _("Quote"), "edit": _("Edit"), "delete": _("Delete"), "flag": _("Flag"),
             "history": _("History"), "hide": _("Hide"), "show": _("Show again"), "edited": _("edited"),
             "redact": _("Remove identifying details")}
-    return dict(_LABELS[key], zone=str(get_timezone()))
+    # Attributes, not a dict: a template's label.quote on a dict first fails as an attribute.
+    return SimpleNamespace(**_LABELS[key], zone=str(get_timezone()))
 
 
 _ID = 987654321
@@ -116,11 +119,11 @@ def post_paths():
         def around(endpoint, **values):
             before, _sep, after = url_for(endpoint, **values).partition(str(_ID))
             return before, after
-        _PATHS[key] = {
-            "edit": around("forums.edit_post", post_id=_ID), "delete": around("forums.delete_post", post_id=_ID),
-            "flag": around("forums.flag_post", post_id=_ID), "history": around("forums.post_history", post_id=_ID),
-            "hide": around("forums.hide_post", post_id=_ID), "go": around("forums.go_to_post", post_id=_ID),
-            "redact": around("safeguarding.redact", type_name="post", item_id=_ID)}
+        _PATHS[key] = SimpleNamespace(
+            edit=around("forums.edit_post", post_id=_ID), delete=around("forums.delete_post", post_id=_ID),
+            flag=around("forums.flag_post", post_id=_ID), history=around("forums.post_history", post_id=_ID),
+            hide=around("forums.hide_post", post_id=_ID), go=around("forums.go_to_post", post_id=_ID),
+            redact=around("safeguarding.redact", type_name="post", item_id=_ID))
     return _PATHS[key]
 
 
