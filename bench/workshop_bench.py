@@ -62,7 +62,9 @@ def prepare(workdir, people):
     """Demo data, `people` bench participants of the Senegal space and one live workshop."""
     os.environ.update(SECRET_KEY=SECRET, DATABASE_URL=f"sqlite:///{workdir / 'bench.db'}",
                       SOCIALLAB_INSTANCE=str(workdir), SEARCH_INDEX_DIR=str(workdir / "index"),
-                      SITE_URL="http://127.0.0.1")
+                      SITE_URL="http://127.0.0.1",
+                      # gunicorn.conf.py serves SQLite only when told: one server, one database file here.
+                      SOCIALLAB_SQLITE_UNDER_GUNICORN="1")
     os.environ.pop("REDIS_URL", None)
     sys.path.insert(0, str(ROOT))
     import config
