@@ -14,7 +14,7 @@ from sqlalchemy.pool import StaticPool
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config as config_module
-from sociallab import commands, http_input, i18n, permissions, static_files
+from sociallab import commands, http_input, i18n, permissions, search, static_files
 from sociallab.accounts.models import User
 from sociallab.content import render_markdown
 from sociallab.demo import refuse_demo_passwords
@@ -61,6 +61,8 @@ def create_app(config=None):
     register_domains(app)
     register_errorhandlers(app)
     register_request_hooks(app)
+    if not app.testing:
+        search.write_pending_at_start(app)
     return app
 
 

@@ -8,7 +8,15 @@ imports Whoosh or knows which engine answers (SEARCH_BACKEND: indexing.get_engin
 from sociallab.search.documents import register_dependents, register_documents
 from sociallab.search.indexing import get_engine, index, query, remove
 
-__all__ = ["get_engine", "index", "init_app", "query", "register_dependents", "register_documents", "remove"]
+__all__ = ["get_engine", "index", "init_app", "query", "register_dependents", "register_documents", "remove",
+           "write_pending_at_start"]
+
+
+def write_pending_at_start(app):
+    """At a process's start, write to the Whoosh index what a stopped process left unwritten."""
+    if app.config.get("SEARCH_BACKEND", "whoosh") == "whoosh":
+        from sociallab.search import pending
+        pending.write_pending_at_start(app, get_engine(app))
 
 
 def init_app(app):

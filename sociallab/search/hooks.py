@@ -19,6 +19,7 @@ from sqlalchemy import event, inspect
 
 from sociallab.extensions import db
 from sociallab.search import documents
+from sociallab.search import pending as journal
 from sociallab.search.indexing import get_engine
 
 log = logging.getLogger(__name__)
@@ -107,20 +108,31 @@ def _before_commit(session):
         # In the database: written now, with the change, and gone with it if the commit fails.
         engine.apply(built, removals, connection=session.connection())
     else:
-        session.info[READY] = (built, removals)
+        # Whoosh is written after the commit; the ids are noted in this transaction meanwhile, so
+        # a process stopped in between leaves a note the next one acts on (pending.py).
+        connection = session.connection()
+        token = journal.note(connection, [d["id"] for d in built] + list(removals))
+        session.info[READY] = (built, removals, token, connection)
 
 
 def _after_commit(session):
     ready = session.info.pop(READY, None)
     if not ready or not has_app_context():
         return
-    built, removals = ready
+    built, removals, token, connection = ready
     try:
         get_engine(current_app).apply(built, removals)
     except Exception:
-        # The database change stands; `flask sociallab check-index` reports the gap and
-        # `reindex` closes it.
+        # The database change stands, and so does its note: the next process to start writes it
+        # (`flask sociallab check-index` reports the gap meanwhile, `reindex` closes it).
         log.exception("search index update failed for %d documents", len(built) + len(removals))
+        return
+    try:
+        # On the connection the session still holds until it closes: another one from the pool
+        # could wait for ever when every connection is held by a session at this point.
+        journal.written(connection, token)
+    except Exception:  # the index holds the change; a note left behind is only written twice
+        log.warning("search index journal not cleared", exc_info=True)
 
 
 def _after_rollback(session, previous_transaction):

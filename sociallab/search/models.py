@@ -87,3 +87,17 @@ def _setup_text_search(target, connection, **kwargs):
 
 event.listen(SearchEntry.__table__, "before_create", _setup_text_search)
 event.listen(SearchWord.__table__, "before_create", _setup_text_search)
+
+
+class SearchPending(db.Model):
+    """A search document changed by a committed transaction and not yet written to the Whoosh
+    index (which is written after the commit, outside the database): noted in the transaction
+    itself, removed once the index holds the change. What a killed process leaves here is
+    written by the next process (sociallab/search/pending.py). `token` names the transaction
+    that noted it last, so a later change of the same document is never forgotten by mistake."""
+
+    __tablename__ = "search_pending"
+
+    search_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    token: Mapped[str] = mapped_column(String(32), nullable=False)
+    noted_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
