@@ -25,3 +25,14 @@ errorlog = "-"
 # gunicorn's control socket (~/.gunicorn/gunicorn.ctl) is one path per machine user: every server
 # on the machine would fight over it, and nothing here uses it.
 control_socket_disable = True
+
+
+def on_starting(server):
+    """Refuse SQLite: under the gevent worker, a request waiting for SQLite's write lock blocks the
+    whole worker, so the request holding the lock cannot finish and writes fail ("database is
+    locked"). One small server on SQLite runs `flask sociallab serve`; gunicorn wants PostgreSQL.
+    SOCIALLAB_SQLITE_UNDER_GUNICORN=1 lets a benchmark or test with one writer at a time through."""
+    url = os.environ.get("DATABASE_URL", "")
+    if (not url or url.startswith("sqlite")) and os.environ.get("SOCIALLAB_SQLITE_UNDER_GUNICORN") != "1":
+        raise SystemExit("gunicorn serves Sociallab on PostgreSQL only: set DATABASE_URL to a PostgreSQL "
+                         "database (README, Production), or run `flask sociallab serve` for one server on SQLite.")

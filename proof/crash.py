@@ -8,7 +8,8 @@ SQLite runs as one server does: files under UPLOAD_DIR, the Whoosh index on disk
 as README "Several servers" sets it: files and search in the database (--shape one-server runs it
 with files and index on disk instead).
 
-Each cycle starts the production server (gunicorn -c gunicorn.conf.py) over the same database,
+Each cycle starts the server (gunicorn -c gunicorn.conf.py; on SQLite `flask sociallab serve`, as one
+server on SQLite runs) over the same database,
 lets `writers` people post replies, start threads and add resources with a file (about 300 KB) for
 a random 2 to 4 s, then kills it. The driver records every write the server acknowledged (a 302
 to the new post's or resource's address). After the last kill the server is started once more

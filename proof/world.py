@@ -211,8 +211,9 @@ def prepare(workdir, people=30, demo=True):
 # --- the production server ---------------------------------------------------------------------
 
 class Server:
-    """gunicorn -c gunicorn.conf.py wsgi:app (the gevent worker) on 127.0.0.1, in its own process
-    group, so that a kill takes the master and its worker at once."""
+    """gunicorn -c gunicorn.conf.py wsgi:app (the gevent worker) on 127.0.0.1 over PostgreSQL,
+    `flask sociallab serve` over SQLite, in its own process group, so that a kill takes the
+    master and its worker at once."""
 
     def __init__(self, env, workdir, name="server"):
         self.env, self.workdir, self.name = dict(os.environ, **env), Path(workdir), name
@@ -226,7 +227,11 @@ class Server:
         log_file = open(self.workdir / f"{self.name}.log", "a")  # noqa: SIM115 — written until the server stops
         log_file.write(f"\n--- start {self.starts} ---\n")
         log_file.flush()
-        command = [str(BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), "wsgi:app"]
+        if self.env["DATABASE_URL"].startswith("sqlite"):
+            # One server on SQLite runs as `make run` does (gunicorn refuses SQLite: gunicorn.conf.py).
+            command = [str(BIN / "flask"), "--app", "wsgi", "sociallab", "serve", "--port", str(self.port)]
+        else:
+            command = [str(BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), "wsgi:app"]
         self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log_file,
                                         stderr=subprocess.STDOUT, start_new_session=True)
         log_file.close()

@@ -82,7 +82,9 @@ def two_servers(tmp_path):
     # A heartbeat a second, so a killed process is noticed within seconds, not minutes.
     env = dict(os.environ, SECRET_KEY=SECRET, DATABASE_URL=db_url, REDIS_URL=REDIS_URL,
                SOCIALLAB_INSTANCE=str(tmp_path), SEARCH_INDEX_DIR=str(tmp_path / "index"),
-               WORKSHOP_HEARTBEAT_SECONDS="1", SITE_URL="http://127.0.0.1")
+               WORKSHOP_HEARTBEAT_SECONDS="1", SITE_URL="http://127.0.0.1",
+               # Without TEST_DATABASE_URL, SQLite: this test's writes come one at a time.
+               SOCIALLAB_SQLITE_UNDER_GUNICORN="1")
     prepared = subprocess.run([sys.executable, "-c", PREPARE], cwd=ROOT, env=env, capture_output=True,
                               text=True, check=True).stdout.split()
     workshop_id, cookies = int(prepared[0]), prepared[1:]
