@@ -61,7 +61,7 @@ class StaticFiles:
         path = safe_join(self.folder, filename)
         try:
             stat = os.stat(path) if path else None
-        except OSError:
+        except (OSError, ValueError):  # ValueError: a NUL byte in the address
             stat = None
         if stat is None or not os.path.isfile(path):
             return None

@@ -1,9 +1,6 @@
 """A new platform's first setup: the Lab's real structure and its first administrator, without any demo person."""
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from flask import current_app
-
-import config
 from sociallab.accounts.checks import AccountError, check_password_strength
 from sociallab.accounts.services import create_user, find_user_by_email, normalize_email
 from sociallab.audit.services import record
@@ -41,11 +38,9 @@ def check_first_admin(email, name, password, language, timezone):
     except (ZoneInfoNotFoundError, ValueError):
         raise SetupError(f"{timezone!r} is not a time zone (e.g. America/Montreal, Africa/Dakar, UTC).") from None
     try:
-        check_password_strength(password)
+        check_password_strength(password)  # length, and never the demo's published password
     except AccountError as error:
         raise SetupError(str(error.message)) from None
-    if password in (config.PUBLISHED_DEMO_PASSWORD, current_app.config["DEMO_PASSWORD"]):
-        raise SetupError("This is the demo's published password: choose another one.")
 
 
 def existing_account(email):

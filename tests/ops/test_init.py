@@ -79,7 +79,7 @@ def test_init_refuses_a_weak_or_the_demo_password_and_creates_no_account(app):
     assert short.exit_code == 1
     assert "The password must have at least 10 characters." in short.output
     demo = _init(app, "--name", "Awa Directrice", env={"SOCIALLAB_ADMIN_PASSWORD": "sociallab-demo"})
-    assert demo.exit_code == 1 and "demo's published password" in demo.output
+    assert demo.exit_code == 1 and "published with the demo" in demo.output
     assert db.session.scalar(db.select(db.func.count(User.id))) == 0
     # The structure is there all the same: running init again with a good password completes it.
     assert db.session.scalar(db.select(db.func.count(Space.id))) == 15
