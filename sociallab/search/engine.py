@@ -62,8 +62,11 @@ class QueryError(ValueError):
 
 
 def digest(document):
-    parts = [str(document.get(k)) for k in ("type", "title", "body", "lang", "space_id", "countries",
-                                             "themes", "created_at", "url", "audience", "group")]
+    # Lists as sets: a relationship lists its rows in the order they were added, and in the
+    # database's order once loaded again; the index holds them sorted either way.
+    parts = [str(sorted(value) if isinstance(value := document.get(k), (list, tuple, set)) else value)
+             for k in ("type", "title", "body", "lang", "space_id", "countries", "themes", "created_at", "url",
+                       "audience", "group")]
     # A fingerprint telling whether an indexed document is stale; it protects nothing.
     return hashlib.sha1("\x1f".join(parts).encode("utf-8", "replace"), usedforsecurity=False).hexdigest()
 
