@@ -59,7 +59,7 @@ def index():
     recent = log.recent_entries()
     return render_template("admin/index.html", figures=dashboard.figures(),
                            incomplete=[c for c in countries if c.is_incomplete], recent=recent,
-                           targets=log.target_labels(recent), action_labels=log.ACTION_LABELS)
+                           targets=log.target_labels(recent), action_labels=log.action_labels())
 
 
 # --- regions ------------------------------------------------------------------------------
@@ -341,5 +341,5 @@ def audit():
     actor_id = id_argument("actor")
     pagination = log.entries(action, actor_id, page=page_number())
     return render_template("admin/audit.html", form=form, pagination=pagination, changes=log.changes,
-                           targets=log.target_labels(pagination.items), action_labels=log.ACTION_LABELS,
+                           targets=log.target_labels(pagination.items), action_labels=log.action_labels(),
                            field_labels=log.FIELD_LABELS)

@@ -3,13 +3,15 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
 from sociallab.accounts.models import User
+from sociallab.audit.actions import registered_actions
 from sociallab.audit.models import AuditEntry
 from sociallab.extensions import db
 from sociallab.spaces.models import Country, Organisation, Region, Space, Theme
 
 ENTRIES_PER_PAGE = 50
 
-# How the log names the actions it knows; other domains' actions show their code.
+# How the log names the core's actions; the other domains register theirs from their init_app
+# (sociallab.audit.register_actions). An action nobody named shows its code.
 ACTION_LABELS = {
     "region.create": _l("Region created"), "region.update": _l("Region changed"),
     "country.create": _l("Country created"), "country.update": _l("Country changed"),
@@ -77,8 +79,13 @@ def filter_choices():
     return actions, [(uid, name) for uid, name in actors]
 
 
+def action_labels():
+    """{action code: label} for every action the current app can name, the core's and the domains'."""
+    return {**ACTION_LABELS, **registered_actions()}
+
+
 def action_label(action):
-    return str(ACTION_LABELS.get(action, action))
+    return str(action_labels().get(action, action))
 
 
 def target_labels(entries):
