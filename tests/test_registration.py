@@ -92,12 +92,14 @@ COMMANDS = {"seed-demo", "serve", "reindex", "check-index", "rerender-posts", "s
 SOCKET_EVENTS = {"/forums": {"connect", "join"},
                  "/workshops": {"connect", "disconnect", "join", "resume", *room.ACTIONS}}
 SEARCH_TYPES = {"thread", "post", "initiative", "journal", "resource"}
+AUDIT_ACTIONS = {"forums.post.hide", "initiative.feature", "indicator.values", "resource.hide", "workshop.ended"}
 
 
 def _registered(app, server):
     from flask_sqlalchemy.session import Session
     from sqlalchemy import event
 
+    from sociallab.audit.actions import registered_actions
     from sociallab.notifications.messages import kinds
     from sociallab.search import hooks
     from sociallab.search.documents import document_types
@@ -113,6 +115,7 @@ def _registered(app, server):
         "socket errors": "/workshops" in socketio.exception_handlers,
         "search types": SEARCH_TYPES - {kind.name for kind in document_types(app)},
         "search hooks": all(event.contains(Session, name, listener) for name, listener in hooks.LISTENERS),
+        "audit actions": AUDIT_ACTIONS - set(registered_actions(app)),
     }
 
 
@@ -120,7 +123,7 @@ def test_each_app_of_a_process_registers_everything_on_its_own():
     expected = {"blueprints": set(), "template globals": set(), "filters": set(), "sections": True,
                 "notification kinds": set(), "commands": set(),
                 "socket events": {"/forums": set(), "/workshops": set()}, "socket errors": True,
-                "search types": set(), "search hooks": True}
+                "search types": set(), "search hooks": True, "audit actions": set()}
     first = create_app(config.TestConfig)
     first_server = socketio.server
     second = create_app(config.TestConfig)
