@@ -6,10 +6,13 @@ one types and PostgreSQL refuses in text (NUL), are taken out of every query arg
 field before a view reads them, so what the person typed is kept, minus the invisible.
 """
 import re
+from uuid import uuid4
 
 from flask import Request, abort, request
 from werkzeug.datastructures import ImmutableMultiDict, iter_multi_items
 from werkzeug.routing import IntegerConverter, UnicodeConverter
+from wtforms import HiddenField
+from wtforms.validators import ValidationError
 
 # Ids are INTEGER columns: 32 bits on PostgreSQL (64 on SQLite); the smaller decides.
 MAX_ID = 2**31 - 1
@@ -18,6 +21,11 @@ MAX_PAGE = 100_000
 
 # C0 controls except tab, line feed and carriage return, which text fields legitimately carry.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+# The key of one written form (a uuid4's text): a form sent twice with it writes once.
+SUBMISSION_MAX = 36
+SUBMISSION = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 def without_control_characters(value):
@@ -51,6 +59,27 @@ class CleanMultiDict(ImmutableMultiDict):
 
 class CleanRequest(Request):
     parameter_storage_class = CleanMultiDict
+
+
+class SubmissionField(HiddenField):
+    """The key of one thing written from a form, made when the form is shown: a resent form carries
+    the same key, a form loaded again a new one. Rendered with the key it was sent with (a preview,
+    or the form back with errors), else with a new one at each render, never one cached with a page.
+    `damaged` is the domain's message when the key is not one (the form comes back, with a new key)."""
+
+    def __init__(self, *args, damaged, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.damaged = damaged
+
+    def _value(self):
+        return self.data or str(uuid4())
+
+    def pre_validate(self, form):
+        if self.data in (None, ""):
+            self.data = None  # a form from before the keys (a cached page): written as before
+        elif len(self.data) > SUBMISSION_MAX or not SUBMISSION.fullmatch(self.data):
+            self.data = None  # the form comes back with a new key
+            raise ValidationError(self.damaged)
 
 
 def page_number():

@@ -1,7 +1,4 @@
 """Forms for categories, threads, posts, flags and moderation."""
-import re
-from uuid import uuid4
-
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 from flask_wtf import FlaskForm
@@ -13,16 +10,16 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from sociallab.forums.models import (
     BODY_MAX,
     CATEGORY_DESCRIPTION_MAX,
     CATEGORY_TITLE_MAX,
     FLAG_NOTE_MAX,
-    SUBMISSION_MAX,
     TITLE_MAX,
 )
+from sociallab.http_input import SubmissionField
 from sociallab.i18n import LANGUAGE_NAMES
 
 
@@ -41,32 +38,13 @@ def _body_field():
         render_kw={"rows": 8, "maxlength": BODY_MAX})
 
 
-_SUBMISSION = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-
-
-class SubmissionField(HiddenField):
-    """The key of one written post, made when its form is shown: a resent form carries the same
-    key, a form loaded again a new one. Rendered with the key it was sent with (a preview, or the
-    form back with errors), else with a new one at each render, never one cached with the page."""
-
-    def _value(self):
-        return self.data or str(uuid4())
-
-    def pre_validate(self, form):
-        if self.data in (None, ""):
-            self.data = None  # a form from before the keys (a cached page): posted as before
-        elif len(self.data) > SUBMISSION_MAX or not _SUBMISSION.fullmatch(self.data):
-            self.data = None  # the form comes back with a new key
-            raise ValidationError(_l("This form arrived damaged. Check your message and send it again."))
-
-
 class PostForm(FlaskForm):
     """A reply or an edit. The buttons say what to do: preview, publish, or publish anyway."""
     body = _body_field()
     lang = SelectField(_l("Language of the message"), choices=_languages())
     quote = HiddenField()
     # Read for a reply or a new thread (an edit changes its post, whatever the form sends).
-    submission = SubmissionField()
+    submission = SubmissionField(damaged=_l("This form arrived damaged. Check your message and send it again."))
 
 
 class ThreadForm(PostForm):

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sociallab.content import highlight_mentions, render_markdown
 from sociallab.extensions import db
+from sociallab.http_input import SUBMISSION_MAX
 from sociallab.i18n import utcnow
 from sociallab.safeguarding.models import Sensitive
 
@@ -22,7 +23,6 @@ BODY_MAX = 20000
 CATEGORY_TITLE_MAX = 120
 CATEGORY_DESCRIPTION_MAX = 500
 FLAG_NOTE_MAX = 1000
-SUBMISSION_MAX = 36  # a uuid's text
 
 
 class Category(db.Model):
