@@ -12,6 +12,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from sociallab.http_input import SubmissionField
 from sociallab.i18n import LANGUAGE_NAMES
 from sociallab.initiatives import stages
 from sociallab.initiatives.indicators import MEASURE_LABELS
@@ -88,6 +89,7 @@ class JournalForm(FlaskForm):
     observed = TextAreaField(_l("What was observed"), validators=[Length(max=10000)])
     adjusted = TextAreaField(_l("What was adjusted"), validators=[Length(max=10000)])
     lang = SelectField(_l("Language of the text"), choices=list(LANGUAGE_NAMES.items()))
+    submission = SubmissionField(damaged=_l("This form arrived damaged. Check your entry and send it again."))
 
 
 class IndicatorForm(FlaskForm):

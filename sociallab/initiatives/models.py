@@ -18,6 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sociallab.extensions import db
 from sociallab.forums import models as forum_models  # noqa: F401  (the comments live in a forums Thread)
+from sociallab.http_input import SUBMISSION_MAX
 from sociallab.i18n import utcnow
 from sociallab.safeguarding.models import Sensitive
 
@@ -172,9 +173,16 @@ class JournalEntry(Sensitive, db.Model):
     adjusted: Mapped[str] = mapped_column(Text, default="")
     lang: Mapped[str] = mapped_column(String(2), default="fr")
     created_at: Mapped[DateTime] = mapped_column(DateTime, default=utcnow)
+    # The key of the form that wrote it (a uuid made when the form was shown): the same form sent
+    # again (a double click, a resend after a lost answer) finds this entry rather than adding one.
+    submission_id: Mapped[str | None] = mapped_column(String(SUBMISSION_MAX))
 
     initiative = relationship("Initiative", back_populates="journal")
     author = relationship("User")
+    __table_args__ = (
+        # One entry per form sent by a person; entries without a key (older forms) are not constrained.
+        Index("uq_journal_entry_author_submission", "author_id", "submission_id", unique=True),
+    )
 
     @property
     def is_held(self):

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from sociallab.audit.services import record
@@ -213,17 +214,52 @@ def _carry_along(initiative, audience_changed):
 
 # --- journal --------------------------------------------------------------------------------
 
-def add_journal_entry(initiative, author, entry_date, tried, observed, adjusted, lang):
-    """What was tried, observed and adjusted on a day; the author joins the initiative's authors."""
+def add_journal_entry(initiative, author, entry_date, tried, observed, adjusted, lang, submission=None):
+    """What was tried, observed and adjusted on a day; the author joins the initiative's authors.
+    A form sent again (the same `submission` key, date and texts) gives the entry it wrote the first time."""
     check_edit(initiative, author)
-    if not any(text.strip() for text in (tried, observed, adjusted)):
+    texts = {"tried": tried.strip(), "observed": observed.strip(), "adjusted": adjusted.strip()}
+    if not any(texts.values()):
         raise InitiativeError(_("Write at least what was tried, observed or adjusted."), "tried")
-    entry = JournalEntry(initiative=initiative, author_id=author.id, entry_date=entry_date,
-                         tried=tried.strip(), observed=observed.strip(), adjusted=adjusted.strip(), lang=lang)
-    db.session.add(entry)
+
+    def earlier():
+        return _submitted_entry(initiative, author, submission, entry_date, texts)
+
+    found = earlier()
+    if found is not None:
+        return found
+    try:
+        entry = JournalEntry(initiative=initiative, author_id=author.id, entry_date=entry_date, lang=lang,
+                             submission_id=submission or None, **texts)
+        db.session.add(entry)
+        db.session.flush()
+    except IntegrityError:
+        if not submission:
+            raise
+        # Another request with the same key saved its entry first (a double click: both looked
+        # before either was saved): this one is undone and the other's entry is the answer.
+        db.session.rollback()
+        found = earlier()
+        if found is None:  # the key belongs to another entry: this one is written without it
+            return add_journal_entry(initiative, author, entry_date, tried, observed, adjusted, lang)
+        return found
     _add_author(initiative, author)
     initiative.last_activity_at = utcnow()
     db.session.commit()
+    return entry
+
+
+def _submitted_entry(initiative, author, submission, entry_date, texts):
+    """The entry `author` wrote from the form with the key `submission`, if this is that form sent
+    again: the same initiative, date and texts. Else None (no key, or a different entry: a page
+    restored by the back button and rewritten, say, which is then written without the key)."""
+    if not submission:
+        return None
+    entry = db.session.scalar(db.select(JournalEntry).where(JournalEntry.author_id == author.id,
+                                                            JournalEntry.submission_id == submission))
+    if entry is None or entry.initiative_id != initiative.id or entry.entry_date != entry_date \
+            or any(getattr(entry, name) != text for name, text in texts.items()):
+        return None
     return entry
 
 

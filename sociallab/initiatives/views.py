@@ -249,7 +249,8 @@ def add_journal(initiative_id):
         try:
             # A field left out of the POST is None; it means nothing written there.
             entry = services.add_journal_entry(initiative, current_user, form.entry_date.data, form.tried.data or "",
-                                               form.observed.data or "", form.adjusted.data or "", form.lang.data)
+                                               form.observed.data or "", form.adjusted.data or "", form.lang.data,
+                                               submission=form.submission.data)
         except ServiceError as error:
             status = _attach_error(form, error)
         else:
