@@ -95,6 +95,9 @@ class _Production(config.TestConfig):
     DEVELOPMENT = False
     SECRET_KEY = "a-production-secret"
     SITE_URL = "https://sociallab.example.org"
+    # A database of its own: the suite's may hold other tests' accounts with the demo password,
+    # which a production start refuses (sociallab.demo.refuse_demo_passwords).
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
 
 
 @pytest.mark.parametrize("missing", ["SITE_URL", "SECRET_KEY"])
