@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: run test install install-dev translations vendor lint security proof clean
+.PHONY: run test install install-dev translations vendor lint security proof deploy-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -73,6 +73,17 @@ proof: install-dev
 	$(BIN)/python proof/crash.py || status=1; \
 	$(BIN)/python proof/services.py || status=1; \
 	exit $$status
+
+# The production shape on 127.0.0.1 (README "Production"): two gunicorn processes over one PostgreSQL
+# and one Redis, a member's journey through both (tests/deploy/test_two_machines.py), then nginx in
+# front with deploy/nginx/sociallab.conf over https (tests/deploy/test_nginx.py; needs nginx, not
+# running as a service). Each test makes its own database on that PostgreSQL server; a service
+# missing fails rather than skips. Another server: make deploy-check TEST_DATABASE_URL=… REDIS_URL=…
+deploy-check: export TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+deploy-check: export REDIS_URL ?= redis://127.0.0.1:6379/0
+deploy-check: export SOCIALLAB_REQUIRE_SERVICES = 1
+deploy-check: install-dev
+	$(BIN)/python -m pytest -q -s -p no:cacheprovider tests/deploy
 
 # Browser libraries at pinned versions, fetched from the npm registry with their licences.
 vendor:

@@ -13,7 +13,9 @@ import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import requests
@@ -28,9 +30,17 @@ pytestmark = pytest.mark.alone
 
 ROOT = Path(__file__).resolve().parents[2]
 DATABASE = "test_two_machines"
+
+
+def redis_database(number):
+    """Database `number` of the Redis server REDIS_URL names (`make deploy-check`), else the local one."""
+    server = urlsplit(os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0")
+    return urlunsplit(server._replace(path=f"/{number}"))
+
+
 # A Redis database of its own (9) for the servers' rate limits, emptied first. Socket.IO's messages
 # (publish/subscribe) ignore the number: this runs alone, never beside another two-server test.
-REDIS_URL = "redis://127.0.0.1:6379/9"
+REDIS_URL = redis_database(9)
 PASSWORD = "deux-machines, un seul site"  # the test's own accounts
 STARTUP_SECONDS = 40
 # Failed sign-ins allowed per account (5 a minute on a real server): two, so three attempts show
@@ -92,26 +102,26 @@ def _postgres_server():
     return make_url(url)
 
 
-def _own_database():
-    """A fresh database of this test's own on that server; its URL."""
+def _own_database(name=DATABASE):
+    """A fresh database of the test's own on that server; its URL."""
     server = _postgres_server()
     try:
         engine = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
         with engine.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)'))
-            connection.execute(text(f'CREATE DATABASE "{DATABASE}"'))
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
         engine.dispose()
     except Exception as error:  # noqa: BLE001 — any failure means "no PostgreSQL here"
         skip_or_fail(f"PostgreSQL is not reachable at {server.host}:{server.port}: {error}")
-    return server.set(database=DATABASE).render_as_string(hide_password=False)
+    return server.set(database=name).render_as_string(hide_password=False)
 
 
-def _empty_redis():
+def _empty_redis(url=REDIS_URL):
     import redis
     try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).flushdb()
+        redis.Redis.from_url(url, socket_connect_timeout=1).flushdb()
     except Exception as error:  # noqa: BLE001 — any failure means "no Redis here"
-        skip_or_fail(f"Redis is not reachable at {REDIS_URL}: {error}")
+        skip_or_fail(f"Redis is not reachable at {url}: {error}")
 
 
 def _free_port():
@@ -137,13 +147,23 @@ def _wait_for(url, log):
 @pytest.fixture
 def machines(tmp_path):
     """(machine A's address, machine B's address, the prepared ids, each machine's instance directory)."""
-    _empty_redis()
-    database_url = _own_database()
+    with production_servers(tmp_path, DATABASE, REDIS_URL, SITE_URL="http://127.0.0.1") as (servers, prepared,
+                                                                                           instances):
+        yield servers[0][1], servers[1][1], prepared, instances
+
+
+@contextmanager
+def production_servers(tmp_path, database, redis_url, **settings):
+    """Two gunicorn servers over the PostgreSQL database `database` (made again) and Redis at
+    `redis_url` (emptied), with `settings` on top of README's: (each one's process, address and log,
+    the prepared ids, their instance directories). tests/deploy/test_nginx.py puts nginx in front."""
+    _empty_redis(redis_url)
+    database_url = _own_database(database)
     env = {key: value for key, value in os.environ.items() if key not in NOT_INHERITED}
     # What README "Several servers" asks to set alike on every server.
-    env.update(DATABASE_URL=database_url, REDIS_URL=REDIS_URL, STORAGE_BACKEND="postgres", SEARCH_BACKEND="postgres",
-               SECRET_KEY="two-machines-test-secret", SITE_URL="http://127.0.0.1", FLASK_APP="wsgi",
-               LOGIN_LIMIT_PER_ACCOUNT=LOGIN_LIMIT)
+    env.update(DATABASE_URL=database_url, REDIS_URL=redis_url, STORAGE_BACKEND="postgres", SEARCH_BACKEND="postgres",
+               SECRET_KEY="two-machines-test-secret", FLASK_APP="wsgi", LOGIN_LIMIT_PER_ACCOUNT=LOGIN_LIMIT,
+               **settings)
     # The administrator's own machine migrates the database and adds the people, the category and
     # the workshop, while the servers start once the schema is there.
     administrator_log = tmp_path / "administrator.log"
@@ -171,7 +191,7 @@ def machines(tmp_path):
         prepared = json.loads(output)
         for _process, url, log in servers:
             _wait_for(url, log)
-        yield servers[0][1], servers[1][1], prepared, instances
+        yield servers, prepared, instances
     finally:
         if administrator.poll() is None:
             administrator.kill()
@@ -182,9 +202,9 @@ def machines(tmp_path):
             process.wait(timeout=20)
 
 
-def _sign_in(url, email):
-    """A browser of its own, signed in through the server at `url`."""
-    browser = requests.Session()
+def _sign_in(url, email, browser=None):
+    """A browser of its own (or `browser`), signed in through the server at `url`."""
+    browser = browser or requests.Session()
     token = csrf_token_from(browser.get(f"{url}/login").text)
     response = browser.post(f"{url}/login", data={"email": email, "password": PASSWORD, "csrf_token": token},
                             allow_redirects=False)
