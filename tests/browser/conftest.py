@@ -2,6 +2,7 @@
 import os
 import shutil
 import threading
+from dataclasses import dataclass
 
 import pytest
 from werkzeug.serving import make_server
@@ -117,3 +118,40 @@ def axe_violations(page, impacts=("serious", "critical")):
         "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})")
     return [f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes)"
             for v in result["violations"] if v["impact"] in impacts]
+
+
+@dataclass(frozen=True)
+class DemoSamples:
+    """Ids of one of each thing a Senegalese partner opens in the demo, and the live room."""
+    category: int
+    thread: int
+    initiative: int
+    resource: int
+    workshop: int
+    live_room: str
+
+
+def demo_samples(app):
+    """The demo's own ids of the pages the page-by-page browser tests open."""
+    from sociallab.forums.models import Category, Thread
+    from sociallab.initiatives.models import Initiative
+    from sociallab.knowledge.models import Resource
+    from sociallab.spaces.models import Space
+    from sociallab.workshops.models import Workshop
+
+    def first(model, *where):
+        return db.session.scalar(db.select(model.id).where(*where).order_by(model.id))
+
+    with app.app_context():
+        sn = db.session.scalar(db.select(Space.id).where(Space.slug == "country-sn"))
+        category = first(Category, Category.space_id == sn)
+        live = db.session.execute(db.select(Space.slug, Workshop.id).join(Workshop.space).where(
+            Workshop.started_at.is_not(None), Workshop.ended_at.is_(None)).order_by(Workshop.id)).first()
+        samples = (category, first(Thread, Thread.category_id == category),
+                   first(Initiative, Initiative.space_id == sn, Initiative.status == "published"),
+                   first(Resource, Resource.space_id == sn, Resource.status == "published"),
+                   first(Workshop, Workshop.space_id == sn), live)
+        db.session.remove()
+    assert None not in samples, "the demo lost a sample"
+    *ids, (slug, live_id) = samples
+    return DemoSamples(*ids, live_room=f"/spaces/{slug}/workshops/{live_id}/room")

@@ -8,13 +8,7 @@ import os
 
 import pytest
 
-from sociallab.extensions import db
-from sociallab.forums.models import Category, Thread
-from sociallab.initiatives.models import Initiative
-from sociallab.knowledge.models import Resource
-from sociallab.spaces.models import Space
-from sociallab.workshops.models import Workshop
-from tests.browser.conftest import ARTIFACTS, AXE, sign_in
+from tests.browser.conftest import ARTIFACTS, AXE, demo_samples, sign_in
 
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 800}
@@ -40,30 +34,16 @@ ADMIN_PAGES = [
 ]
 
 
-def _first(model, *where):
-    return db.session.scalar(db.select(model.id).where(*where).order_by(model.id))
-
-
 def member_pages(app):
     """(name, path) of every main page a Senegalese partner opens, with the demo's own ids."""
-    with app.app_context():
-        sn = db.session.scalar(db.select(Space.id).where(Space.slug == "country-sn"))
-        category = _first(Category, Category.space_id == sn)
-        thread = _first(Thread, Thread.category_id == category)
-        initiative = _first(Initiative, Initiative.space_id == sn, Initiative.status == "published")
-        resource = _first(Resource, Resource.space_id == sn, Resource.status == "published")
-        # The room in use: the international space's workshop is live.
-        live = db.session.execute(db.select(Space.slug, Workshop.id).join(Workshop.space).where(
-            Workshop.started_at.is_not(None), Workshop.ended_at.is_(None)).order_by(Workshop.id)).first()
-        db.session.remove()
-    assert None not in (category, thread, initiative, resource, live), "the demo lost a sample"
+    ids = demo_samples(app)
     return [
-        ("my-spaces", "/spaces"), ("space-home", SN), ("forum-category", f"/forums/categories/{category}"),
-        ("thread", f"/forums/threads/{thread}"), ("initiatives", "/initiatives"),
-        ("initiative", f"/initiatives/{initiative}"), ("dashboard", "/dashboard"),
+        ("my-spaces", "/spaces"), ("space-home", SN), ("forum-category", f"/forums/categories/{ids.category}"),
+        ("thread", f"/forums/threads/{ids.thread}"), ("initiatives", "/initiatives"),
+        ("initiative", f"/initiatives/{ids.initiative}"), ("dashboard", "/dashboard"),
         ("good-practices", "/good-practices"), ("libraries", "/library"), ("library", f"{SN}/library"),
-        ("resource", f"/resources/{resource}"), ("search", "/search?q=enfant"), ("workshops", "/workshops"),
-        ("space-workshops", f"{SN}/workshops"), ("workshop-room", f"/spaces/{live.slug}/workshops/{live.id}/room"),
+        ("resource", f"/resources/{ids.resource}"), ("search", "/search?q=enfant"), ("workshops", "/workshops"),
+        ("space-workshops", f"{SN}/workshops"), ("workshop-room", ids.live_room),
         ("notifications", "/notifications"), ("profile", "/account/profile"),
     ]
 

@@ -1,39 +1,22 @@
 """The header on a phone and a desktop, and no page of the app wider than a 360 px phone."""
 from playwright.sync_api import expect
 
-from sociallab.extensions import db
-from sociallab.forums.models import Category, Thread
-from sociallab.initiatives.models import Initiative
-from sociallab.knowledge.models import Resource
-from sociallab.spaces.models import Space
-from sociallab.workshops.models import Workshop
-from tests.browser.conftest import axe_violations, sign_in
+from tests.browser.conftest import axe_violations, demo_samples, sign_in
 
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 800}
 SN = "/spaces/country-sn"
 
 
-def _first(model, *where):
-    return db.session.scalar(db.select(model.id).where(*where).order_by(model.id))
-
-
 def _member_pages(app):
     """Every main page a Senegalese member opens, with the demo's own ids."""
-    with app.app_context():
-        sn = db.session.scalar(db.select(Space.id).where(Space.slug == "country-sn"))
-        category = _first(Category, Category.space_id == sn)
-        thread = _first(Thread, Thread.category_id == category)
-        initiative = _first(Initiative, Initiative.space_id == sn, Initiative.status == "published")
-        resource = _first(Resource, Resource.space_id == sn, Resource.status == "published")
-        workshop = _first(Workshop, Workshop.space_id == sn)
-        db.session.remove()
-    assert None not in (category, thread, initiative, resource, workshop), "the demo lost a sample"
+    ids = demo_samples(app)
+    category, workshop = ids.category, ids.workshop
     return [
-        "/spaces", SN, f"{SN}/forums", f"/forums/categories/{category}", f"/forums/threads/{thread}",
-        f"/forums/categories/{category}/new", "/initiatives", f"/initiatives/{initiative}", f"{SN}/initiatives/new",
+        "/spaces", SN, f"{SN}/forums", f"/forums/categories/{category}", f"/forums/threads/{ids.thread}",
+        f"/forums/categories/{category}/new", "/initiatives", f"/initiatives/{ids.initiative}", f"{SN}/initiatives/new",
         "/dashboard", f"{SN}/dashboard", "/good-practices", "/library", f"{SN}/library",
-        f"/resources/{resource}", f"{SN}/library/new", "/workshops", f"{SN}/workshops",
+        f"/resources/{ids.resource}", f"{SN}/library/new", "/workshops", f"{SN}/workshops",
         f"{SN}/workshops/{workshop}", f"{SN}/workshops/{workshop}/room", "/search?q=enfant",
         "/notifications", "/account/profile",
     ]
