@@ -95,7 +95,7 @@ def test_a_damaged_key_brings_the_form_back_with_the_text(client, journal, key):
 
     html = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert ENTRY["tried"] in html and "This form arrived damaged" in html and key not in html
+    assert ENTRY["tried"] in html and "Ce formulaire est arrivé abîmé" in html and key not in html
     assert entries(initiative_id=initiative.id) == 0
     # Sent again from the form that came back (it has a new key): saved.
     assert client.post(url, data={**fields, **form_fields(html)}).status_code == 302
