@@ -17,7 +17,6 @@ import hashlib
 import io
 import mimetypes
 import os
-import re
 import secrets
 from dataclasses import dataclass
 
@@ -33,7 +32,18 @@ SHORT = 600
 # Comments and indentation stay in the repository, not on the wire (a vendored .min.js is left alone).
 MINIFIERS = {".css": rcssmin.cssmin, ".js": rjsmin.jsmin}
 HASH_LENGTH = 12
-FINGERPRINTED = re.compile(rf"(?P<stem>.+)\.(?P<hash>[0-9a-f]{{{HASH_LENGTH}}})(?P<ext>\.[A-Za-z0-9]+)")
+HEX = frozenset("0123456789abcdef")
+
+
+def unfingerprinted(filename):
+    """`css/site.<hash>.css` → ("css/site.css", "<hash>"); None for an address without a hash.
+    (Split by hand: a pattern with a leading `.+` is quadratic when searched.)"""
+    rest, dot, extension = filename.rpartition(".")
+    stem, dot_before, digest = rest.rpartition(".")
+    if not (dot and dot_before and stem and extension.isascii() and extension.isalnum()
+            and len(digest) == HASH_LENGTH and set(digest) <= HEX):
+        return None
+    return f"{stem}.{extension}", digest
 STATIC_TEXT = ("text/", "application/javascript", "application/json", "image/svg+xml")
 PAGE_TYPES = ("text/html", "application/json")
 # Smaller than this, gzip saves less than its own header costs.
@@ -96,10 +106,10 @@ class StaticFiles:
         filename = request.path[len(self.prefix):]
         requested = None
         entry = self.get(filename)
-        match = FINGERPRINTED.fullmatch(filename)
-        if entry is None and match:
-            entry = self.get(match["stem"] + match["ext"])
-            requested = match["hash"]
+        split = unfingerprinted(filename)
+        if entry is None and split:
+            original, requested = split
+            entry = self.get(original)
         if entry is None:
             return Response("Not found", 404, mimetype="text/plain")
         compressed = entry.gzipped is not None and request.accept_encodings.quality("gzip") > 0

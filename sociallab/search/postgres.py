@@ -60,7 +60,8 @@ MARK_CLASSES = 5  # as Whoosh's HtmlFormatter: term0 … term4
 SNIPPET_OPTIONS = (f"StartSel={START}, StopSel={STOP}, FragmentDelimiter={BETWEEN}, MaxWords=35, MinWords=15, "
                    "ShortWord=2")
 TITLE_OPTIONS = f"StartSel={START}, StopSel={STOP}, HighlightAll=true"
-_MARKED = re.compile(f"{START}(.*?){STOP}", re.S)
+# Linear when searched: a run stops at the next START as well as at STOP.
+_MARKED = re.compile(f"{START}([^{START}{STOP}]*){STOP}")
 WORD = re.compile(r"\w+")
 # Near words are looked up by trigram similarity first (the index), then kept within
 # SUGGESTION_DISTANCE edits; a low threshold because a short word with two edits shares few trigrams.

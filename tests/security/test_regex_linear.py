@@ -26,6 +26,7 @@ import pytest
 from sociallab.admin import forms as admin_forms
 from sociallab.content import markdown, mentions
 from sociallab.safeguarding import detector
+from sociallab.search import postgres as search_postgres
 from sociallab.search import schema
 from sociallab.search import text as search_text
 
@@ -58,6 +59,14 @@ REGISTRY = [
     ("sociallab/http_input.py", "sociallab.http_input:CONTROL_CHARACTERS"),
     ("sociallab/payloads.py", "sociallab.payloads:_DIGITS"),
     ("sociallab/payloads.py", "sociallab.payloads:_UNSENDABLE"),
+    ("sociallab/http_input.py", "sociallab.http_input:SUBMISSION"),
+    ("sociallab/ops/logs.py", "sociallab.ops.logs:WELL_FORMED_ID"),
+    ("sociallab/ops/logs.py", "sociallab.ops.logs:EMAIL"),
+    ("sociallab/search/postgres.py", "sociallab.search.postgres:WORD"),
+    ("sociallab/search/postgres.py", "sociallab.search.postgres:_UNSTORABLE"),
+    ("sociallab/search/postgres.py", "sociallab.search.postgres:_MARKED"),
+    ("sociallab/backup/archive.py", "sociallab.backup.archive:MEMBER"),
+    ("sociallab/backup/databases.py", r"(\d+)(?:\.(\d+))?"),
 ]
 
 
@@ -322,6 +331,10 @@ FUNCTIONS = [
      (mentions._TAG, mentions._MENTION)),
     ("search analyzer", lambda text: [token.text for token in TOKENIZE(text)], (schema.TOKENS,)),
     ("unique handle base", lambda text: re.sub(r"[^a-z0-9.]+", ".", text.lower()), (r"[^a-z0-9.]+",)),
+    # PostgreSQL search: what is stored, the words a query is read as, and the marked snippet.
+    ("postgres search text", lambda text: (search_postgres.storable(text), search_postgres.WORD.findall(text),
+                                           [m.group(1) for m in search_postgres._MARKED.finditer(text)]),
+     (search_postgres.WORD, search_postgres._UNSTORABLE, search_postgres._MARKED)),
 ]
 
 # The safeguarding check reads every word of the text in Python (a few µs a word, where a pattern
