@@ -22,6 +22,15 @@ def init_app(app):
     add_commands(app, seed_demo_command, serve_command)
 
 
+_AT_SERVE = "sociallab_at_serve"
+
+
+def at_serve(app, action):
+    """`action(app)` runs when `flask sociallab serve` starts, before it serves: the one server
+    of a platform on SQLite (gunicorn refuses SQLite), so no other server is writing meanwhile."""
+    app.extensions.setdefault(_AT_SERVE, []).append(action)
+
+
 def add_commands(app, *commands):
     """Add click commands to `app`'s `flask sociallab` group (called from each domain's init_app)."""
     for command in commands:
@@ -75,6 +84,9 @@ def serve_command(host, port):
     if app.config.get("SITE_URL_FROM_SERVER"):
         # Development without SITE_URL: links in e-mails point to where this server listens.
         app.config["SITE_URL"] = address
+    with app.app_context():
+        for action in app.extensions.get(_AT_SERVE, ()):
+            action(app)
     scheduled = app.config["SCHEDULER_IN_SERVE"]
     if scheduled:
         scheduler.start(app, echo=lambda line: click.echo(line))

@@ -5,7 +5,7 @@ def init_app(app):
     # Imported here, not at the top: importing any of this package's models runs this file, and
     # must not load its views (they import the access rules, which import the models).
     from sociallab import audit, permissions, spaces
-    from sociallab.commands import add_commands
+    from sociallab.commands import add_commands, at_serve
     from sociallab.knowledge import audit_actions, commands, privacy, safeguarding, search, storage, views
     from sociallab.knowledge.forms import STATUS_LABELS, TYPE_LABELS
 
@@ -22,3 +22,4 @@ def init_app(app):
     safeguarding.init_app(app)
     privacy.init_app(app)
     add_commands(app, commands.move_files_command)
+    at_serve(app, storage.sweep_unreferenced)

@@ -15,6 +15,7 @@ one backend to the other, for a platform that moves to several servers (or back)
 import errno
 import hashlib
 import io
+import logging
 import os
 import secrets
 import shutil
@@ -24,6 +25,7 @@ from contextlib import suppress
 from flask import current_app, request, send_file
 from flask_babel import gettext as _
 from sqlalchemy import delete, insert, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from sociallab.errors import ServiceError
 from sociallab.extensions import db
@@ -31,6 +33,7 @@ from sociallab.knowledge.models import FileVersion, StoredChunk
 
 BACKENDS = ("filesystem", "postgres")
 CHUNK_BYTES = 256 * 1024
+log = logging.getLogger(__name__)
 PARTIAL = ".partial"  # a file being written, under UPLOAD_DIR
 
 
@@ -232,6 +235,33 @@ class ChunkReader(io.RawIOBase):
     def close(self):
         self.buffer = b""
         super().close()
+
+
+def sweep_unreferenced(app):
+    """At the start of the one server of a platform on SQLite with files on disk: remove what a
+    stopped process wrote for a change it never committed (a whole file no version names, or a
+    partial one). Never with several servers or on PostgreSQL, where another process may be
+    between writing a file and committing its row."""
+    if app.config.get("STORAGE_BACKEND", "filesystem") != "filesystem" or db.engine.dialect.name != "sqlite":
+        return 0
+    directory = app.config["UPLOAD_DIR"]
+    if not os.path.isdir(directory):
+        return 0
+    try:
+        referenced = set(db.session.scalars(select(FileVersion.stored_name)))
+    except SQLAlchemyError:  # not migrated yet: nothing uploaded either
+        db.session.rollback()
+        return 0
+    removed = 0
+    for name in os.listdir(directory):
+        path = os.path.join(directory, name)
+        if os.path.isfile(path) and name not in referenced:
+            with suppress(FileNotFoundError):
+                os.remove(path)
+                removed += 1
+    if removed:
+        log.warning("uploads: %d file(s) written by a change that was never committed were removed", removed)
+    return removed
 
 
 def check_backend(app):
