@@ -146,7 +146,11 @@ def _is_present(workshop, user):
 def _attend(workshop, user):
     if db.session.scalar(db.select(Attendance.id).where(
             Attendance.workshop_id == workshop.id, Attendance.user_id == user.id)) is None:
-        db.session.add(Attendance(workshop_id=workshop.id, user_id=user.id))
+        try:
+            with db.session.begin_nested():
+                db.session.add(Attendance(workshop_id=workshop.id, user_id=user.id))
+        except IntegrityError:
+            pass  # the same person's other page or socket counted them a moment ago (seen under load)
 
 
 def join_room(workshop, user, sid):
