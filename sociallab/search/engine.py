@@ -71,6 +71,17 @@ def digest(document):
     return hashlib.sha1("\x1f".join(parts).encode("utf-8", "replace"), usedforsecurity=False).hexdigest()
 
 
+def start_search(tokens, text, page):
+    """(the typed text stripped, the empty answer, whether a backend has anything to look for):
+    nothing for an empty query or a person who may read nothing. Both engines start here.
+    QueryError for a query too long to read."""
+    text = (text or "").strip()
+    results = SearchResults(text=text, page=max(1, page), facets={name: [] for name in FACETS})
+    if len(text) > MAX_QUERY_LENGTH:
+        raise QueryError(text)
+    return text, results, bool(text and tokens)
+
+
 def page_of(url):
     """The page a document's address opens: a thread's posts ("/forums/threads/3#post-7"), an
     initiative's journal entries and comments all open their thread's or initiative's page."""
@@ -295,13 +306,8 @@ class SearchEngine:
         Everything in the answer (hits and their order, counts, facets, the suggestion) is worked
         out from the items those tokens may read under the chosen filters, and from nothing else.
         """
-        text = (text or "").strip()
-        results = SearchResults(text=text, page=max(1, page), facets={name: [] for name in FACETS})
-        if not text:
-            return results
-        if len(text) > MAX_QUERY_LENGTH:
-            raise QueryError(text)
-        if not tokens:
+        text, results, to_look_for = start_search(tokens, text, page)
+        if not to_look_for:
             return results
         user_query = self.parse(text)
         filters = filters or {}

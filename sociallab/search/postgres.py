@@ -28,15 +28,15 @@ from sqlalchemy import text
 
 from sociallab.search.engine import (
     MAX_BODY_CHARS,
-    MAX_QUERY_LENGTH,
     MAX_STORED_CHARS,
     PAGE_SIZE,
     QueryError,
     digest,
     page_of,
+    start_search,
 )
 from sociallab.search.models import CONFIGURATIONS
-from sociallab.search.results import PLAIN_SNIPPET_CHARS, Hit, SearchResults
+from sociallab.search.results import PLAIN_SNIPPET_CHARS, Hit
 from sociallab.search.schema import FACETS, MAX_WORD_CHARS
 from sociallab.search.suggestions import MIN_CORRECTED_CHARS, SUGGESTION_DISTANCE, SUGGESTION_PREFIX
 from sociallab.search.text import plain_text
@@ -399,13 +399,8 @@ class PostgresSearchEngine:
     def search(self, tokens, text_, filters=None, page=1, pagelen=PAGE_SIZE):
         """Search as a person holding the audience `tokens` (see SearchEngine.search): everything
         in the answer is worked out from the rows those tokens may read under the chosen filters."""
-        typed = (text_ or "").strip()
-        results = SearchResults(text=typed, page=max(1, page), facets={name: [] for name in FACETS})
-        if not typed:
-            return results
-        if len(typed) > MAX_QUERY_LENGTH:
-            raise QueryError(typed)
-        if not tokens:
+        typed, results, to_look_for = start_search(tokens, text_, page)
+        if not to_look_for:
             return results
         cleaned = storable(typed).strip()
         if not WORD.search(cleaned):
