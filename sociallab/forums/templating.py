@@ -3,7 +3,7 @@ from types import SimpleNamespace
 
 from babel.dates import get_datetime_format, parse_pattern
 from babel.support import Translations
-from flask import get_template_attribute, request, url_for
+from flask import current_app, get_template_attribute, request, url_for
 from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -127,8 +127,69 @@ def post_paths():
     return _PATHS[key]
 
 
+# Rendered posts, by everything that shows in them: a thread read by many people is rendered once
+# per language, time zone and set of actions, then copied. As the key holds every value the
+# template reads (the stored HTML itself, the author's name, the dates and states), a change to
+# any of them is a new key: nothing is ever stale, and nothing needs clearing when a post changes.
+# Bounded: emptied when it holds POST_ITEMS_KEPT posts (a dict's get, set and clear are safe
+# between a worker's threads).
+_POST_ITEMS = {}
+POST_ITEMS_KEPT = 4000
+
+
+class PostItems:
+    """`item(post, can)`: the <li> of one post for this reader (forums/_post.html), with what the
+    list around the posts needs from the same context (zone, quote_base, path)."""
+
+    def __init__(self, thread):
+        self.locale, self.zone = str(get_locale()), str(get_timezone())
+        self.quote_base = url_for("forums.thread", thread_id=thread.id) if thread.category_id \
+            else thread.return_url
+        self.path, self.script_root = post_paths(), request.script_root
+        self.thread_held = bool(thread.sensitive)
+        self._context = None
+
+    def all(self, posts, actions, first_unread=None):
+        """The <li> of every post this reader may see, in order, with the "new since your last
+        visit" mark before the first unread one: one call from the template rather than one per post."""
+        items = []
+        for post in posts:
+            can = actions[post.id]
+            if not can:
+                continue
+            if first_unread and post.id == first_unread:
+                items.append(Markup('<li class="unread-mark" id="unread">%s</li>') % _("New since your last visit"))
+            items.append(self(post, can))
+        return Markup("\n").join(items)
+
+    def __call__(self, post, can):
+        author = post.author
+        held = self.thread_held or bool(post.sensitive)
+        key = (self.locale, self.zone, self.quote_base, self.script_root, post.id, author.name if author else None,
+               post.created_at, post.edited_at, post.hidden_at is not None, post.deleted_at is not None,
+               held, post.lang, post.html, can)
+        html = _POST_ITEMS.get(key)
+        if html is None:
+            html = Markup(self._render(post, can, held))  # noqa: S704 # nosec B704 # autoescaped template
+            if len(_POST_ITEMS) >= POST_ITEMS_KEPT:
+                _POST_ITEMS.clear()
+            _POST_ITEMS[key] = html
+        return html
+
+    def _render(self, post, can, held):
+        if self._context is None:
+            self._context = {"label": post_labels(), "clock": post_clock(), "path": self.path,
+                             "quote_base": self.quote_base}
+        template = current_app.jinja_env.get_template("forums/_post.html")
+        return template.render(self._context, post=post, can=can, held=held)
+
+
+def post_items(thread):
+    return PostItems(thread)
+
+
 def init_app(app):
-    for helper in (discussion_context, post_clock, post_labels, post_paths, reply_fields):
+    for helper in (discussion_context, post_clock, post_items, post_labels, post_paths, reply_fields):
         app.add_template_global(helper)
     app.add_template_global(services.categories_of, "forum_categories")
     app.add_template_global(services.latest_threads, "forum_latest_threads")
