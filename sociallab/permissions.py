@@ -29,7 +29,9 @@ from sociallab.workshops.models import RoomRemoval, Workshop
 
 
 def _user(user):
-    return current_user if user is None else user
+    """The person a rule is about: `user`, or the signed-in one, as the object itself (a page asks
+    a hundred questions, and each read through the current_user proxy looks the person up again)."""
+    return current_user._get_current_object() if user is None else user
 
 
 def is_signed_in(user=None):
