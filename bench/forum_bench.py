@@ -66,6 +66,7 @@ def make_app():
     from sociallab.extensions import db
     from sociallab.forums import paging
     from sociallab.forums.models import Post, Thread
+    from sociallab.ops import heap
 
     app = create_app(_bench_config())
     if os.environ.get("FORUM_BENCH_PER_PAGE"):  # --per-page: the thread's pages hold this many posts
@@ -84,6 +85,7 @@ def make_app():
                                    .limit(paging.POSTS_PER_PAGE)).all()
         return render_template(reference_template, title=thread.title, posts=posts)
 
+    heap.settle()  # as wsgi.py does in each worker
     return app
 
 

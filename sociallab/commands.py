@@ -11,6 +11,7 @@ from werkzeug.serving import WSGIRequestHandler
 from sociallab.demo import DemoRefused, check_demo_allowed, demo_accounts, seed_demo
 from sociallab.extensions import db, socketio
 from sociallab.notifications import scheduler
+from sociallab.ops import heap
 
 GROUP = "sociallab"
 
@@ -93,6 +94,7 @@ def serve_command(host, port):
     for line in startup_lines(app, address, host, scheduled):
         click.echo(line)
     quiet_werkzeug_banner()
+    heap.settle()
     options = {}
     if socketio.async_mode == "threading":
         options["request_handler"] = NoDelayRequestHandler
