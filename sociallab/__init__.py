@@ -2,20 +2,17 @@
 import importlib
 import os
 from datetime import UTC, datetime
-from functools import cache
 
 from flask import Flask, flash, render_template, request, session
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 from flask_wtf.csrf import CSRFError
-from sqlalchemy import bindparam, event
-from sqlalchemy.orm import joinedload
+from sqlalchemy import event
 from sqlalchemy.pool import StaticPool
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config as config_module
 from sociallab import commands, http_input, i18n, permissions, search, static_files
-from sociallab.accounts.models import User
 from sociallab.content import render_markdown
 from sociallab.demo import refuse_demo_passwords
 from sociallab.extensions import (
@@ -29,7 +26,6 @@ from sociallab.extensions import (
 )
 from sociallab.i18n import select_locale, select_timezone
 from sociallab.notifications.services import unread_count
-from sociallab.spaces.models import Organisation
 
 # The rules every domain's templates use; each domain registers its own in its init_app.
 CORE_RULES = (permissions.can_read_space, permissions.can_moderate, permissions.can_facilitate,
@@ -114,21 +110,10 @@ def register_extensions(app):
         user_id, _sep, token = (session_id or "").partition(":")
         if not user_id.isdigit() or not token:
             return None
-        user = db.session.execute(_signed_in_person(), {"user_id": int(user_id)}).scalar_one_or_none()
+        user = permissions.load_person(int(user_id))
         if user is None or not user.active or user.session_token != token:
             return None
         return user
-
-
-@cache
-def _signed_in_person():
-    """The statement loading a signed-in person (load_user), built once.
-
-    Nearly every page decides access from the person's organisation and its country: one query
-    instead of three. Every live-room event loads the person afresh, and building the statement
-    each time (as Session.get does) cost half as much again as running it."""
-    return db.select(User).options(joinedload(User.organisation).joinedload(Organisation.country)).where(
-        User.id == bindparam("user_id"))
 
 
 def register_domains(app):

@@ -54,11 +54,38 @@ _REMOVAL = db.select(RoomRemoval.id).where(RoomRemoval.workshop_id == bindparam(
 
 
 def _roles(user):
-    """(role, space_id) pairs of the person, loaded once per request."""
+    """(role, space_id) pairs of the person, loaded once per request (with the person, when they
+    are the signed-in one: load_person)."""
     cache = g.setdefault("_space_roles", {})
     if user.id not in cache:
         cache[user.id] = {tuple(row) for row in db.session.execute(_ROLES, {"user_id": user.id})}
     return cache[user.id]
+
+
+# The person's roles as one text, "role:space id" (no space id: everywhere) joined by ",": role
+# names are fixed words of SpaceRole, so neither separator can occur inside one.
+_ROLE_LIST = db.select(db.func.aggregate_strings(
+    SpaceRole.role + ":" + db.func.coalesce(db.cast(SpaceRole.space_id, db.String), ""), ",")
+).where(SpaceRole.user_id == User.id).scalar_subquery()
+# Built once: every request and live-room event loads its person this way.
+_PERSON = db.select(User, _ROLE_LIST).options(
+    joinedload(User.organisation).joinedload(Organisation.country)).where(User.id == bindparam("user_id"))
+
+
+def load_person(user_id):
+    """The person of a session with what nearly every access decision reads (their organisation,
+    its country, their roles) in one query rather than three; None when there is no such person."""
+    row = db.session.execute(_PERSON, {"user_id": user_id}).one_or_none()
+    if row is None:
+        return None
+    user, listed = row
+    roles = set()
+    for item in (listed or "").split(","):
+        role, _sep, space_id = item.partition(":")
+        if role:
+            roles.add((role, int(space_id) if space_id else None))
+    g.setdefault("_space_roles", {})[user.id] = roles
+    return user
 
 
 def has_role(user, role, space_id=None):
@@ -635,7 +662,29 @@ def can_run_workshop(workshop, user=None):
 
 def is_removed_from_room(workshop, user=None):
     user = _user(user)
+    # Answered by the statement that loaded the workshop for this event (room_workshop), once.
+    loaded = g.get("_room_removals", {}).pop((workshop.id, user.id), None)
+    if loaded is not None:
+        return loaded
     return db.session.scalar(_REMOVAL, {"workshop_id": workshop.id, "user_id": user.id}) is not None
+
+
+# Built once: every live-room event loads its workshop this way.
+_ROOM_WORKSHOP = db.select(Workshop, db.exists().where(
+    RoomRemoval.workshop_id == Workshop.id, RoomRemoval.user_id == bindparam("user_id"))).where(
+    Workshop.id == bindparam("workshop_id"))
+
+
+def room_workshop(workshop_id, user):
+    """The workshop of a live-room event, None when there is none; whether `user` was removed
+    from its room comes in the same statement, and the next is_removed_from_room of this request
+    reads it instead of asking again. Access is still decided by can_enter_room."""
+    row = db.session.execute(_ROOM_WORKSHOP, {"workshop_id": workshop_id, "user_id": user.id}).one_or_none()
+    if row is None:
+        return None
+    workshop, removed = row
+    g.setdefault("_room_removals", {})[(workshop.id, user.id)] = bool(removed)
+    return workshop
 
 
 def can_enter_room(workshop, user=None):
