@@ -48,7 +48,6 @@ from sociallab.workshops.room_checks import (
     Identifying,
     RoomError,
     StaleNotes,
-    check_chat_rate,
     check_client_id,
     check_facilitator,
     check_live,
@@ -56,13 +55,13 @@ from sociallab.workshops.room_checks import (
     check_redactor,
     check_text,
     held_audience,
+    next_chat_seq,
     parse_id,
 )
 from sociallab.workshops.room_log import (
     NAMESPACE,
     append_event,
     commit_and_broadcast,
-    next_seq,
     person_payload,
     placeholder,
     presence_event,
@@ -240,8 +239,7 @@ def send_chat(workshop, user, body, client_id=None):
     if workshop.chat_locked and not permissions.can_run_workshop(workshop, user):
         raise Forbidden(_("The facilitators have locked the chat."))
     body = check_text(body, MAX_CHAT, _l("The message"))
-    check_chat_rate(workshop, user)
-    seq = next_seq(workshop)
+    seq = next_chat_seq(workshop, user)
     row = {"workshop_id": workshop.id, "author_id": user.id, "body": body, "client_id": client_id,
            "created_at": utcnow(), "event_seq": seq, "sensitive": False}
     message = ChatMessage(**row)

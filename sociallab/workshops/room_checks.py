@@ -18,6 +18,7 @@ from sociallab.extensions import db
 from sociallab.i18n import utcnow
 from sociallab.safeguarding.screening import IdentifyingDetails
 from sociallab.workshops.models import ChatMessage, Presence, Workshop
+from sociallab.workshops.room_log import NEXT_SEQ, take_seq
 
 # Size bounds for what people send; the socket transport itself caps a packet at 64 KiB.
 MAX_CHAT = 2000
@@ -112,23 +113,28 @@ def check_client_id(value):
 
 
 _messages = ChatMessage.__table__
-# Built once (it runs for every chat message).
-_RECENT_MESSAGES = db.select(func.count(_messages.c.id)).where(
+# Built once (it runs for every chat message): the room's next sequence number and the person's
+# messages in the rate window, in one statement.
+_NEXT_SEQ_AND_RECENT = NEXT_SEQ.returning(db.select(func.count(_messages.c.id)).where(
     _messages.c.workshop_id == bindparam("workshop_id"), _messages.c.author_id == bindparam("author_id"),
-    _messages.c.created_at > bindparam("since"))
+    _messages.c.created_at > bindparam("since")).scalar_subquery())
 
 
-def check_chat_rate(workshop, user):
-    """A per-person limit counted in the database, so it holds across server processes."""
+def next_chat_seq(workshop, user):
+    """The room's next sequence number for a chat message of `user`, refused (RateLimited) when they
+    already sent the most the window allows. The limit is counted in the database, so it holds across
+    server processes, in the statement that takes the number (under the workshop row's write lock);
+    a refusal rolls the number back with the rest of the action."""
     count, seconds = current_app.config["WORKSHOP_CHAT_RATE"]
-    since = utcnow() - timedelta(seconds=seconds)
-    recent = db.session.scalar(_RECENT_MESSAGES, {"workshop_id": workshop.id, "author_id": user.id, "since": since})
+    seq, recent = take_seq(_NEXT_SEQ_AND_RECENT, workshop, author_id=user.id,
+                           since=utcnow() - timedelta(seconds=seconds))
     if recent >= count:
         raise RateLimited(ngettext(
             "You are sending messages too fast: at most %(num)d messages in %(seconds)d seconds. "
             "Wait a moment and send it again.",
             "You are sending messages too fast: at most %(num)d messages in %(seconds)d seconds. "
             "Wait a moment and send it again.", count, seconds=seconds))
+    return seq
 
 
 def parse_id(value):

@@ -14,7 +14,7 @@ NAMESPACE = "/workshops"
 # Built once: every chat message runs both, and building a statement (then its cache key) each
 # time cost several times what executing it does.
 _workshops, _events = Workshop.__table__, RoomEvent.__table__
-_NEXT_SEQ = (_workshops.update().where(_workshops.c.id == bindparam("workshop_id"))
+NEXT_SEQ = (_workshops.update().where(_workshops.c.id == bindparam("workshop_id"))
              .values(last_seq=_workshops.c.last_seq + 1).returning(_workshops.c.last_seq))
 _INSERT_EVENT = _events.insert().returning(_events.c.id)
 
@@ -29,8 +29,14 @@ def next_seq(workshop):
     The UPDATE … RETURNING takes the workshop row's write lock, so two processes never hand
     out the same number; the unique (workshop_id, seq) constraint is the backstop.
     """
+    return take_seq(NEXT_SEQ, workshop)[0]
+
+
+def take_seq(statement, workshop, **params):
+    """Run `statement`, NEXT_SEQ with more RETURNING columns (NEXT_SEQ.returning(...)): the row it
+    returns, the number first. What an action checks in the same statement costs no query of its own."""
     db.session.flush()  # what the action changed goes first, as an ORM statement would have it
-    return db.session.execute(_NEXT_SEQ, {"workshop_id": workshop.id}).scalar_one()
+    return db.session.execute(statement, {"workshop_id": workshop.id, **params}).one()
 
 
 def append_event(workshop, kind, actor, seq=None, **data):
