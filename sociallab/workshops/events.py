@@ -12,13 +12,12 @@ from flask import current_app, request, session
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, join_room
-from sqlalchemy import bindparam
 
 from sociallab import payloads, permissions
 from sociallab.errors import ServiceError
 from sociallab.extensions import db, socketio
 from sociallab.workshops import hosts, room
-from sociallab.workshops.models import Presence, Workshop
+from sociallab.workshops.models import Presence
 
 NS = room.NAMESPACE
 
@@ -91,23 +90,22 @@ CATCH_UP = {"last_seq": payloads.integer()}
 @payloads.event(CATCH_UP)
 def on_join(data):
     """Enter a workshop's room; the answer carries every event after `last_seq`."""
-    workshop = _connected_workshop()
-    room.check_participant(workshop, current_user)
+    user = _person()
+    workshop = _connected_workshop(user)
+    room.check_participant(workshop, user)
     join_room(room.room_name(workshop.id))
     if db.session.scalar(db.select(Presence.id).where(Presence.sid == request.sid)) is None:
-        room.join_room(workshop, current_user, request.sid)
-    return {"ok": True, "user_id": current_user.id,
-            "events": room.replay(workshop, data["last_seq"] or 0, current_user)}
+        room.join_room(workshop, user, request.sid)
+    return {"ok": True, "user_id": user.id, "events": room.replay(workshop, data["last_seq"] or 0, user)}
 
 
-# Built once: loading the workshop this way costs a third of what Session.get does (which builds
-# its statement for every event).
-_WORKSHOP = db.select(Workshop).where(Workshop.id == bindparam("workshop_id"))
-
-
-def _connected_workshop(user=None):
-    workshop = db.session.execute(_WORKSHOP, {"workshop_id": session.get("workshop_id") or 0}).scalar_one_or_none()
-    if workshop is None or not permissions.is_signed_in(user):
+def _connected_workshop(user):
+    """The workshop this socket was bound to at connection, loaded afresh for the event (with
+    whether the person was removed from its room: permissions.room_workshop)."""
+    if not permissions.is_signed_in(user):
+        raise room.Forbidden(_("You are not a participant of this room."))
+    workshop = permissions.room_workshop(session.get("workshop_id") or 0, user)
+    if workshop is None:
         raise room.Forbidden(_("You are not a participant of this room."))
     return workshop
 
@@ -122,9 +120,10 @@ def _person():
 @payloads.event(CATCH_UP)
 def on_resume(data):
     """Fill a gap the client noticed in the sequence numbers."""
-    workshop = _connected_workshop()
-    room.check_participant(workshop, current_user)
-    return {"ok": True, "events": room.replay(workshop, data["last_seq"] or 0, current_user)}
+    user = _person()
+    workshop = _connected_workshop(user)
+    room.check_participant(workshop, user)
+    return {"ok": True, "events": room.replay(workshop, data["last_seq"] or 0, user)}
 
 
 def _action_handler(action):
