@@ -146,17 +146,20 @@ def _space_access_statement(international, country, everything, role_space_ids):
 
     Built once per process for each set of inputs (people of one country with the same roles
     share it): the live room decides access on every event, and building this statement cost
-    more than running it. `country` is (region id, country id) of the acting organisation."""
+    more than running it. `country` is (region id, country id) of the acting organisation.
+    On the table's columns: the session then runs it without the ORM's result handling, which
+    cost as much as the query itself."""
+    space = Space.__table__.c
     membership = []
     if international:
-        membership.append(Space.kind == Space.INTERNATIONAL)
+        membership.append(space.kind == Space.INTERNATIONAL)
     if country is not None:
         region_id, country_id = country
-        membership.append(db.and_(Space.kind == Space.REGIONAL, Space.region_id == region_id))
-        membership.append(db.and_(Space.kind == Space.NATIONAL, Space.country_id == country_id))
+        membership.append(db.and_(space.kind == Space.REGIONAL, space.region_id == region_id))
+        membership.append(db.and_(space.kind == Space.NATIONAL, space.country_id == country_id))
     member = db.or_(*membership) if membership else db.false()
-    readable = db.true() if everything else db.or_(member, Space.id.in_(role_space_ids))
-    return db.select(Space.id, member).where(Space.archived.is_(False), readable)
+    readable = db.true() if everything else db.or_(member, space.id.in_(role_space_ids))
+    return db.select(space.id, member).where(space.archived.is_(False), readable)
 
 
 def readable_space_ids(user=None):
