@@ -159,3 +159,9 @@ def test_search_links_a_reply_to_the_page_that_shows_it(world):
     [hit] = search.query(world.member, "zorbalesque").hits
     assert (hit.url if hasattr(hit, "url") else hit["url"]).startswith(f"/forums/threads/{thread.id}?page=2#post-")
     assert search.query(world.member, "Fil très long").total == 1
+
+
+def test_a_thread_number_no_column_can_hold_is_not_found(client, auth, world, forum):
+    auth.login(world.member.email)
+    assert client.get("/forums/threads/99999999999999999999999").status_code == 404
+    assert client.get(f"/forums/threads/{forum.thread.id}").status_code == 200
