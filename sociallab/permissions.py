@@ -375,22 +375,25 @@ def _post_actions(post, thread, user_id, reader, moderator):
     text of a deleted post), "quote", "edit", "delete", "flag", "hide", "history".
     """
     own = user_id is not None and post.author_id == user_id
-    if not reader or ((post.is_hidden or post.is_held) and not (moderator or own)):
+    # Read once (a thread page asks for fifty posts): Post.is_public is all three together.
+    hidden, held, deleted = post.is_hidden, post.is_held, post.is_deleted
+    if not reader or ((hidden or held) and not (moderator or own)):
         return frozenset()
     actions = {"see"}
-    if post.is_deleted:
+    if deleted:
         if moderator:
             actions.add("read_removed")
         return frozenset(actions)
     if user_id is None:
         return frozenset(actions)
-    if post.is_public and (not thread.locked or moderator):
+    public = not (hidden or held)
+    if public and (not thread.locked or moderator):
         actions.add("quote")
     if moderator or (own and not thread.locked):
         actions.add("edit")
     if own or moderator:
         actions.add("delete")
-    if not own and post.is_public:
+    if not own and public:
         actions.add("flag")
     if moderator:
         actions.update(("hide", "redact"))
