@@ -38,6 +38,7 @@ def test_a_long_thread_shows_50_posts_then_links_to_its_pages(client, auth, worl
     assert shown(first) == [p.id for p in posts[:50]]
     assert f'href="/forums/threads/{forum.thread.id}?page=2"' in first
     assert f'href="/forums/threads/{forum.thread.id}?page=3"' in first
+    assert first.count('class="pagination"') == 2  # above and below the posts
     second = client.get(f"/forums/threads/{forum.thread.id}?page=2").get_data(as_text=True)
     assert shown(second) == [p.id for p in posts[50:100]]
     last = client.get(f"/forums/threads/{forum.thread.id}?page=3").get_data(as_text=True)
