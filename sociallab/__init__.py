@@ -12,7 +12,7 @@ from sqlalchemy.pool import StaticPool
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config as config_module
-from sociallab import commands, http_input, i18n, permissions, search, static_files
+from sociallab import commands, http_input, i18n, navigation, permissions, search, static_files
 from sociallab.content import render_markdown
 from sociallab.demo import refuse_demo_passwords
 from sociallab.extensions import (
@@ -197,6 +197,7 @@ def register_template_helpers(app):
     for rule in CORE_RULES:
         app.add_template_global(rule)
     app.add_template_global(app.view_functions.__contains__, "has_endpoint")
+    app.add_template_global(navigation.site_header)
 
     @app.context_processor
     def unread_notifications():

@@ -9,6 +9,7 @@ from sociallab.notifications.services import notify
 from sociallab.safeguarding.screening import deciding
 from tests.factories.knowledge import resource
 from tests.factories.workshops import make_workshop
+from tests.conftest import csrf_token_from
 from tests.querycount import count_queries
 
 NAV = re.compile(r'<nav aria-label="[^"]*">.*?</nav>', re.S)
@@ -123,3 +124,26 @@ def test_workshops_lists_upcoming_ones_in_my_spaces_only(client, auth, world):
     auth.logout()
     auth.login(world.other_member.email)
     assert "Atelier à venir" not in client.get("/workshops").get_data(as_text=True)
+
+
+def test_a_kept_header_still_follows_the_count_the_session_and_the_search(client, app, auth, world):
+    """The header is rendered once per language and state (sociallab.navigation): a new
+    notification changes it at once, each session signs out with its own token, and the search
+    box shows the words just searched."""
+    auth.login(world.member.email)
+    assert 'class="badge"' not in _header(client)
+    notify(world.member, "generic", text="nouvelle")
+    db.session.commit()
+    assert re.search(r'Notifications <span class="badge" aria-hidden="true">1</span>', _header(client))
+
+    other = app.test_client()
+    other.post("/login", data={"email": world.member2.email, "password": app.config["DEMO_PASSWORD"],
+                               "csrf_token": csrf_token_from(other.get("/login").get_data(as_text=True))})
+    mine, theirs = (csrf_token_from(_header(c)) for c in (client, other))
+    assert mine and theirs and mine != theirs and "\x00" not in _header(client)
+    assert client.post("/logout", data={"csrf_token": mine}).status_code == 302
+    assert client.get("/spaces").status_code == 302  # signed out
+
+    page = other.get("/search?q=%3Cb%3Eprotection").get_data(as_text=True)
+    assert 'value="&lt;b&gt;protection"' in page
+    assert 'name="q" type="search" value=""' in other.get("/spaces").get_data(as_text=True)
