@@ -7,9 +7,9 @@ from sociallab.extensions import db
 from sociallab.i18n import utcnow
 from sociallab.notifications.services import notify
 from sociallab.safeguarding.screening import deciding
+from tests.conftest import csrf_token_from
 from tests.factories.knowledge import resource
 from tests.factories.workshops import make_workshop
-from tests.conftest import csrf_token_from
 from tests.querycount import count_queries
 
 NAV = re.compile(r'<nav aria-label="[^"]*">.*?</nav>', re.S)
