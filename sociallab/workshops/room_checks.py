@@ -82,6 +82,8 @@ def held_audience(workshop, item):
     present = db.session.scalars(db.select(Presence).where(Presence.workshop_id == workshop.id,
                                                            Presence.host_id.is_not(None))
                                  .options(selectinload(Presence.user))).all()
+    # Everyone's roles in one query: the rules then ask nothing more about a plain participant.
+    permissions.load_roles([presence.user for presence in present])
     return [presence.sid for presence in present if permissions.can_see_held_in_room(workshop, item, presence.user)]
 
 

@@ -2,7 +2,9 @@
 numbers it (workshop_bench.py measures the CPU; these keep the statements from creeping back)."""
 from sociallab.extensions import db
 from sociallab.workshops.models import ChatMessage, RoomEvent
+from tests.factories.world import user
 from tests.querycount import count_queries
+from tests.workshops.test_room_safeguarding import IDENTIFYING as HELD
 
 
 def _messages_of(person, workshop):
@@ -45,3 +47,25 @@ def test_a_refused_message_leaves_no_gap_in_the_numbers(app, world, workshop, co
     assert second["seq"] == first["seq"] + 1
     assert db.session.scalar(db.select(db.func.max(RoomEvent.seq)).where(
         RoomEvent.workshop_id == workshop.id)) == second["seq"]
+
+
+def test_a_held_message_asks_the_same_statements_however_many_people_are_present(world, workshop, connect):
+    """Who receives a held message in full is decided for each person present (the author, the
+    facilitators, the moderators), without a query per person."""
+    connect(world.facilitator, workshop), connect(world.moderator, workshop)
+    amy = connect(world.member, workshop)
+
+    def statements_of_a_held_message(client_id):
+        with count_queries() as statements:
+            ack = amy.act("chat", body=HELD, client_id=client_id, safeguarding="publish", justification="Needed.")
+        assert ack["ok"], ack
+        return len(statements)
+
+    statements_of_a_held_message("h-0")  # what only the first held message of a room asks
+    few = statements_of_a_held_message("h-1")
+    people = [user(f"present{i}@example.org", world.sn_org) for i in range(4)] + [world.member2, world.volunteer_in]
+    db.session.commit()
+    for person in people:
+        connect(person, workshop)
+    # Before, two more statements for each person present (their roles, their readable spaces).
+    assert statements_of_a_held_message("h-2") <= few
