@@ -125,8 +125,9 @@ _NEXT_SEQ_AND_RECENT = NEXT_SEQ.returning(db.select(func.count(_messages.c.id)).
 def next_chat_seq(workshop, user):
     """The room's next sequence number for a chat message of `user`, refused (RateLimited) when they
     already sent the most the window allows. The limit is counted in the database, so it holds across
-    server processes, in the statement that takes the number (under the workshop row's write lock);
-    a refusal rolls the number back with the rest of the action."""
+    server processes, by the statement that takes the number; a refusal rolls the number back with
+    the rest of the action. (Two messages of one person sent through two processes at the same
+    instant may both see the count before the other: the limit is a pace, not a quota.)"""
     count, seconds = current_app.config["WORKSHOP_CHAT_RATE"]
     seq, recent = take_seq(_NEXT_SEQ_AND_RECENT, workshop, author_id=user.id,
                            since=utcnow() - timedelta(seconds=seconds))

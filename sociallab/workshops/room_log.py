@@ -15,7 +15,7 @@ NAMESPACE = "/workshops"
 # time cost several times what executing it does.
 _workshops, _events = Workshop.__table__, RoomEvent.__table__
 NEXT_SEQ = (_workshops.update().where(_workshops.c.id == bindparam("workshop_id"))
-             .values(last_seq=_workshops.c.last_seq + 1).returning(_workshops.c.last_seq))
+            .values(last_seq=_workshops.c.last_seq + 1).returning(_workshops.c.last_seq))
 _INSERT_EVENT = _events.insert().returning(_events.c.id)
 
 
