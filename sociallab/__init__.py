@@ -12,7 +12,7 @@ from sqlalchemy.pool import StaticPool
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config as config_module
-from sociallab import commands, http_input, i18n, navigation, permissions, search, static_files
+from sociallab import commands, http_input, i18n, navigation, permissions, search, sessions, static_files
 from sociallab.content import render_markdown
 from sociallab.demo import refuse_demo_passwords
 from sociallab.extensions import (
@@ -38,6 +38,7 @@ def create_app(config=None):
     app.config.from_object(config or config_module.Config)
     development = app.debug or app.testing or app.config["DEVELOPMENT"]
     config_module.complete(app.config, development=development)
+    app.session_interface = sessions.SessionInterface()
     if app.config["TRUSTED_PROXIES"]:
         # Behind nginx the client's address (sign-in limits per address) and https (Secure cookies,
         # HSTS) come from the proxy's headers; only as many hops as configured are believed, so a

@@ -69,3 +69,27 @@ def test_a_held_message_asks_the_same_statements_however_many_people_are_present
         connect(person, workshop)
     # Before, two more statements for each person present (their roles, their readable spaces).
     assert statements_of_a_held_message("h-2") <= few
+
+
+def test_a_message_does_not_read_the_cookie_session_again(client, auth, world, workshop, connect, monkeypatch):
+    """A socket's events run on the session copied at its connection (Flask-SocketIO): the cookie
+    is verified and decoded once, at the connection, not at every message (sociallab.sessions)."""
+    from flask.sessions import SecureCookieSessionInterface
+    opened = []
+    original = SecureCookieSessionInterface.open_session
+
+    def counted(self, app, request):
+        opened.append(request.path)
+        return original(self, app, request)
+    monkeypatch.setattr(SecureCookieSessionInterface, "open_session", counted)
+    amy = connect(world.member, workshop)
+    assert amy.act("chat", body="Bonjour", client_id="a-1")["ok"]
+    at_connection = len(opened)
+    for n in range(3):
+        assert amy.act("chat", body=f"Encore {n}", client_id=f"a-{n + 2}")["ok"]
+    assert len(opened) == at_connection
+    # Pages still read the person's cookie at every request.
+    auth.login(world.member.email)
+    before = len(opened)
+    assert client.get("/spaces").status_code == 200
+    assert len(opened) == before + 1
