@@ -15,6 +15,7 @@ from flask import abort, g
 from flask_login import current_user
 from sqlalchemy import bindparam
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from sociallab.accounts.models import Invitation, SpaceRole, User
 from sociallab.extensions import db, login_manager
@@ -25,7 +26,7 @@ from sociallab.knowledge.models import Attachment, FileVersion, Resource
 from sociallab.notifications.models import Notification
 from sociallab.safeguarding.models import SensitiveItem
 from sociallab.safeguarding.registry import content_type_named, content_type_of
-from sociallab.spaces.models import Organisation, Space
+from sociallab.spaces.models import Country, Organisation, Space
 from sociallab.workshops.models import RoomRemoval, Workshop
 
 
@@ -83,9 +84,11 @@ def load_roles(people):
 _ROLE_LIST = db.select(db.func.aggregate_strings(
     SpaceRole.role + ":" + db.func.coalesce(db.cast(SpaceRole.space_id, db.String), ""), ",")
 ).where(SpaceRole.user_id == User.id).scalar_subquery()
-# Built once: every request and live-room event loads its person this way.
-_PERSON = db.select(User, _ROLE_LIST).options(
-    joinedload(User.organisation).joinedload(Organisation.country)).where(User.id == bindparam("user_id"))
+# Built once: every request and live-room event loads its person this way. The organisation and
+# its country come as entities of their own, set on the person as loaded (a joined eager load
+# builds its loaders again at each execution, a fifth of the cost of loading the person).
+_PERSON = (db.select(User, Organisation, Country, _ROLE_LIST).outerjoin(User.organisation)
+           .outerjoin(Organisation.country).where(User.id == bindparam("user_id")))
 
 
 def load_person(user_id):
@@ -94,7 +97,10 @@ def load_person(user_id):
     row = db.session.execute(_PERSON, {"user_id": user_id}).one_or_none()
     if row is None:
         return None
-    user, listed = row
+    user, organisation, country, listed = row
+    set_committed_value(user, "organisation", organisation)
+    if organisation is not None:
+        set_committed_value(organisation, "country", country)
     roles = set()
     for item in (listed or "").split(","):
         role, _sep, space_id = item.partition(":")
