@@ -149,17 +149,21 @@ def _space_access(user):
     cache = g.setdefault("_space_access", {})
     if user.id in cache:
         return cache[user.id]
+    rows = db.session.execute(_space_access_statement(*_space_access_inputs(user))).all()
+    cache[user.id] = (frozenset(row[0] for row in rows), frozenset(row[0] for row in rows if row[1]))
+    return cache[user.id]
+
+
+def _space_access_inputs(user):
+    """What _space_access_statement needs to know of a person: (international, country,
+    everything, role_space_ids)."""
     roles = _roles(user)
     organisation = acting_organisation(user)
     country = organisation.country if organisation is not None else None
-    statement = _space_access_statement(
-        international=bool(user.is_admin or roles or organisation is not None),
-        country=(country.region_id, country.id) if country is not None else None,
-        everything=bool(user.is_admin or any(space is None for _, space in roles)),
-        role_space_ids=tuple(sorted(space for _, space in roles if space is not None)))
-    rows = db.session.execute(statement).all()
-    cache[user.id] = (frozenset(row[0] for row in rows), frozenset(row[0] for row in rows if row[1]))
-    return cache[user.id]
+    return (bool(user.is_admin or roles or organisation is not None),
+            (country.region_id, country.id) if country is not None else None,
+            bool(user.is_admin or any(space is None for _, space in roles)),
+            tuple(sorted(space for _, space in roles if space is not None)))
 
 
 @lru_cache(maxsize=1024)
@@ -202,7 +206,13 @@ def can_read_space(space, user=None):
 
 
 def can_read_space_id(space_id, user=None):
-    """can_read_space for a row that names its space, without loading the space."""
+    """can_read_space for a row that names its space, without loading the space (nor asking for
+    every space, when the statement that loaded the row answered for its own: room_workshop)."""
+    user = _user(user)
+    if is_signed_in(user):
+        known = g.get("_space_readable", {}).get((user.id, space_id))
+        if known is not None:
+            return known
     return space_id in readable_space_ids(user)
 
 
@@ -714,15 +724,29 @@ _ROOM_WORKSHOP = db.select(Workshop, db.exists().where(
     Workshop.id == bindparam("workshop_id"))
 
 
+@lru_cache(maxsize=1024)
+def _room_workshop_statement(access_inputs):
+    """_ROOM_WORKSHOP, with whether the person reads the workshop's space: its space among the
+    rows of _space_access_statement (the rule, written once), for one person's inputs."""
+    readable = _space_access_statement(*access_inputs).subquery()
+    return _ROOM_WORKSHOP.add_columns(Workshop.space_id.in_(db.select(readable.c[0])))
+
+
 def room_workshop(workshop_id, user):
-    """The workshop of a live-room event, None when there is none; whether `user` was removed
-    from its room comes in the same statement, and the next is_removed_from_room of this request
-    reads it instead of asking again. Access is still decided by can_enter_room."""
-    row = db.session.execute(_ROOM_WORKSHOP, {"workshop_id": workshop_id, "user_id": user.id}).one_or_none()
+    """The workshop of a live-room event, None when there is none. Whether `user` was removed
+    from its room, and whether they read its space, come in the same statement: the next
+    is_removed_from_room and can_read_space_id of this request read them instead of asking again.
+    Access is still decided by can_enter_room."""
+    params = {"workshop_id": workshop_id, "user_id": user.id}
+    if not is_signed_in(user):
+        row = db.session.execute(_ROOM_WORKSHOP, params).one_or_none()
+        return row[0] if row is not None else None
+    row = db.session.execute(_room_workshop_statement(_space_access_inputs(user)), params).one_or_none()
     if row is None:
         return None
-    workshop, removed = row
+    workshop, removed, readable = row
     g.setdefault("_room_removals", {})[(workshop.id, user.id)] = bool(removed)
+    g.setdefault("_space_readable", {})[(user.id, workshop.space_id)] = bool(readable)
     return workshop
 
 

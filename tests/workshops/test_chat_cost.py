@@ -12,14 +12,14 @@ def _messages_of(person, workshop):
         ChatMessage.workshop_id == workshop.id, ChatMessage.author_id == person.id))
 
 
-def test_one_chat_message_takes_six_statements(world, workshop, connect):
-    """The person with their roles, the workshop with the person's removal, the readable spaces,
-    the sequence number with the rate count, the message, its event."""
+def test_one_chat_message_takes_five_statements(world, workshop, connect):
+    """The person with their roles, the workshop with the person's removal and whether they read
+    its space, the sequence number with the rate count, the message, its event."""
     amy = connect(world.member, workshop)
     assert amy.act("chat", body="warming up", client_id="a-0")["ok"]
     with count_queries() as statements:
         assert amy.act("chat", body="Bonjour", client_id="a-1")["ok"]
-    assert len(statements) == 6, statements
+    assert len(statements) == 5, statements
     numbering = [s for s in statements if s.lstrip().upper().startswith("UPDATE")]
     assert len(numbering) == 1 and "count(" in numbering[0].lower()
     assert not [s for s in statements if "FROM room_removal" in s and "FROM workshop" not in s], statements

@@ -84,3 +84,23 @@ def test_an_account_deactivated_or_signed_out_elsewhere_is_refused_at_the_next_m
         refused = person.act("chat", body="still there?", client_id="x-1")
         assert not refused["ok"] and refused["code"] == 403
     assert _messages(workshop) == 2
+
+
+def test_the_workshop_statement_reads_the_space_as_the_whole_rule_does(app, world, workshop):
+    """room_workshop answers whether the person reads the workshop's space from the rule's own
+    statement: the same answer as the set of every space they read, for each kind of person."""
+    from tests.factories.workshops import make_workshop
+    elsewhere = make_workshop(world)
+    elsewhere.space_id = world.pe_space.id  # a space only some of them read
+    db.session.commit()
+    people = (world.member, world.member2, world.other_member, world.volunteer_in, world.volunteer_out,
+              world.moderator, world.facilitator, world.admin)
+    for person_id in [person.id for person in people]:
+        for workshop_id in (workshop.id, elsewhere.id):
+            with app.test_request_context():
+                person = db.session.get(User, person_id)
+                loaded = permissions.room_workshop(workshop_id, person)
+                answered = permissions.can_read_space_id(loaded.space_id, person)
+            with app.test_request_context():
+                person = db.session.get(User, person_id)
+                assert answered == (loaded.space_id in permissions.readable_space_ids(person)), (person, workshop_id)
