@@ -75,7 +75,8 @@ def site_header(unread, held):
                "reviewer": signed_in and "safeguarding.queue" in urls and permissions.can_review_sensitive()}
     context["held"] = held if context["reviewer"] else 0
     if request.endpoint == "search.search":
-        return Markup(_render(app, csrf=generate_csrf(), searched=request.args.get("q", ""), **context))  # noqa: S704 # nosec B704
+        html = _render(app, csrf=generate_csrf(), searched=request.args.get("q", ""), **context)
+        return Markup(html)  # noqa: S704 # nosec B704 # our own template, autoescaped
     key = (str(get_locale()), request.script_root, page, sections, unread, held, signed_in,
            context["administrator"], context["reviewer"])
     kept = app.extensions.setdefault("sociallab_headers", {})
