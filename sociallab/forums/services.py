@@ -10,7 +10,6 @@ discussions.py (the comments of other domains' pages).
 from dataclasses import dataclass, field
 from functools import cache
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -40,6 +39,7 @@ from sociallab.forums.reading import (
 )
 from sociallab.i18n import utcnow
 from sociallab.notifications.services import notify
+from sociallab.resends import written_once
 from sociallab.spaces.models import Country, Organisation, Space
 
 THREADS_PER_PAGE = 25
@@ -266,22 +266,16 @@ def create_thread(category, title, body, author, lang, submission=None):
                           and p.thread.title == title and p.thread.author_id == author.id)
         return None if post is None else (post.thread, Published(post=post, resent=True))
 
-    found = earlier()
-    if found is not None:
-        return found
-    try:
+    def write(key):
         thread = Thread(space_id=category.space_id, category_id=category.id, title=title,
                         lang=lang, author_id=author.id)
         db.session.add(thread)
         db.session.flush()
-        published = _add_post(thread, author, body, lang, submission=submission)
-    except IntegrityError:
-        if not submission:
-            raise
-        found = _lost_race(earlier)
-        if found is None:  # the key belongs to another post: this one is written without it
-            return create_thread(category, title, body, author, lang)
-        return found
+        return thread, _add_post(thread, author, body, lang, submission=key)
+
+    (thread, published), written = written_once(submission, earlier, write)
+    if not written:
+        return thread, published
     start_watching(author, thread=thread)
     notify_category_watchers(category, thread, author, skip={u.id for u in published.notified})
     db.session.commit()
@@ -306,18 +300,10 @@ def reply(thread, author, body, lang, quoted=None, submission=None):
         post = _submitted(author, submission, body, lambda p: p.thread_id == thread.id)
         return None if post is None else Published(post=post, resent=True)
 
-    found = earlier()
-    if found is not None:
-        return found
-    try:
-        published = _add_post(thread, author, body, lang, quoted=quoted, submission=submission)
-    except IntegrityError:
-        if not submission:
-            raise
-        found = _lost_race(earlier)
-        if found is None:  # the key belongs to another post: this one is written without it
-            return reply(thread, author, body, lang, quoted=quoted)
-        return found
+    published, written = written_once(submission, earlier, lambda key: _add_post(
+        thread, author, body, lang, quoted=quoted, submission=key))
+    if not written:
+        return published
     notify_reply_watchers(thread, published.post, author,
                           skip={u.id for u in published.notified} | {author.id})
     start_watching(author, thread=thread)
@@ -343,14 +329,6 @@ def _submitted(author, submission, body, same_place):
     if post is None or post.body != body.strip() or not same_place(post):
         return None
     return post
-
-
-def _lost_race(earlier):
-    """Another request with the same form key wrote its post first (a double click: both passed the
-    look-up before either was saved). This one's work is undone; the other's result is returned,
-    None if the key turns out to belong to a different post."""
-    db.session.rollback()
-    return earlier()
 
 
 def _add_post(thread, author, body, lang, quoted=None, submission=None):

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from sociallab.audit.services import record
@@ -33,6 +32,7 @@ from sociallab.permissions import (
     readable_initiatives_query,
     unheld,
 )
+from sociallab.resends import written_once
 from sociallab.spaces.models import Country, Organisation, Space, Theme
 from sociallab.spaces.services import spaces_for
 
@@ -222,27 +222,17 @@ def add_journal_entry(initiative, author, entry_date, tried, observed, adjusted,
     if not any(texts.values()):
         raise InitiativeError(_("Write at least what was tried, observed or adjusted."), "tried")
 
-    def earlier():
-        return _submitted_entry(initiative, author, submission, entry_date, texts)
-
-    found = earlier()
-    if found is not None:
-        return found
-    try:
+    def write(key):
         entry = JournalEntry(initiative=initiative, author_id=author.id, entry_date=entry_date, lang=lang,
-                             submission_id=submission or None, **texts)
+                             submission_id=key or None, **texts)
         db.session.add(entry)
         db.session.flush()
-    except IntegrityError:
-        if not submission:
-            raise
-        # Another request with the same key saved its entry first (a double click: both looked
-        # before either was saved): this one is undone and the other's entry is the answer.
-        db.session.rollback()
-        found = earlier()
-        if found is None:  # the key belongs to another entry: this one is written without it
-            return add_journal_entry(initiative, author, entry_date, tried, observed, adjusted, lang)
-        return found
+        return entry
+
+    entry, written = written_once(
+        submission, lambda: _submitted_entry(initiative, author, submission, entry_date, texts), write)
+    if not written:
+        return entry
     _add_author(initiative, author)
     initiative.last_activity_at = utcnow()
     db.session.commit()
