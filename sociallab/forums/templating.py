@@ -184,12 +184,9 @@ class PostItems:
         return template.render(self._context, post=post, can=can, held=held)
 
 
-def post_items(thread):
-    return PostItems(thread)
-
-
 def init_app(app):
-    for helper in (discussion_context, post_clock, post_items, post_labels, post_paths, reply_fields):
+    for helper in (discussion_context, post_clock, post_labels, post_paths, reply_fields):
         app.add_template_global(helper)
+    app.add_template_global(PostItems, "post_items")
     app.add_template_global(services.categories_of, "forum_categories")
     app.add_template_global(services.latest_threads, "forum_latest_threads")
