@@ -1,10 +1,12 @@
 """Sign-in attempts are counted before the password is checked, per account and per address."""
 import threading
 import time
+import uuid
 
 import pytest
+from limits.storage import storage_from_string
 
-from sociallab.accounts import services
+from sociallab.accounts import services, signin_limits
 from sociallab.mail import outbox
 from tests.conftest import csrf_token_from, skip_or_fail
 
@@ -13,14 +15,21 @@ ATTEMPTS = 24
 
 
 @pytest.fixture(params=["memory", "redis"])
-def limit_storage(request):
-    """Where the counters live: this process's memory (one server process) or Redis (several)."""
+def limit_storage(request, monkeypatch):
+    """Where the counters live: this process's memory (one server process) or Redis (several).
+
+    In Redis each test counts under keys of its own: the tests of this file run on several workers
+    at once (pytest-xdist does not keep an xdist_group together here), and emptying a shared
+    database, or counting the same account in it, made one test's attempts another's."""
     if request.param == "redis":
         import redis
         try:
-            redis.Redis.from_url(REDIS_URL).flushdb()
+            redis.Redis.from_url(REDIS_URL).ping()
         except redis.RedisError as error:
             skip_or_fail(f"Redis is not reachable at {REDIS_URL}: {error}")
+        prefix = f"test-{uuid.uuid4().hex}"
+        monkeypatch.setattr(signin_limits, "storage_from_string", lambda uri, **options: storage_from_string(
+            uri, **({"key_prefix": prefix} if uri.startswith("redis") else {}), **options))
         return REDIS_URL
     return "memory://"
 
